@@ -1,0 +1,154 @@
+/* The gate: every call from C into Lua, the uncaught-error path, the run
+ * loop, and process.nextTick. After lua.c's docall and msghandler. */
+#include <stdlib.h>
+
+#include "luanet.h"
+
+lnb_t *lnb_get(lua_State *L) {
+  lnb_t *b;
+  lua_getfield(L, LUA_REGISTRYINDEX, LNB_STATE);
+  b = lua_touserdata(L, -1);
+  lua_pop(L, 1);
+  return b;
+}
+
+int lnb_msgh(lua_State *L) {
+  luaL_traceback(L, L, NULL, 1);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, LNB_TRACE);
+  if (lua_type(L, 1) == LUA_TTABLE) {
+    /* Keep the traceback with the error, as Node keeps err.stack. */
+    lua_pushliteral(L, "stack");
+    if (lua_rawget(L, 1) == LUA_TNIL) {
+      lua_pop(L, 1);
+      lua_pushliteral(L, "stack");
+      luaL_tolstring(L, 1, NULL);
+      lua_pushliteral(L, "\n");
+      lua_pushvalue(L, 2);
+      lua_concat(L, 3);
+      lua_rawset(L, 1);
+    }
+  }
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* Whether process._uncaught(err) took the error on top of L (kept). If it
+ * raised, its error replaces the one on top. */
+static int try_handlers(lnb_t *b, lua_State *L) {
+  int handled;
+  lua_pushcfunction(L, lnb_msgh);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, b->uncaught_ref);
+  lua_pushvalue(L, -3);
+  if (lua_pcall(L, 1, 1, -3) != LUA_OK) {
+    lua_replace(L, -3); /* the handler's error is the one that counts */
+    lua_pop(L, 1);
+    return 0;
+  }
+  handled = lua_toboolean(L, -1);
+  lua_pop(L, 2);
+  return handled;
+}
+
+void lnb_uncaught(lnb_t *b, lua_State *L) {
+  if (b->fatal) { /* the loop is stopping: one fatal error is enough */
+    lua_pop(L, 1);
+    return;
+  }
+  if (try_handlers(b, L)) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_setfield(L, LUA_REGISTRYINDEX, LNB_FATAL);
+  b->fatal = 1;
+  ln_loop_stop(&b->loop);
+}
+
+int lnb_call(lnb_t *b, int nargs) {
+  lua_State *L = b->L;
+  int base = lua_gettop(L) - nargs;
+  int status;
+
+  if (b->fatal) { /* stopping on an uncaught error: run nothing more */
+    lua_settop(L, base - 1);
+    return 1;
+  }
+  lua_pushcfunction(L, lnb_msgh);
+  lua_insert(L, base);
+  status = lua_pcall(L, nargs, 0, base);
+  if (status != LUA_OK)
+    lnb_uncaught(b, L);
+  lua_remove(L, base);
+  return status != LUA_OK;
+}
+
+void lnb_emit_begin(lnb_t *b, int ref, const char *event) {
+  lua_State *L = b->L;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, b->emit_ref);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+  lua_pushstring(L, event);
+}
+
+int lnb_run(lnb_t *b, lua_State *L) {
+  lua_State *outer = b->L;
+  b->L = L;
+  if (!b->fatal)
+    ln_loop_run(&b->loop);
+  b->L = outer;
+  if (!b->fatal)
+    return 0;
+  b->fatal = 0;
+  lua_getfield(L, LUA_REGISTRYINDEX, LNB_FATAL);
+  lua_pushnil(L);
+  lua_setfield(L, LUA_REGISTRYINDEX, LNB_FATAL);
+  return 1;
+}
+
+/* ---- process.nextTick --------------------------------------------------- */
+
+typedef struct {
+  ln_tick_t tick;
+  lnb_t *b;
+  int ref; /* { n, fn, args... } */
+} lnb_tick_t;
+
+static void run_tick(ln_tick_t *tick) {
+  lnb_tick_t *t = (lnb_tick_t *)tick;
+  lnb_t *b = t->b;
+  lua_State *L = b->L;
+  int n, ref = t->ref;
+
+  free(t);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+  luaL_unref(L, LUA_REGISTRYINDEX, ref);
+  lua_getfield(L, -1, "n");
+  n = (int)lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  luaL_checkstack(L, n + 2, "too many arguments to a tick");
+  for (int i = 1; i <= n; i++)
+    lua_rawgeti(L, -i, i);
+  lua_remove(L, -n - 1);
+  lnb_call(b, n - 1);
+}
+
+void lnb_next_tick(lnb_t *b, lua_State *L, int nargs) {
+  lnb_tick_t *t = malloc(sizeof(*t));
+  int first = lua_gettop(L) - nargs;
+
+  if (t == NULL) {
+    luaL_error(L, "out of memory");
+    return;
+  }
+  lua_createtable(L, nargs + 1, 1);
+  for (int i = 0; i <= nargs; i++) {
+    lua_pushvalue(L, first + i);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_pushinteger(L, nargs + 1);
+  lua_setfield(L, -2, "n");
+  t->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_settop(L, first - 1);
+  t->b = b;
+  t->tick.cb = NULL;
+  ln_loop_defer(&b->loop, &t->tick, run_tick);
+}

@@ -1,0 +1,99 @@
+/* Classes of userdata with Node's property model: own fields first (kept in
+ * user value 2), then the class's methods, then computed fields (getters),
+ * and `_events` (user value 1) for the emitter of lua/events.lua. */
+#include "luanet.h"
+
+/* Getters and setters are called directly, with the object at index 1
+ * (and the value at 3 for a setter): they must not use upvalues. */
+static int call_accessor(lua_State *L, int table_idx) {
+  lua_CFunction f;
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, table_idx) == LUA_TNIL) {
+    lua_pop(L, 1);
+    return -1;
+  }
+  f = lua_tocfunction(L, -1);
+  lua_pop(L, 1);
+  return f(L);
+}
+
+static int class_index(lua_State *L) {
+  int n;
+  if (lua_getiuservalue(L, 1, 2) == LUA_TTABLE) {
+    lua_pushvalue(L, 2);
+    if (lua_rawget(L, -2) != LUA_TNIL)
+      return 1;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL)
+    return 1;
+  lua_pop(L, 1);
+  if ((n = call_accessor(L, lua_upvalueindex(2))) >= 0)
+    return n;
+  return 0;
+}
+
+static int class_newindex(lua_State *L) {
+  if (call_accessor(L, lua_upvalueindex(2)) >= 0) /* setters */
+    return 0;
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, lua_upvalueindex(1)) == LUA_TFUNCTION) { /* getters */
+    luaL_getmetafield(L, 1, "__name");
+    lua_pushvalue(L, 2);
+    return lnb_raise(L, "readOnlyProperty", 2);
+  }
+  lua_pop(L, 1);
+  if (lua_getiuservalue(L, 1, 2) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 1);
+    lua_pushvalue(L, -1);
+    lua_setiuservalue(L, 1, 2);
+  }
+  lua_insert(L, 2);
+  lua_rawset(L, 2);
+  return 0;
+}
+
+static int get_events(lua_State *L) {
+  lua_getiuservalue(L, 1, 1);
+  return 1;
+}
+
+static int set_events(lua_State *L) {
+  lua_settop(L, 3);
+  lua_setiuservalue(L, 1, 1);
+  return 0;
+}
+
+static void push_accessors(lua_State *L, const luaL_Reg *regs, int events) {
+  lua_newtable(L);
+  for (; regs != NULL && regs->name != NULL; regs++) {
+    lua_pushcfunction(L, regs->func);
+    lua_setfield(L, -2, regs->name);
+  }
+  lua_pushcfunction(L, events ? get_events : set_events);
+  lua_setfield(L, -2, "_events");
+}
+
+void lnb_class(lua_State *L, const char *tname, int methods_idx,
+               const luaL_Reg *getters, const luaL_Reg *setters) {
+  methods_idx = lua_absindex(L, methods_idx);
+  luaL_newmetatable(L, tname);
+  push_accessors(L, getters, 1);
+  lua_pushvalue(L, methods_idx);
+  lua_pushvalue(L, -2);
+  lua_pushcclosure(L, class_index, 2);
+  lua_setfield(L, -3, "__index");
+  push_accessors(L, setters, 0);
+  lua_pushcclosure(L, class_newindex, 2); /* upvalues: getters, setters */
+  lua_setfield(L, -2, "__newindex");
+  lua_pop(L, 1);
+}
+
+void *lnb_new(lua_State *L, size_t size, const char *tname) {
+  void *p = lua_newuserdatauv(L, size, 2);
+  luaL_setmetatable(L, tname);
+  return p;
+}

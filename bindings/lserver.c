@@ -1,0 +1,313 @@
+/* net.Server as Lua userdata over ln_server_t. Argument normalisation is in
+ * lua/net.lua (listen's four forms, close's callback). */
+#include <string.h>
+
+#include "luanet.h"
+
+#define SERVER_T "luanet.Server"
+
+typedef struct {
+  ln_server_t s; /* first */
+  int ref;       /* the registry's hold on the userdata while active */
+} lnb_server_t;
+
+static lnb_server_t *check_server(lua_State *L) {
+  return luaL_checkudata(L, 1, SERVER_T);
+}
+
+static void sync_ref(lua_State *L, lnb_server_t *ls, int idx) {
+  int active = ln_server_is_active(&ls->s);
+  if (active && ls->ref == LUA_NOREF) {
+    lua_pushvalue(L, idx);
+    ls->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  } else if (!active && ls->ref != LUA_NOREF) {
+    luaL_unref(L, LUA_REGISTRYINDEX, ls->ref);
+    ls->ref = LUA_NOREF;
+  }
+}
+
+ln_socket_t *lnb_server_socket_new(ln_server_t *s) {
+  lnb_t *b = s->loop->data;
+  return lnb_socket_new(b->L, b);
+}
+
+static void set_field(lua_State *L, const char *k, const char *v) {
+  if (v != NULL) {
+    lua_pushstring(L, v);
+    lua_setfield(L, -2, k);
+  }
+}
+
+static void set_int(lua_State *L, const char *k, int v) {
+  lua_pushinteger(L, v);
+  lua_setfield(L, -2, k);
+}
+
+void lnb_server_event(ln_server_t *s, ln_server_event_t ev,
+                      const ln_event_t *e) {
+  lnb_server_t *ls = (lnb_server_t *)s;
+  lnb_t *b = s->loop->data;
+  lua_State *L = b->L;
+  int top = lua_gettop(L);
+
+  if (ls->ref == LUA_NOREF)
+    return;
+  luaL_checkstack(L, 8, NULL);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, ls->ref);
+  switch (ev) {
+  case LN_SERVER_EV_LISTENING:
+    lnb_emit_begin(b, ls->ref, "listening");
+    lnb_call(b, 2);
+    break;
+  case LN_SERVER_EV_CONNECTION:
+    lnb_emit_begin(b, ls->ref, "connection");
+    lnb_socket_push(L, e->socket);
+    lnb_call(b, 3);
+    break;
+  case LN_SERVER_EV_ERROR:
+    lnb_emit_begin(b, ls->ref, "error");
+    lnb_push_error(L, e->status, e);
+    lnb_call(b, 3);
+    break;
+  case LN_SERVER_EV_CLOSE:
+    lnb_emit_begin(b, ls->ref, "close");
+    sync_ref(L, ls, top + 1);
+    lnb_call(b, 2);
+    break;
+  case LN_SERVER_EV_DROP:
+    lnb_emit_begin(b, ls->ref, "drop");
+    lua_createtable(L, 0, 6);
+    set_field(L, "localAddress", e->local_address);
+    set_int(L, "localPort", e->local_port);
+    set_field(L, "localFamily", ln_addr_family_name(e->family));
+    set_field(L, "remoteAddress", e->address);
+    set_int(L, "remotePort", e->port);
+    set_field(L, "remoteFamily", ln_addr_family_name(e->family));
+    lnb_call(b, 3);
+    break;
+  }
+  sync_ref(L, ls, top + 1);
+  lua_settop(L, top);
+}
+
+static int opt_bool(lua_State *L, int t, const char *k) {
+  int v;
+  lua_getfield(L, t, k);
+  v = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+static lua_Integer opt_int(lua_State *L, int t, const char *k, lua_Integer d) {
+  lua_Integer v = d;
+  if (lua_getfield(L, t, k) == LUA_TNUMBER)
+    v = (lua_Integer)lua_tonumber(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+/* server:_listen(options): normalised by lua/net.lua. Raises Node's
+ * ERR_SERVER_ALREADY_LISTEN; other failures arrive as 'error'. */
+static int server_listen(lua_State *L) {
+  lnb_server_t *ls = check_server(L);
+  ln_listen_opts_t o;
+  int err;
+
+  luaL_checktype(L, 2, LUA_TTABLE);
+  memset(&o, 0, sizeof(o));
+  if (lua_getfield(L, 2, "host") == LUA_TSTRING)
+    o.host = lua_tostring(L, -1);
+  if (lua_getfield(L, 2, "path") == LUA_TSTRING)
+    o.path = lua_tolstring(L, -1, &o.path_len);
+  lua_pop(L, 2);
+  o.port = (int)opt_int(L, 2, "port", 0);
+  o.fd = (int)opt_int(L, 2, "fd", -1);
+  o.backlog = (int)opt_int(L, 2, "backlog", 0);
+  o.ipv6_only = opt_bool(L, 2, "ipv6Only");
+  o.readable_all = opt_bool(L, 2, "readableAll");
+  o.writable_all = opt_bool(L, 2, "writableAll");
+  err = ln_server_listen(&ls->s, &o);
+  sync_ref(L, ls, 1);
+  if (err == LN_EALREADY_LISTEN)
+    return lnb_raise(L, "serverAlreadyListen", 0);
+  if (err == LN_EINVALID_FD_TYPE) {
+    lua_getfield(L, 2, "fd");
+    return lnb_raise(L, "invalidFdType", 1);
+  }
+  if (err) {
+    ln_event_t e = {0};
+    e.syscall = "listen";
+    lnb_push_error(L, err, &e);
+    return lua_error(L);
+  }
+  return 0;
+}
+
+/* server:_close() -> boolean: whether it was listening. 'close' follows
+ * once no connection is left. */
+static int server_close(lua_State *L) {
+  lnb_server_t *ls = check_server(L);
+  int err = ln_server_close(&ls->s);
+  sync_ref(L, ls, 1);
+  lua_pushboolean(L, err == 0);
+  return 1;
+}
+
+/* server:address() -> { address, family, port }, the path of a Unix
+ * socket, or nil when not listening. */
+static int server_address(lua_State *L) {
+  lnb_server_t *ls = check_server(L);
+  ln_addr_t a;
+  if (ln_server_address(&ls->s, &a) != 0)
+    return 0;
+  if (a.family == 0) {
+    lua_pushlstring(L, a.address, a.len);
+    return 1;
+  }
+  lua_createtable(L, 0, 3);
+  lua_pushlstring(L, a.address, a.len);
+  lua_setfield(L, -2, "address");
+  lua_pushstring(L, ln_addr_family_name(a.family));
+  lua_setfield(L, -2, "family");
+  lua_pushinteger(L, a.port);
+  lua_setfield(L, -2, "port");
+  return 1;
+}
+
+static int server_ref(lua_State *L) {
+  ln_server_ref(&check_server(L)->s);
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int server_unref(lua_State *L) {
+  ln_server_unref(&check_server(L)->s);
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* server:_fileno() -> the listening descriptor, or nil. */
+static int server_fileno(lua_State *L) {
+  int fd = ln_server_fileno(&check_server(L)->s);
+  if (fd < 0)
+    return 0;
+  lua_pushinteger(L, fd);
+  return 1;
+}
+
+static int server_gc(lua_State *L) {
+  lnb_server_t *ls = luaL_checkudata(L, 1, SERVER_T);
+  ln_server_release(&ls->s);
+  return 0;
+}
+
+static int server_tostring(lua_State *L) {
+  lnb_server_t *ls = check_server(L);
+  lua_pushfstring(L, "Server (%s): %p",
+                  ln_server_listening(&ls->s) ? "listening" : "not listening",
+                  ls);
+  return 1;
+}
+
+static int get_listening(lua_State *L) {
+  lua_pushboolean(L, ln_server_listening(&check_server(L)->s));
+  return 1;
+}
+
+static int get_max_connections(lua_State *L) {
+  lnb_server_t *ls = check_server(L);
+  if (ls->s.max_connections < 0)
+    return 0;
+  lua_pushinteger(L, ls->s.max_connections);
+  return 1;
+}
+
+static int set_max_connections(lua_State *L) {
+  lnb_server_t *ls = check_server(L);
+  if (lua_isnil(L, 3)) {
+    ls->s.max_connections = -1;
+    return 0;
+  }
+  if (!lua_isnumber(L, 3)) {
+    lua_pushliteral(L, "maxConnections");
+    lua_pushliteral(L, "number");
+    lua_pushvalue(L, 3);
+    return lnb_raise(L, "invalidArgType", 3);
+  }
+  {
+    lua_Number n = lua_tonumber(L, 3);
+    ls->s.max_connections = n < 0 ? 0 : n > 2147483647 ? 2147483647 : (int)n;
+  }
+  return 0;
+}
+
+static int get_connections(lua_State *L) {
+  lua_pushinteger(L, check_server(L)->s.connections);
+  return 1;
+}
+
+static const luaL_Reg getters[] = {{"listening", get_listening},
+                                   {"maxConnections", get_max_connections},
+                                   {"_connections", get_connections},
+                                   {NULL, NULL}};
+
+static const luaL_Reg setters[] = {{"maxConnections", set_max_connections},
+                                   {NULL, NULL}};
+
+static const luaL_Reg methods[] = {{"_listen", server_listen},
+                                   {"_close", server_close},
+                                   {"_fileno", server_fileno},
+                                   {"address", server_address},
+                                   {"ref", server_ref},
+                                   {"unref", server_unref},
+                                   {NULL, NULL}};
+
+/* core.newServer(options) -> a Server that is not listening. options:
+ * allowHalfOpen, pauseOnConnect, noDelay, keepAlive, keepAliveInitialDelay
+ * (ms), highWaterMark (bytes); already checked by lua/net.lua. */
+static int new_server(lua_State *L) {
+  lnb_t *b = lnb_state(L);
+  ln_server_opts_t o;
+  lnb_server_t *ls;
+
+  memset(&o, 0, sizeof(o));
+  if (lua_istable(L, 1)) {
+    lua_Integer delay = opt_int(L, 1, "keepAliveInitialDelay", 0);
+    if (opt_bool(L, 1, "allowHalfOpen"))
+      o.socket_flags |= LN_SOCKET_ALLOW_HALF_OPEN;
+    o.pause_on_connect = opt_bool(L, 1, "pauseOnConnect");
+    o.no_delay = opt_bool(L, 1, "noDelay");
+    o.keep_alive = opt_bool(L, 1, "keepAlive");
+    o.keep_alive_delay = delay > 0 ? (unsigned)(delay / 1000) : 0;
+    o.high_water_mark = (uint32_t)opt_int(L, 1, "highWaterMark", 0);
+  }
+  ls = lnb_new(L, sizeof(*ls), SERVER_T);
+  ln_server_init(&b->loop, &ls->s, &o);
+  ls->ref = LUA_NOREF;
+  return 1;
+}
+
+static int is_server(lua_State *L) {
+  lua_pushboolean(L, luaL_testudata(L, 1, SERVER_T) != NULL);
+  return 1;
+}
+
+void lnb_open_server(lua_State *L, lnb_t *b) {
+  int core = lua_gettop(L);
+  lua_createtable(L, 0, 40);
+  lua_pushlightuserdata(L, b);
+  luaL_setfuncs(L, methods, 1);
+  lnb_class(L, SERVER_T, -1, getters, setters);
+  luaL_getmetatable(L, SERVER_T);
+  lua_pushcfunction(L, server_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pushcfunction(L, server_tostring);
+  lua_setfield(L, -2, "__tostring");
+  lua_pop(L, 1);
+  lua_setfield(L, core, "Server");
+  lua_pushlightuserdata(L, b);
+  lua_pushcclosure(L, new_server, 1);
+  lua_setfield(L, core, "newServer");
+  lua_pushcfunction(L, is_server);
+  lua_setfield(L, core, "isServer");
+}

@@ -1,0 +1,557 @@
+/* net.Socket as Lua userdata over ln_socket_t. The arguments' Node-style
+ * normalisation lives in lua/net.lua; what is here is the hot path (write,
+ * the events) and the fields. */
+#include <stdint.h>
+#include <string.h>
+
+#include "luanet.h"
+
+#define SOCKET_T "luanet.Socket"
+
+typedef struct {
+  ln_socket_t s; /* first: the core's notifications cast back to this */
+  int ref;       /* the registry's hold on the userdata while active */
+  int error_ref; /* destroy(err): the error to emit */
+} lnb_socket_t;
+
+static lnb_socket_t *check_socket(lua_State *L) {
+  return luaL_checkudata(L, 1, SOCKET_T);
+}
+
+/* Keeps the userdata at idx referenced exactly while the core may still
+ * call back about it. */
+static void sync_ref(lua_State *L, lnb_socket_t *ls, int idx) {
+  int active = ln_socket_is_active(&ls->s);
+  if (active && ls->ref == LUA_NOREF) {
+    lua_pushvalue(L, idx);
+    ls->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  } else if (!active && ls->ref != LUA_NOREF) {
+    luaL_unref(L, LUA_REGISTRYINDEX, ls->ref);
+    ls->ref = LUA_NOREF;
+  }
+}
+
+static lnb_socket_t *push_new(lua_State *L, lnb_t *b, unsigned flags) {
+  lnb_socket_t *ls = lnb_new(L, sizeof(*ls), SOCKET_T);
+  ln_socket_init(&b->loop, &ls->s, flags);
+  ls->ref = LUA_NOREF;
+  ls->error_ref = LUA_NOREF;
+  return ls;
+}
+
+ln_socket_t *lnb_socket_new(lua_State *L, lnb_t *b) {
+  lnb_socket_t *ls = push_new(L, b, 0);
+  ls->ref = luaL_ref(L, LUA_REGISTRYINDEX); /* the server's accept follows */
+  return &ls->s;
+}
+
+/* ---- notifications ------------------------------------------------------ */
+
+static void emit0(lnb_t *b, lnb_socket_t *ls, const char *event) {
+  lnb_emit_begin(b, ls->ref, event);
+  lnb_call(b, 2);
+}
+
+void lnb_socket_event(ln_socket_t *s, ln_socket_event_t ev,
+                      const ln_event_t *e) {
+  lnb_socket_t *ls = (lnb_socket_t *)s;
+  lnb_t *b = s->loop->data;
+  lua_State *L = b->L;
+  int top = lua_gettop(L);
+
+  if (ls->ref == LUA_NOREF)
+    return;
+  luaL_checkstack(L, 8, NULL);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, ls->ref); /* held for the whole call */
+  switch (ev) {
+  case LN_SOCKET_EV_DATA:
+    lnb_emit_begin(b, ls->ref, "data");
+    lua_pushlstring(L, e->data, e->len);
+    lnb_call(b, 3);
+    break;
+  case LN_SOCKET_EV_CONNECT:
+    emit0(b, ls, "connect");
+    emit0(b, ls, "ready");
+    break;
+  case LN_SOCKET_EV_END:
+    emit0(b, ls, "end");
+    break;
+  case LN_SOCKET_EV_DRAIN:
+    emit0(b, ls, "drain");
+    break;
+  case LN_SOCKET_EV_FINISH:
+    emit0(b, ls, "finish");
+    break;
+  case LN_SOCKET_EV_TIMEOUT:
+    emit0(b, ls, "timeout");
+    break;
+  case LN_SOCKET_EV_LOOKUP:
+    lnb_emit_begin(b, ls->ref, "lookup");
+    if (e->status) {
+      lnb_push_error(L, e->status, e);
+      lua_pushnil(L);
+      lua_pushnil(L);
+    } else {
+      lua_pushnil(L);
+      lua_pushstring(L, e->address);
+      lua_pushinteger(L, e->family);
+    }
+    lua_pushstring(L, e->host);
+    lnb_call(b, 6);
+    break;
+  case LN_SOCKET_EV_WRITE: {
+    int cb = (int)(intptr_t)e->req;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, cb);
+    luaL_unref(L, LUA_REGISTRYINDEX, cb);
+    if (e->status)
+      lnb_push_error(L, e->status, e);
+    else
+      lua_pushnil(L);
+    lnb_call(b, 1);
+    break;
+  }
+  case LN_SOCKET_EV_ERROR:
+    lnb_emit_begin(b, ls->ref, "error");
+    if (e->status == LN_EUSER && ls->error_ref != LUA_NOREF) {
+      lua_rawgeti(L, LUA_REGISTRYINDEX, ls->error_ref);
+      luaL_unref(L, LUA_REGISTRYINDEX, ls->error_ref);
+      ls->error_ref = LUA_NOREF;
+    } else {
+      lnb_push_error(L, e->status, e);
+    }
+    lnb_call(b, 3);
+    break;
+  case LN_SOCKET_EV_CLOSE:
+    lnb_emit_begin(b, ls->ref, "close");
+    lua_pushboolean(L, e->status);
+    sync_ref(L, ls, top + 1); /* closed: let go before the listeners run */
+    lnb_call(b, 3);
+    break;
+  }
+  sync_ref(L, ls, top + 1);
+  lua_settop(L, top);
+}
+
+/* ---- methods ------------------------------------------------------------ */
+
+/* socket:write(data[, encoding][, callback]) -> boolean */
+static int socket_write(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  size_t len;
+  const char *data;
+  void *token = NULL;
+  int cb = 0, r;
+
+  if (lua_type(L, 2) != LUA_TSTRING) {
+    if (lua_isnoneornil(L, 2))
+      return lnb_raise(L, "streamNullValues", 0);
+    lua_pushvalue(L, 2);
+    return lnb_raise(L, "invalidChunk", 1);
+  }
+  data = lua_tolstring(L, 2, &len);
+  if (lua_isfunction(L, 3))
+    cb = 3;
+  else if (lua_isfunction(L, 4))
+    cb = 4;
+  if (cb) {
+    lua_pushvalue(L, cb);
+    token = (void *)(intptr_t)luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+  r = ln_socket_write(&ls->s, data, len, token);
+  sync_ref(L, ls, 1);
+  lua_pushboolean(L, r == 1);
+  return 1;
+}
+
+/* socket:_end(): ends the writable side once the queue is flushed. */
+static int socket_end(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  ln_socket_end(&ls->s);
+  sync_ref(L, ls, 1);
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* socket:destroy([err]) -> socket: 'error'(err) if given, then 'close'. */
+static int socket_destroy(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  if (!ln_socket_destroyed(&ls->s)) {
+    if (!lua_isnoneornil(L, 2)) {
+      lua_pushvalue(L, 2);
+      ls->error_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+      ln_socket_destroy(&ls->s, LN_EUSER);
+    } else {
+      ln_socket_destroy(&ls->s, 0);
+    }
+    sync_ref(L, ls, 1);
+  }
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* socket:resetAndDestroy() -> socket: closes with RST (TCP only). */
+static int socket_reset(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  if (ln_socket_reset(&ls->s) == UV_ENOTSUP)
+    return lnb_raise(L, "invalidHandleType", 0);
+  sync_ref(L, ls, 1);
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* socket:pause() -> socket: reads nothing more from the kernel. */
+static int socket_pause(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  ln_socket_pause(&ls->s);
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* socket:resume() -> socket: delivers what is buffered, then reads on. */
+static int socket_resume(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  ln_socket_resume(&ls->s);
+  sync_ref(L, ls, 1);
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* socket:isPaused() -> boolean */
+static int socket_is_paused(lua_State *L) {
+  lua_pushboolean(L, ln_socket_is_paused(&check_socket(L)->s));
+  return 1;
+}
+
+/* socket:_setTimeout(ms): validated by lua/net.lua. */
+static int socket_set_timeout(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  lua_Integer ms = luaL_checkinteger(L, 2);
+  int err = ln_socket_set_timeout(&ls->s, ms > 0 ? (uint64_t)ms : 0);
+  if (err)
+    return luaL_error(L, "setTimeout: %s", uv_strerror(err));
+  return 0;
+}
+
+/* socket:setNoDelay([noDelay]) -> socket; true when omitted, as Node. */
+static int socket_set_nodelay(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  int enable = lua_isnone(L, 2) ? 1 : lua_toboolean(L, 2);
+  ln_socket_set_nodelay(&ls->s, enable);
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* socket:setKeepAlive([enable][, initialDelay]) -> socket; the delay in
+ * ms, rounded down to seconds as Node does. */
+static int socket_set_keepalive(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  lua_Number ms = lua_isnumber(L, 3) ? lua_tonumber(L, 3) : 0;
+  unsigned delay = ms >= 1000 && ms < 4294967296000.0 ? (unsigned)(ms / 1000) : 0;
+  ln_socket_set_keepalive(&ls->s, lua_toboolean(L, 2), delay);
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* socket:ref() / socket:unref() -> socket */
+static int socket_ref(lua_State *L) {
+  ln_socket_ref(&check_socket(L)->s);
+  lua_settop(L, 1);
+  return 1;
+}
+
+static int socket_unref(lua_State *L) {
+  ln_socket_unref(&check_socket(L)->s);
+  lua_settop(L, 1);
+  return 1;
+}
+
+static void push_address(lua_State *L, const ln_addr_t *a) {
+  lua_createtable(L, 0, 3);
+  lua_pushlstring(L, a->address, a->len);
+  lua_setfield(L, -2, "address");
+  if (a->family != 0) {
+    lua_pushstring(L, ln_addr_family_name(a->family));
+    lua_setfield(L, -2, "family");
+    lua_pushinteger(L, a->port);
+    lua_setfield(L, -2, "port");
+  }
+}
+
+/* socket:address() -> { address, family, port }, or {} when not bound. */
+static int socket_address(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  ln_addr_t a;
+  if (ln_socket_is_pipe(&ls->s) || ln_socket_address(&ls->s, 0, &a) != 0)
+    lua_newtable(L);
+  else
+    push_address(L, &a);
+  return 1;
+}
+
+static const char *opt_string(lua_State *L, int t, const char *k, size_t *len) {
+  const char *s = NULL;
+  if (lua_getfield(L, t, k) == LUA_TSTRING)
+    s = lua_tolstring(L, -1, len);
+  lua_pop(L, 1); /* the string stays referenced by the table */
+  return s;
+}
+
+static lua_Integer opt_int(lua_State *L, int t, const char *k) {
+  lua_Integer v;
+  lua_getfield(L, t, k);
+  v = lua_isnumber(L, -1) ? (lua_Integer)lua_tonumber(L, -1) : 0;
+  lua_pop(L, 1);
+  return v;
+}
+
+/* socket:_connect(options): options already normalised and checked by
+ * lua/net.lua (port an integer, host a string, path a string). */
+static int socket_connect(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  ln_connect_opts_t o;
+  int err;
+
+  luaL_checktype(L, 2, LUA_TTABLE);
+  memset(&o, 0, sizeof(o));
+  o.host = opt_string(L, 2, "host", NULL);
+  o.path = opt_string(L, 2, "path", &o.path_len);
+  o.local_address = opt_string(L, 2, "localAddress", NULL);
+  o.port = (int)opt_int(L, 2, "port");
+  o.local_port = (int)opt_int(L, 2, "localPort");
+  o.family = (int)opt_int(L, 2, "family");
+  o.attempt_timeout = (unsigned)opt_int(L, 2, "autoSelectFamilyAttemptTimeout");
+  lua_getfield(L, 2, "autoSelectFamily");
+  o.no_auto_select = lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  if ((err = ln_socket_connect(&ls->s, &o)) != 0)
+    return luaL_error(L, "connect: %s", ln_err_message(err));
+  sync_ref(L, ls, 1);
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* socket:_open(fd): wraps an open descriptor (net.Socket({ fd = n })). */
+static int socket_open(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  int err = ln_socket_open(&ls->s, (int)luaL_checkinteger(L, 2));
+  sync_ref(L, ls, 1);
+  if (err == LN_EINVALID_FD_TYPE) {
+    lua_pushvalue(L, 2);
+    return lnb_raise(L, "invalidFdType", 1);
+  }
+  if (err) {
+    ln_event_t e = {0};
+    e.syscall = "open";
+    lnb_push_error(L, err, &e);
+    return lua_error(L);
+  }
+  return 0;
+}
+
+/* __close: destroy, whatever error is leaving the scope. */
+static int socket_close(lua_State *L) {
+  lua_settop(L, 1);
+  return socket_destroy(L);
+}
+
+static int socket_gc(lua_State *L) {
+  lnb_socket_t *ls = luaL_checkudata(L, 1, SOCKET_T);
+  ln_socket_release(&ls->s);
+  return 0;
+}
+
+static int socket_tostring(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  lua_pushfstring(L, "Socket (%s): %p", ln_socket_ready_state(&ls->s), ls);
+  return 1;
+}
+
+/* ---- fields ------------------------------------------------------------- */
+
+static int push_peer_field(lua_State *L, int peer, int what) {
+  lnb_socket_t *ls = check_socket(L);
+  ln_addr_t a;
+  if (ln_socket_address(&ls->s, peer, &a) != 0)
+    return 0;
+  if (what == 0)
+    lua_pushlstring(L, a.address, a.len);
+  else if (what == 1 && a.family != 0)
+    lua_pushinteger(L, a.port);
+  else if (what == 2 && a.family != 0)
+    lua_pushstring(L, ln_addr_family_name(a.family));
+  else
+    return 0;
+  return 1;
+}
+
+static int get_remote_address(lua_State *L) {
+  return push_peer_field(L, 1, 0);
+}
+static int get_remote_port(lua_State *L) {
+  return push_peer_field(L, 1, 1);
+}
+static int get_remote_family(lua_State *L) {
+  return push_peer_field(L, 1, 2);
+}
+static int get_local_address(lua_State *L) {
+  return push_peer_field(L, 0, 0);
+}
+static int get_local_port(lua_State *L) {
+  return push_peer_field(L, 0, 1);
+}
+static int get_local_family(lua_State *L) {
+  return push_peer_field(L, 0, 2);
+}
+
+static int get_bytes_read(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)check_socket(L)->s.bytes_read);
+  return 1;
+}
+static int get_bytes_written(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)check_socket(L)->s.bytes_written);
+  return 1;
+}
+static int get_writable_length(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)check_socket(L)->s.writable_length);
+  return 1;
+}
+static int get_writable_hwm(lua_State *L) {
+  lua_pushinteger(L, check_socket(L)->s.write_hwm);
+  return 1;
+}
+static int get_readable_hwm(lua_State *L) {
+  lua_pushinteger(L, check_socket(L)->s.read_hwm);
+  return 1;
+}
+static int get_connecting(lua_State *L) {
+  lua_pushboolean(L, ln_socket_connecting(&check_socket(L)->s));
+  return 1;
+}
+static int get_pending(lua_State *L) {
+  lua_pushboolean(L, ln_socket_pending(&check_socket(L)->s));
+  return 1;
+}
+static int get_destroyed(lua_State *L) {
+  lua_pushboolean(L, ln_socket_destroyed(&check_socket(L)->s));
+  return 1;
+}
+static int get_ready_state(lua_State *L) {
+  lua_pushstring(L, ln_socket_ready_state(&check_socket(L)->s));
+  return 1;
+}
+static int get_readable(lua_State *L) {
+  lua_pushboolean(L, ln_socket_readable(&check_socket(L)->s));
+  return 1;
+}
+static int get_writable(lua_State *L) {
+  lua_pushboolean(L, ln_socket_writable(&check_socket(L)->s));
+  return 1;
+}
+static int get_allow_half_open(lua_State *L) {
+  lua_pushboolean(L, ln_socket_allow_half_open(&check_socket(L)->s));
+  return 1;
+}
+static int get_timeout(lua_State *L) {
+  uint64_t ms = ln_socket_get_timeout(&check_socket(L)->s);
+  if (ms == 0)
+    return 0;
+  lua_pushinteger(L, (lua_Integer)ms);
+  return 1;
+}
+
+static const luaL_Reg getters[] = {
+    {"remoteAddress", get_remote_address},
+    {"remotePort", get_remote_port},
+    {"remoteFamily", get_remote_family},
+    {"localAddress", get_local_address},
+    {"localPort", get_local_port},
+    {"localFamily", get_local_family},
+    {"bytesRead", get_bytes_read},
+    {"bytesWritten", get_bytes_written},
+    {"bufferSize", get_writable_length},
+    {"writableLength", get_writable_length},
+    {"writableHighWaterMark", get_writable_hwm},
+    {"readableHighWaterMark", get_readable_hwm},
+    {"connecting", get_connecting},
+    {"pending", get_pending},
+    {"destroyed", get_destroyed},
+    {"readyState", get_ready_state},
+    {"readable", get_readable},
+    {"writable", get_writable},
+    {"allowHalfOpen", get_allow_half_open},
+    {"timeout", get_timeout},
+    {NULL, NULL}};
+
+static const luaL_Reg methods[] = {
+    {"write", socket_write},
+    {"_end", socket_end},
+    {"destroy", socket_destroy},
+    {"resetAndDestroy", socket_reset},
+    {"pause", socket_pause},
+    {"resume", socket_resume},
+    {"isPaused", socket_is_paused},
+    {"_setTimeout", socket_set_timeout},
+    {"setNoDelay", socket_set_nodelay},
+    {"setKeepAlive", socket_set_keepalive},
+    {"ref", socket_ref},
+    {"unref", socket_unref},
+    {"address", socket_address},
+    {"_connect", socket_connect},
+    {"_open", socket_open},
+    {NULL, NULL}};
+
+/* core.newSocket(allowHalfOpen, readable, writable) -> an unconnected
+ * Socket. */
+static int new_socket(lua_State *L) {
+  unsigned flags = 0;
+  if (lua_toboolean(L, 1))
+    flags |= LN_SOCKET_ALLOW_HALF_OPEN;
+  if (lua_isboolean(L, 2) && !lua_toboolean(L, 2))
+    flags |= LN_SOCKET_NOT_READABLE;
+  if (lua_isboolean(L, 3) && !lua_toboolean(L, 3))
+    flags |= LN_SOCKET_NOT_WRITABLE;
+  push_new(L, lnb_state(L), flags);
+  return 1;
+}
+
+/* core.isIP(s) -> 0, 4 or 6 (Node's net.isIP for a string) */
+static int is_ip(lua_State *L) {
+  size_t len;
+  const char *s = luaL_checklstring(L, 1, &len);
+  lua_pushinteger(L, ln_addr_is_ip(s, len));
+  return 1;
+}
+
+/* core.isSocket(v) -> boolean */
+static int is_socket(lua_State *L) {
+  lua_pushboolean(L, luaL_testudata(L, 1, SOCKET_T) != NULL);
+  return 1;
+}
+
+void lnb_open_socket(lua_State *L, lnb_t *b) {
+  int core = lua_gettop(L);
+  lua_createtable(L, 0, 40);
+  lua_pushlightuserdata(L, b);
+  luaL_setfuncs(L, methods, 1);
+  lnb_class(L, SOCKET_T, -1, getters, NULL);
+  luaL_getmetatable(L, SOCKET_T);
+  lua_pushcfunction(L, socket_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pushcfunction(L, socket_close);
+  lua_setfield(L, -2, "__close");
+  lua_pushcfunction(L, socket_tostring);
+  lua_setfield(L, -2, "__tostring");
+  lua_pop(L, 1);
+  lua_setfield(L, core, "Socket");
+  lua_pushlightuserdata(L, b);
+  lua_pushcclosure(L, new_socket, 1);
+  lua_setfield(L, core, "newSocket");
+  lua_pushcfunction(L, is_socket);
+  lua_setfield(L, core, "isSocket");
+  lua_pushcfunction(L, is_ip);
+  lua_setfield(L, core, "isIP");
+}
+
+void lnb_socket_push(lua_State *L, ln_socket_t *s) {
+  lua_rawgeti(L, LUA_REGISTRYINDEX, ((lnb_socket_t *)s)->ref);
+}

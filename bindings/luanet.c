@@ -1,0 +1,139 @@
+/* luaopen_luanet: the state, the classes, the embedded Lua modules, and
+ * the module table { net, events, timers, process, run }. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lmodules.h"
+#include "luanet.h"
+
+#define LNB_MODULE "luanet.module"
+
+#ifndef LUANET_VERSION
+#define LUANET_VERSION "0"
+#endif
+
+static const ln_hooks_t hooks = {lnb_socket_event, lnb_server_event,
+                                 lnb_server_socket_new};
+
+/* The state's finaliser, run last at lua_close: closes what is left of
+ * the loop. Every other finaliser has run; no memory is freed yet. */
+static int state_gc(lua_State *L) {
+  lnb_t *b = lua_touserdata(L, 1);
+  ln_loop_close(&b->loop);
+  return 0;
+}
+
+/* package.preload loader for an embedded module: runs it with
+ * (name, core). Upvalues: the core table, the module's index. */
+static int load_embedded(lua_State *L) {
+  const lnb_lua_module_t *m =
+      &lnb_lua_modules[lua_tointeger(L, lua_upvalueindex(2))];
+  char chunkname[64];
+  snprintf(chunkname, sizeof(chunkname), "@luanet/%s.lua", m->name);
+  if (luaL_loadbuffer(L, m->source, m->len, chunkname) != LUA_OK)
+    return lua_error(L);
+  lua_pushstring(L, m->name);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_call(L, 2, 1);
+  return 1;
+}
+
+static void preload(lua_State *L, int core) {
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+  for (int i = 0; lnb_lua_modules[i].name != NULL; i++) {
+    if (lua_getfield(L, -1, lnb_lua_modules[i].name) == LUA_TNIL) {
+      lua_pushvalue(L, core);
+      lua_pushinteger(L, i);
+      lua_pushcclosure(L, load_embedded, 2);
+      lua_setfield(L, -3, lnb_lua_modules[i].name);
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+}
+
+static void require(lua_State *L, const char *name) {
+  lua_getglobal(L, "require");
+  if (lua_isnil(L, -1)) { /* no package library: call the loader itself */
+    lua_pop(L, 1);
+    luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+    lua_getfield(L, -1, name);
+    lua_remove(L, -2);
+  }
+  lua_pushstring(L, name);
+  lua_call(L, 1, 1);
+}
+
+/* luanet.run(): runs the loop until nothing referenced is left. Raises an
+ * uncaught error (one no 'uncaughtException' listener took). */
+static int l_run(lua_State *L) {
+  if (lnb_run(lnb_state(L), L))
+    return lua_error(L);
+  return 0;
+}
+
+int luaopen_luanet(lua_State *L) {
+  lnb_t *b;
+  int core, err;
+
+  if (lua_getfield(L, LUA_REGISTRYINDEX, LNB_MODULE) == LUA_TTABLE)
+    return 1;
+  lua_pop(L, 1);
+
+  b = lua_newuserdatauv(L, sizeof(*b), 0);
+  memset(b, 0, offsetof(lnb_t, loop) + offsetof(ln_loop_t, rbuf));
+  memset((char *)b + offsetof(lnb_t, L), 0, sizeof(*b) - offsetof(lnb_t, L));
+  if ((err = ln_loop_init(&b->loop, &hooks, b)) != 0)
+    return luaL_error(L, "luanet: %s", uv_strerror(err));
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, state_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_setmetatable(L, -2);
+  lua_setfield(L, LUA_REGISTRYINDEX, LNB_STATE);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_MAINTHREAD);
+  b->L = lua_tothread(L, -1);
+  lua_pop(L, 1);
+  b->emit_ref = b->uncaught_ref = LUA_NOREF;
+
+  lua_newtable(L);
+  core = lua_gettop(L);
+  lnb_open_socket(L, b);
+  lnb_open_server(L, b);
+  lnb_open_timers(L, b);
+  lnb_open_process(L, b);
+  lua_pushliteral(L, LUANET_VERSION);
+  lua_setfield(L, core, "version");
+  lua_pushvalue(L, core);
+  b->core_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  preload(L, core);
+
+  require(L, "errors");
+  lua_getfield(L, -1, "Error");
+  lua_setfield(L, LUA_REGISTRYINDEX, LNB_ERROR_MT);
+  lua_setfield(L, LUA_REGISTRYINDEX, "luanet.errors");
+  require(L, "events");
+  lua_getfield(L, -1, "emit");
+  b->emit_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_pop(L, 1);
+  require(L, "process");
+  lua_getfield(L, -1, "_uncaught");
+  b->uncaught_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+
+  lua_createtable(L, 0, 8); /* the module */
+  lua_insert(L, -2);
+  lua_setfield(L, -2, "process");
+  require(L, "net");
+  lua_setfield(L, -2, "net");
+  require(L, "events");
+  lua_setfield(L, -2, "events");
+  require(L, "timers");
+  lua_setfield(L, -2, "timers");
+  lua_pushliteral(L, LUANET_VERSION);
+  lua_setfield(L, -2, "version");
+  lua_pushlightuserdata(L, b);
+  lua_pushcclosure(L, l_run, 1);
+  lua_setfield(L, -2, "run");
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, LNB_MODULE);
+  return 1;
+}

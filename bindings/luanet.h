@@ -1,0 +1,111 @@
+/* What the bindings' files share: the per-state record, the gate through
+ * which every call from C into Lua goes, and the class helpers. */
+#ifndef LNB_LUANET_H
+#define LNB_LUANET_H
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "ln.h"
+
+/* One per lua_State that loaded luanet: the loop and what the bindings
+ * keep beside it. A full userdata in the registry, finalised last. */
+typedef struct lnb_s {
+  ln_loop_t loop;
+  lua_State *L;        /* where callbacks run: the thread inside run() */
+  int emit_ref;        /* events' emit(self, name, ...) */
+  int uncaught_ref;    /* process._uncaught(err) -> handled */
+  int core_ref;        /* the table of primitives given to lua/ modules */
+  int fatal;           /* an uncaught error waits in the registry */
+  int keep_going;      /* the REPL: report uncaught errors, do not stop */
+  /* setImmediate (ltimers.c): a FIFO run from the check phase. */
+  uv_check_t check;
+  uv_idle_t idle;              /* started while a ref'd one waits */
+  struct lnb_immediate_s *immediates, *immediates_tail;
+  int immediates_refed;
+} lnb_t;
+
+/* Registry keys. */
+#define LNB_STATE "luanet.state"
+#define LNB_ERROR_MT "luanet.Error"
+#define LNB_FATAL "luanet.fatal"
+#define LNB_TRACE "luanet.traceback"
+
+/* The state of L (upvalue 1 of every bindings function). */
+#define lnb_state(L) ((lnb_t *)lua_touserdata((L), lua_upvalueindex(1)))
+
+/* Gets the state from the registry, for code without the upvalue. */
+lnb_t *lnb_get(lua_State *L);
+
+/* --- gate.c -------------------------------------------------------------- */
+
+/* Calls the function below the nargs values on top of b->L's stack,
+ * protected, with a traceback handler. An error is uncaught: it goes to
+ * process 'uncaughtException' listeners, or becomes the state's fatal
+ * error and stops the loop. Leaves nothing on the stack. Returns 0 on
+ * success, 1 on error. */
+int lnb_call(lnb_t *b, int nargs);
+
+/* The message handler: records the traceback of err (and err.stack for a
+ * table) and returns err unchanged. */
+int lnb_msgh(lua_State *L);
+
+/* Handles an error value on top of L's stack as uncaught (pops it). */
+void lnb_uncaught(lnb_t *b, lua_State *L);
+
+/* Pushes emit, the object (registry ref), and the event name: the start
+ * of an emit. Push the arguments, then call lnb_call(b, 2 + nargs). */
+void lnb_emit_begin(lnb_t *b, int ref, const char *event);
+
+/* Runs the loop until nothing referenced is left, or a fatal error.
+ * Returns 0, or 1 with the fatal error pushed on L. */
+int lnb_run(lnb_t *b, lua_State *L);
+
+/* process.nextTick(fn, ...) from C: queues the function and nargs values
+ * on top of L's stack (pops them). */
+void lnb_next_tick(lnb_t *b, lua_State *L, int nargs);
+
+/* --- lerror.c ------------------------------------------------------------ */
+
+/* Pushes a Node-shaped error table for err (a libuv or core code) with the
+ * details of e (syscall, address, port, host; any may be absent). */
+void lnb_push_error(lua_State *L, int err, const ln_event_t *e);
+
+/* Raises the error made by the Lua function errors[name](...) with the
+ * nargs arguments on top of the stack. Does not return. */
+int lnb_raise(lua_State *L, const char *name, int nargs);
+
+/* --- classes ------------------------------------------------------------- */
+
+/* Creates the metatable of a class: __index and __newindex that look in
+ * methods (a table left on the stack at methods_idx), then in getters
+ * (luaL_Reg functions taking the object), then in the object's own fields.
+ * Registers it as tname. Pops nothing. */
+void lnb_class(lua_State *L, const char *tname, int methods_idx,
+               const luaL_Reg *getters, const luaL_Reg *setters);
+
+/* Pushes a new userdata of size bytes with the two user values a class
+ * uses (1: the events table, 2: user fields) and the metatable tname. */
+void *lnb_new(lua_State *L, size_t size, const char *tname);
+
+/* lsocket.c */
+void lnb_open_socket(lua_State *L, lnb_t *b);
+ln_socket_t *lnb_socket_new(lua_State *L, lnb_t *b);
+void lnb_socket_push(lua_State *L, ln_socket_t *s);
+void lnb_socket_event(ln_socket_t *s, ln_socket_event_t ev,
+                      const ln_event_t *e);
+
+/* lserver.c */
+void lnb_open_server(lua_State *L, lnb_t *b);
+void lnb_server_event(ln_server_t *s, ln_server_event_t ev,
+                      const ln_event_t *e);
+ln_socket_t *lnb_server_socket_new(ln_server_t *s);
+
+/* ltimers.c, lprocess.c: add their functions to the core table on top. */
+void lnb_open_timers(lua_State *L, lnb_t *b);
+void lnb_open_process(lua_State *L, lnb_t *b);
+
+/* luanet.c */
+int luaopen_luanet(lua_State *L);
+
+#endif

@@ -1,0 +1,199 @@
+/* The luanet host: runs a script (or -e code, or standard input), then the
+ * loop until nothing referenced is left, then exits with
+ * process.exitCode. After lua.c: everything runs inside a protected
+ * pmain. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lualib.h>
+
+#include "luanet.h"
+
+static const char usage[] =
+    "usage: luanet [options] [script.lua [arguments...]]\n"
+    "\n"
+    "Runs script.lua, then its event loop until nothing is left to do.\n"
+    "Without a script, runs standard input.\n"
+    "\n"
+    "options:\n"
+    "  -e, --eval CODE   run CODE as the script\n"
+    "  -i, --interactive start the REPL\n"
+    "  -v, --version     print the version and exit\n"
+    "  -h, --help        print this help and exit\n"
+    "  --                stop reading options\n";
+
+typedef struct {
+  const char *code;   /* -e */
+  const char *script; /* the script's path; NULL for -e or stdin */
+  int first_arg;      /* argv index of the script's first argument */
+  int interactive;
+} options_t;
+
+/* Returns 0, or an exit status for --help, --version or a bad option. */
+static int parse(int argc, char **argv, options_t *o, int *status) {
+  int i = 1;
+  memset(o, 0, sizeof(*o));
+  for (; i < argc && argv[i][0] == '-' && argv[i][1] != '\0'; i++) {
+    const char *a = argv[i];
+    if (strcmp(a, "--") == 0) {
+      i++;
+      break;
+    } else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+      fputs(usage, stdout);
+      return *status = 0, 1;
+    } else if (strcmp(a, "-v") == 0 || strcmp(a, "--version") == 0) {
+      printf("luanet %s (%s, libuv %s)\n", LUANET_VERSION, LUA_RELEASE,
+             uv_version_string());
+      return *status = 0, 1;
+    } else if (strcmp(a, "-e") == 0 || strcmp(a, "--eval") == 0) {
+      if (++i >= argc) {
+        fprintf(stderr, "luanet: %s requires an argument\n%s", a, usage);
+        return *status = 9, 1;
+      }
+      o->code = argv[i];
+    } else if (strcmp(a, "-i") == 0 || strcmp(a, "--interactive") == 0) {
+      o->interactive = 1;
+    } else {
+      fprintf(stderr, "luanet: bad option: %s\n%s", a, usage);
+      return *status = 9, 1;
+    }
+  }
+  if (o->code == NULL && i < argc && strcmp(argv[i], "-") != 0)
+    o->script = argv[i++];
+  else if (o->code == NULL && i < argc)
+    i++; /* "-": standard input */
+  o->first_arg = i;
+  return 0;
+}
+
+/* process.argv: the executable, the script (absolute), the arguments. */
+static void push_argv(lua_State *L, char **argv, int argc, options_t *o) {
+  char exe[4096], path[4096];
+  size_t len = sizeof(exe);
+  int n = 1;
+  lua_createtable(L, argc, 0);
+  lua_pushstring(L, uv_exepath(exe, &len) == 0 ? exe : argv[0]);
+  lua_rawseti(L, -2, n++);
+  if (o->script != NULL) {
+    if (o->script[0] != '/' && getcwd(path, sizeof(path)) != NULL)
+      lua_pushfstring(L, "%s/%s", path, o->script);
+    else
+      lua_pushstring(L, o->script);
+    lua_rawseti(L, -2, n++);
+  }
+  for (int i = o->first_arg; i < argc; i++) {
+    lua_pushstring(L, argv[i]);
+    lua_rawseti(L, -2, n++);
+  }
+}
+
+/* Calls host[name] with the nargs values on top; leaves nresults. */
+static void host_call(lua_State *L, const char *name, int nargs, int nresults) {
+  lua_getfield(L, LUA_REGISTRYINDEX, "luanet.host");
+  lua_getfield(L, -1, name);
+  lua_remove(L, -2);
+  lua_insert(L, -nargs - 1);
+  lua_call(L, nargs, nresults);
+}
+
+/* Prints the fatal error on top of L to stderr (pops it). */
+static void report(lua_State *L) {
+  lua_getfield(L, LUA_REGISTRYINDEX, LNB_TRACE);
+  host_call(L, "describe", 2, 1);
+  fputs(lua_tostring(L, -1), stderr);
+  fflush(stderr);
+  lua_pop(L, 1);
+}
+
+static int pmain(lua_State *L) {
+  int argc = (int)lua_tointeger(L, 1);
+  char **argv = lua_touserdata(L, 2);
+  options_t o;
+  int status, nargs = 0, fatal;
+  lnb_t *b;
+
+  if (parse(argc, argv, &o, &status)) {
+    lua_pushinteger(L, status);
+    return 1;
+  }
+  luaL_openlibs(L);
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+  lua_pushcfunction(L, luaopen_luanet);
+  lua_setfield(L, -2, "luanet");
+  lua_pop(L, 1);
+  luaL_requiref(L, "luanet", luaopen_luanet, 0);
+  lua_pop(L, 1);
+  b = lnb_get(L);
+
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "host");
+  lua_call(L, 1, 1);
+  lua_setfield(L, LUA_REGISTRYINDEX, "luanet.host");
+  push_argv(L, argv, argc, &o);
+  if (o.script != NULL)
+    lua_pushstring(L, o.script);
+  else
+    lua_pushnil(L);
+  host_call(L, "install", 2, 0);
+
+  if (o.code != NULL)
+    status = luaL_loadbuffer(L, o.code, strlen(o.code), "=[command line]");
+  else
+    status = luaL_loadfile(L, o.script); /* NULL: standard input */
+  if (status != LUA_OK) {
+    fprintf(stderr, "luanet: %s\n", lua_tostring(L, -1));
+    lua_pushinteger(L, 1);
+    return 1;
+  }
+  for (int i = o.first_arg; i < argc; i++, nargs++)
+    lua_pushstring(L, argv[i]);
+
+  if (lnb_call(b, nargs) && b->fatal) {
+    b->fatal = 0;
+    lua_getfield(L, LUA_REGISTRYINDEX, LNB_FATAL);
+    fatal = 1;
+  } else {
+    fatal = lnb_run(b, L); /* pushes the error if there is one */
+  }
+  if (fatal) {
+    report(L);
+    lua_getglobal(L, "process");
+    lua_pushinteger(L, 1);
+    lua_setfield(L, -2, "exitCode");
+    lua_pop(L, 1);
+  }
+  lua_getglobal(L, "process");
+  lua_getfield(L, -1, "_emitExit");
+  if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
+    report(L);
+    lua_pushinteger(L, 7); /* Node: an 'exit' listener threw */
+    return 1;
+  }
+  if (!lua_isinteger(L, -1))
+    lua_pushinteger(L, fatal ? 1 : 0);
+  return 1;
+}
+
+int main(int argc, char **argv) {
+  lua_State *L = luaL_newstate();
+  int status;
+
+  if (L == NULL) {
+    fputs("luanet: cannot create a Lua state: not enough memory\n", stderr);
+    return 1;
+  }
+  lua_pushcfunction(L, pmain);
+  lua_pushinteger(L, argc);
+  lua_pushlightuserdata(L, argv);
+  if (lua_pcall(L, 2, 1, 0) != LUA_OK) {
+    fprintf(stderr, "luanet: %s\n", luaL_tolstring(L, -1, NULL));
+    status = 1;
+  } else {
+    status = (int)lua_tointeger(L, -1);
+  }
+  fflush(stdout);
+  lua_close(L);
+  return status;
+}

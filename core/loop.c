@@ -1,0 +1,94 @@
+#include <string.h>
+
+#include "loop.h"
+#include "ln.h"
+
+int ln_loop_init(ln_loop_t *loop, const ln_hooks_t *hooks, void *data) {
+  memset(loop, 0, offsetof(ln_loop_t, rbuf));
+  loop->hooks = hooks;
+  loop->data = data;
+  loop->ticks_tail = &loop->ticks;
+  return uv_loop_init(&loop->uv);
+}
+
+void ln_loop_defer(ln_loop_t *loop, ln_tick_t *tick, ln_tick_cb cb) {
+  if (tick->cb != NULL)
+    return;
+  tick->cb = cb;
+  tick->next = NULL;
+  *loop->ticks_tail = tick;
+  loop->ticks_tail = &tick->next;
+}
+
+void ln_loop_run_ticks(ln_loop_t *loop) {
+  loop->depth++;
+  while (loop->ticks != NULL) {
+    ln_tick_t *tick = loop->ticks;
+    ln_tick_cb cb = tick->cb;
+    loop->ticks = tick->next;
+    if (loop->ticks == NULL)
+      loop->ticks_tail = &loop->ticks;
+    tick->next = NULL;
+    tick->cb = NULL; /* may be queued again from cb */
+    cb(tick);
+  }
+  loop->depth--;
+}
+
+void ln_loop_enter(ln_loop_t *loop) {
+  loop->depth++;
+}
+
+void ln_loop_leave(ln_loop_t *loop) {
+  if (--loop->depth == 0 && loop->ticks != NULL)
+    ln_loop_run_ticks(loop);
+}
+
+int ln_loop_run(ln_loop_t *loop) {
+  ln_loop_enter(loop);
+  ln_loop_leave(loop);
+  return uv_run(&loop->uv, UV_RUN_DEFAULT);
+}
+
+void ln_loop_stop(ln_loop_t *loop) {
+  uv_stop(&loop->uv);
+}
+
+static void silent_socket_event(ln_socket_t *s, ln_socket_event_t ev,
+                                const ln_event_t *e) {
+  (void)s, (void)ev, (void)e;
+}
+
+static void silent_server_event(ln_server_t *s, ln_server_event_t ev,
+                                const ln_event_t *e) {
+  (void)s, (void)ev, (void)e;
+}
+
+static ln_socket_t *silent_socket_new(ln_server_t *s) {
+  (void)s;
+  return NULL;
+}
+
+static const ln_hooks_t silent_hooks = {
+    silent_socket_event, silent_server_event, silent_socket_new};
+
+static void close_walk_cb(uv_handle_t *handle, void *arg) {
+  const ln_close_fn *close = handle->data;
+  (void)arg;
+  if (uv_is_closing(handle))
+    return;
+  if (close != NULL)
+    (*close)(handle);
+  else
+    uv_close(handle, NULL);
+}
+
+void ln_loop_close(ln_loop_t *loop) {
+  loop->hooks = &silent_hooks;
+  loop->ticks = NULL;
+  loop->ticks_tail = &loop->ticks;
+  uv_walk(&loop->uv, close_walk_cb, NULL);
+  while (uv_run(&loop->uv, UV_RUN_DEFAULT) != 0)
+    ;
+  uv_loop_close(&loop->uv);
+}

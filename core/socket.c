@@ -1,0 +1,1168 @@
+/* net.Socket's behaviour. See socket.h for the contract; this file follows
+ * Node 20's lib/net.js and its stream state machine, event for event. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* s->flags */
+#define SF_HANDLE 0x000001       /* s->h is initialised and must be closed */
+#define SF_PIPE 0x000002         /* s->h is a uv_pipe_t */
+#define SF_READING 0x000004      /* uv_read_start is in effect */
+#define SF_FLOWING 0x000008      /* deliver data as it arrives */
+#define SF_PAUSED 0x000010       /* pause(): read nothing */
+#define SF_EOF 0x000020          /* the peer's FIN was read */
+#define SF_END_EMITTED 0x000040  /* END delivered: no longer readable */
+#define SF_ENDING 0x000080       /* end() called: no longer writable */
+#define SF_SHUTDOWN 0x000100     /* uv_shutdown issued */
+#define SF_FINISHED 0x000200     /* FINISH delivered */
+#define SF_NEED_DRAIN 0x000400   /* write() said "full" */
+#define SF_HALF_OPEN 0x000800    /* allowHalfOpen */
+#define SF_HAD_ERROR 0x001000    /* destroyed with an error */
+#define SF_UNREF 0x002000        /* does not keep the loop alive */
+#define SF_NOT_READABLE 0x004000 /* { readable: false } */
+#define SF_NOT_WRITABLE 0x008000 /* { writable: false } */
+#define SF_RESET 0x010000        /* close with RST */
+#define SF_NODELAY 0x020000      /* TCP_NODELAY, to apply once connected */
+#define SF_KEEPALIVE 0x040000    /* SO_KEEPALIVE, to apply once connected */
+#define SF_RELEASED 0x080000     /* the embedder let go: notify nothing */
+#define SF_REOPEN 0x100000       /* closing only to try the next address */
+
+/* s->pending: what the next tick does, in this order. */
+#define SP_CONNECT 0x01 /* connect to a numeric address */
+#define SP_FLOW 0x02    /* deliver buffered data, then END */
+#define SP_WRITTEN 0x04 /* DRAIN, then WRITE for each finished write */
+#define SP_FINISH 0x08  /* FINISH for a shutdown that completed at once */
+#define SP_ENDW 0x10    /* end() after END without allowHalfOpen */
+#define SP_ERROR 0x20   /* ERROR for s->error */
+#define SP_CLOSE 0x40   /* CLOSE for a socket that had no handle */
+
+#define DEFAULT_ATTEMPT_TIMEOUT 250 /* ms, Node's autoSelectFamily default */
+#define MAX_ADDRESSES 16
+
+/* A connection being made: the name to resolve, the addresses to try, and
+ * the timer that moves on to the next address. It outlives the socket when
+ * getaddrinfo is still running (socket is then NULL). */
+typedef struct ln__connect_s {
+  uv_connect_t req;
+  uv_getaddrinfo_t gai;
+  uv_timer_t timer;
+  ln_socket_t *socket;
+  int resolving;   /* gai in flight */
+  int timing;      /* timer initialised */
+  int auto_select; /* try every address found (Node's autoSelectFamily) */
+  int port, local_port, family, count, current;
+  unsigned attempt_timeout;
+  int error;
+  const char *error_syscall;
+  ln_addr_t address; /* the address being tried, for errors */
+  char local_address[LN_ADDR_MAX];
+  struct sockaddr_storage addrs[MAX_ADDRESSES];
+  size_t host_len;
+  char host[]; /* the name, numeric address, or path */
+} ln__connect_t;
+
+typedef struct ln__timeout_s {
+  uv_timer_t timer;
+  ln_socket_t *socket;
+  uint64_t ms;
+  int expired; /* fired; the next activity starts it again */
+} ln__timeout_t;
+
+static void destroy(ln_socket_t *s, int err, const char *syscall);
+static void update_reading(ln_socket_t *s);
+static void connect_attempt(ln_socket_t *s);
+static void on_close(uv_handle_t *handle);
+
+/* ---- notifications and ticks ------------------------------------------ */
+
+static void notify(ln_socket_t *s, ln_socket_event_t ev, const ln_event_t *e) {
+  static const ln_event_t none;
+  if (!(s->flags & SF_RELEASED))
+    s->loop->hooks->socket_event(s, ev, e != NULL ? e : &none);
+}
+
+static int is_destroyed(const ln_socket_t *s) {
+  return s->state >= LN_SOCKET_CLOSING;
+}
+
+static void on_tick(ln_tick_t *tick);
+
+static void defer(ln_socket_t *s, unsigned what) {
+  s->pending |= what;
+  ln_loop_defer(s->loop, &s->tick, on_tick);
+}
+
+/* ---- handles -------------------------------------------------------------
+ */
+
+static void socket_closer(uv_handle_t *handle) {
+  ln_socket_t *s = ln__container_of(handle, ln_socket_t, h.handle);
+  destroy(s, 0, NULL);
+}
+static const ln_close_fn socket_close_fn = socket_closer;
+
+static int init_handle(ln_socket_t *s, int pipe) {
+  int err = pipe ? uv_pipe_init(&s->loop->uv, &s->h.pipe, 0)
+                 : uv_tcp_init(&s->loop->uv, &s->h.tcp);
+  if (err)
+    return err;
+  s->h.handle.data = (void *)&socket_close_fn;
+  s->flags |= SF_HANDLE;
+  s->flags = pipe ? s->flags | SF_PIPE : s->flags & ~SF_PIPE;
+  if (s->flags & SF_UNREF)
+    uv_unref(&s->h.handle);
+  return 0;
+}
+
+static void apply_options(ln_socket_t *s) {
+  if (s->flags & SF_PIPE)
+    return;
+  if (s->flags & SF_NODELAY)
+    uv_tcp_nodelay(&s->h.tcp, 1);
+  if (s->flags & SF_KEEPALIVE)
+    uv_tcp_keepalive(&s->h.tcp, 1, s->keepalive_delay);
+}
+
+/* ---- timeouts ------------------------------------------------------------
+ */
+
+static void timeout_free(uv_handle_t *handle) {
+  free(ln__container_of(handle, ln__timeout_t, timer));
+}
+
+static void timeout_closer(uv_handle_t *handle) {
+  ln__timeout_t *t = ln__container_of(handle, ln__timeout_t, timer);
+  if (t->socket != NULL)
+    t->socket->timeout = NULL;
+  uv_close(handle, timeout_free);
+}
+static const ln_close_fn timeout_close_fn = timeout_closer;
+
+static void close_timeout(ln_socket_t *s) {
+  if (s->timeout != NULL) {
+    s->timeout->socket = NULL;
+    uv_close((uv_handle_t *)&s->timeout->timer, timeout_free);
+    s->timeout = NULL;
+  }
+}
+
+static void on_timeout(uv_timer_t *timer) {
+  ln__timeout_t *t = ln__container_of(timer, ln__timeout_t, timer);
+  ln_socket_t *s = t->socket;
+  uint64_t idle = ln_loop_now(s->loop) - s->active_at;
+
+  if (idle < t->ms) {
+    uv_timer_start(timer, on_timeout, t->ms - idle, 0);
+    return;
+  }
+  t->expired = 1;
+  ln_loop_enter(s->loop);
+  notify(s, LN_SOCKET_EV_TIMEOUT, NULL);
+  ln_loop_leave(s->loop);
+}
+
+/* Records activity: the idle time starts again (Node's _unrefTimer). */
+static void touch(ln_socket_t *s) {
+  s->active_at = ln_loop_now(s->loop);
+  if (s->timeout != NULL && s->timeout->expired) {
+    s->timeout->expired = 0;
+    uv_timer_start(&s->timeout->timer, on_timeout, s->timeout->ms, 0);
+  }
+}
+
+int ln_socket_set_timeout(ln_socket_t *s, uint64_t ms) {
+  ln__timeout_t *t = s->timeout;
+  int err;
+
+  if (ms == 0) {
+    close_timeout(s);
+    return 0;
+  }
+  if (t == NULL) {
+    if ((t = malloc(sizeof(*t))) == NULL)
+      return UV_ENOMEM;
+    if ((err = uv_timer_init(&s->loop->uv, &t->timer)) != 0) {
+      free(t);
+      return err;
+    }
+    t->timer.data = (void *)&timeout_close_fn;
+    uv_unref((uv_handle_t *)&t->timer); /* as Node's unref'd socket timers */
+    t->socket = s;
+    s->timeout = t;
+  }
+  t->ms = ms;
+  t->expired = 0;
+  s->active_at = ln_loop_now(s->loop);
+  return uv_timer_start(&t->timer, on_timeout, ms, 0);
+}
+
+uint64_t ln_socket_get_timeout(const ln_socket_t *s) {
+  return s->timeout != NULL ? s->timeout->ms : 0;
+}
+
+/* ---- reading ---------------------------------------------------------- */
+
+static void on_alloc(uv_handle_t *handle, size_t hint, uv_buf_t *buf) {
+  ln_socket_t *s = ln__container_of(handle, ln_socket_t, h.handle);
+  ln_loop_t *loop = s->loop;
+  (void)hint;
+  if (!loop->rbuf_busy) {
+    loop->rbuf_busy = 1;
+    *buf = uv_buf_init(loop->rbuf, sizeof(loop->rbuf));
+  } else {
+    /* Never happens with libuv's one-read-at-a-time loop; stay safe. */
+    char *base = malloc(LN_READ_BUFFER_SIZE);
+    *buf = uv_buf_init(base, base != NULL ? LN_READ_BUFFER_SIZE : 0);
+  }
+}
+
+static void release_buf(ln_loop_t *loop, const uv_buf_t *buf) {
+  if (buf->base == loop->rbuf)
+    loop->rbuf_busy = 0;
+  else
+    free(buf->base);
+}
+
+/* Keeps len bytes of data for later delivery. Returns 0 or UV_ENOMEM. */
+static int keep(ln_socket_t *s, const char *data, size_t len) {
+  if (s->rlen + len > s->rcap) {
+    size_t cap = s->rcap ? s->rcap : 4096;
+    char *p;
+    while (cap < s->rlen + len)
+      cap *= 2;
+    if (cap > UINT32_MAX || (p = realloc(s->rbuf, cap)) == NULL)
+      return UV_ENOMEM;
+    s->rbuf = p;
+    s->rcap = (uint32_t)cap;
+  }
+  memcpy(s->rbuf + s->rlen, data, len);
+  s->rlen += (uint32_t)len;
+  return 0;
+}
+
+static void deliver(ln_socket_t *s, const char *data, size_t len) {
+  ln_event_t e = {0};
+  e.data = data;
+  e.len = len;
+  notify(s, LN_SOCKET_EV_DATA, &e);
+}
+
+static void after_end(ln_socket_t *s) {
+  /* Node's endReadableNT: without allowHalfOpen the writable side ends on
+   * the next tick; otherwise a finished socket is done. */
+  if (!(s->flags & (SF_ENDING | SF_HALF_OPEN)))
+    defer(s, SP_ENDW);
+  else if (s->flags & (SF_FINISHED | SF_NOT_WRITABLE))
+    destroy(s, 0, NULL);
+}
+
+static int flowing(const ln_socket_t *s) {
+  return (s->flags & (SF_FLOWING | SF_PAUSED)) == SF_FLOWING;
+}
+
+static void maybe_end(ln_socket_t *s) {
+  if ((s->flags & (SF_EOF | SF_END_EMITTED)) == SF_EOF && s->rlen == 0 &&
+      flowing(s) && !is_destroyed(s)) {
+    s->flags |= SF_END_EMITTED;
+    notify(s, LN_SOCKET_EV_END, NULL);
+    if (!is_destroyed(s))
+      after_end(s);
+  }
+}
+
+/* Delivers what is buffered, as one chunk, then END if the peer ended. */
+static void flow(ln_socket_t *s) {
+  while (s->rlen > 0 && flowing(s) && !is_destroyed(s)) {
+    char *data = s->rbuf;
+    uint32_t len = s->rlen;
+    s->rbuf = NULL;
+    s->rlen = s->rcap = 0;
+    deliver(s, data, len);
+    free(data);
+  }
+  maybe_end(s);
+  update_reading(s);
+}
+
+static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
+  ln_socket_t *s = ln__container_of(stream, ln_socket_t, h.stream);
+  ln_loop_t *loop = s->loop;
+
+  ln_loop_enter(loop);
+  if (nread > 0) {
+    s->bytes_read += (uint64_t)nread;
+    touch(s);
+    if (flowing(s) && s->rlen == 0) {
+      deliver(s, buf->base, (size_t)nread);
+    } else if (keep(s, buf->base, (size_t)nread) != 0) {
+      destroy(s, UV_ENOMEM, "read");
+    } else if (flowing(s)) {
+      defer(s, SP_FLOW);
+    }
+  } else if (nread == UV_EOF) {
+    s->flags |= SF_EOF;
+    defer(s, SP_FLOW);
+  } else if (nread < 0) {
+    destroy(s, (int)nread, "read");
+  }
+  release_buf(loop, buf);
+  if (!is_destroyed(s))
+    update_reading(s);
+  ln_loop_leave(loop);
+}
+
+static void update_reading(ln_socket_t *s) {
+  int want = s->state == LN_SOCKET_OPEN &&
+             !(s->flags & (SF_EOF | SF_PAUSED | SF_NOT_READABLE)) &&
+             s->rlen < s->read_hwm;
+  if (want && !(s->flags & SF_READING)) {
+    int err = uv_read_start(&s->h.stream, on_alloc, on_read);
+    if (err) {
+      destroy(s, err, "read");
+      return;
+    }
+    s->flags |= SF_READING;
+  } else if (!want && (s->flags & SF_READING)) {
+    uv_read_stop(&s->h.stream);
+    s->flags &= ~SF_READING;
+  }
+}
+
+void ln_socket_pause(ln_socket_t *s) {
+  s->flags |= SF_PAUSED;
+  if (s->state == LN_SOCKET_OPEN)
+    update_reading(s);
+}
+
+void ln_socket_resume(ln_socket_t *s) {
+  s->flags = (s->flags & ~SF_PAUSED) | SF_FLOWING;
+  if (s->state == LN_SOCKET_OPEN) {
+    if (s->rlen > 0 || (s->flags & SF_EOF))
+      defer(s, SP_FLOW);
+    update_reading(s);
+  }
+}
+
+int ln_socket_is_paused(const ln_socket_t *s) {
+  return (s->flags & SF_PAUSED) != 0;
+}
+
+/* ---- writing ---------------------------------------------------------- */
+
+/* Reports w (finished at once, or failed) on the next tick. */
+static void write_done(ln_socket_t *s, ln__write_t *w, int status) {
+  w->status = status;
+  ln__wlist_push(&s->done, w);
+  defer(s, SP_WRITTEN);
+}
+
+/* Reports a token that has no write of its own. */
+static void token_done(ln_socket_t *s, void *token, int status) {
+  ln__write_t *w;
+  if (token == NULL)
+    return;
+  if ((w = ln__write_new(NULL, 0, token)) == NULL)
+    return; /* out of memory: the callback is lost, nothing else */
+  write_done(s, w, status);
+}
+
+static void maybe_drain(ln_socket_t *s) {
+  /* Node's afterWrite: 'drain' once the queue is empty, unless ending. */
+  if ((s->flags & (SF_NEED_DRAIN | SF_ENDING)) == SF_NEED_DRAIN &&
+      s->writable_length == 0 && !is_destroyed(s)) {
+    s->flags &= ~SF_NEED_DRAIN;
+    notify(s, LN_SOCKET_EV_DRAIN, NULL);
+  }
+}
+
+static void written(ln_socket_t *s) {
+  ln__write_t *w = ln__wlist_take(&s->done);
+  maybe_drain(s);
+  while (w != NULL) {
+    ln__write_t *next = w->next;
+    ln_event_t e = {0};
+    e.status = w->status;
+    e.req = w->token;
+    e.syscall = "write";
+    notify(s, LN_SOCKET_EV_WRITE, &e);
+    free(w);
+    w = next;
+  }
+}
+
+static void on_write(uv_write_t *req, int status) {
+  ln__write_t *w = ln__container_of(req, ln__write_t, req);
+  ln_socket_t *s = ln__container_of(req->handle, ln_socket_t, h.stream);
+
+  s->writable_length -= w->len;
+  ln_loop_enter(s->loop);
+  if (status == 0) {
+    maybe_drain(s);
+  } else if (status == UV_ECANCELED) {
+    status = 0; /* Node calls back without an error once destroyed */
+  } else {
+    destroy(s, status, "write");
+  }
+  if (w->token != NULL) {
+    ln_event_t e = {0};
+    e.status = status;
+    e.req = w->token;
+    e.syscall = "write";
+    notify(s, LN_SOCKET_EV_WRITE, &e);
+  }
+  free(w);
+  ln_loop_leave(s->loop);
+}
+
+/* Hands w to libuv. Returns 0 or an error (w is then still the caller's). */
+static int submit(ln_socket_t *s, ln__write_t *w) {
+  uv_buf_t buf = uv_buf_init(w->data, (unsigned)w->len);
+  return uv_write(&w->req, &s->h.stream, &buf, 1, on_write);
+}
+
+int ln_socket_write(ln_socket_t *s, const char *data, size_t len, void *req) {
+  ln__write_t *w;
+  int full, err;
+
+  if (is_destroyed(s)) {
+    token_done(s, req, LN_EDESTROYED);
+    return LN_EDESTROYED;
+  }
+  if (s->flags & SF_ENDING) {
+    err = (s->flags & (SF_END_EMITTED | SF_HALF_OPEN)) == SF_END_EMITTED
+              ? LN_EENDED_BY_PEER
+              : LN_EWRITE_AFTER_END;
+    token_done(s, req, err);
+    destroy(s, err, NULL);
+    return err;
+  }
+  if (s->state == LN_SOCKET_IDLE) {
+    token_done(s, req, LN_ESOCKET_CLOSED);
+    destroy(s, LN_ESOCKET_CLOSED, NULL);
+    return LN_ESOCKET_CLOSED;
+  }
+
+  /* As Node's writeOrBuffer: "full" counts this chunk before it goes. */
+  s->writable_length += len;
+  s->bytes_written += len;
+  full = s->writable_length >= s->write_hwm;
+  if (full)
+    s->flags |= SF_NEED_DRAIN;
+  touch(s);
+
+  if (s->state == LN_SOCKET_OPEN && s->queued.head == NULL &&
+      uv_stream_get_write_queue_size(&s->h.stream) == 0) {
+    uv_buf_t buf = uv_buf_init((char *)data, (unsigned)len);
+    int n = len > 0 ? uv_try_write(&s->h.stream, &buf, 1) : 0;
+    if (n == UV_EAGAIN || n == UV_ENOSYS) {
+      n = 0;
+    } else if (n < 0) {
+      s->writable_length -= len;
+      token_done(s, req, n);
+      destroy(s, n, "write");
+      return !full;
+    }
+    data += n;
+    len -= (size_t)n;
+    s->writable_length -= (size_t)n;
+    if (len == 0) {
+      if (req != NULL)
+        token_done(s, req, 0);
+      else if (s->flags & SF_NEED_DRAIN)
+        defer(s, SP_WRITTEN);
+      return !full;
+    }
+  }
+
+  if ((w = ln__write_new(data, len, req)) == NULL) {
+    s->writable_length -= len;
+    destroy(s, UV_ENOMEM, "write");
+    return !full;
+  }
+  if (s->state != LN_SOCKET_OPEN) {
+    ln__wlist_push(&s->queued, w); /* sent once connected */
+  } else if ((err = submit(s, w)) != 0) {
+    s->writable_length -= len;
+    write_done(s, w, err);
+    destroy(s, err, "write");
+  }
+  return !full;
+}
+
+static void finish(ln_socket_t *s) {
+  if (is_destroyed(s) || (s->flags & SF_FINISHED))
+    return;
+  s->flags |= SF_FINISHED;
+  notify(s, LN_SOCKET_EV_FINISH, NULL);
+  /* Node's autoDestroy: done once both sides are. */
+  if (!is_destroyed(s) && (s->flags & (SF_END_EMITTED | SF_NOT_READABLE)))
+    destroy(s, 0, NULL);
+}
+
+static void on_shutdown(uv_shutdown_t *req, int status) {
+  ln_socket_t *s = ln__container_of(req->handle, ln_socket_t, h.stream);
+  free(req);
+  if (status == UV_ECANCELED)
+    return;
+  /* Node's afterShutdown ignores the status: 'finish' either way. */
+  ln_loop_enter(s->loop);
+  finish(s);
+  ln_loop_leave(s->loop);
+}
+
+static void shutdown_now(ln_socket_t *s) {
+  uv_shutdown_t *req = malloc(sizeof(*req));
+  int err;
+
+  if (req == NULL) {
+    destroy(s, UV_ENOMEM, "shutdown");
+    return;
+  }
+  s->flags |= SF_SHUTDOWN;
+  if ((err = uv_shutdown(req, &s->h.stream, on_shutdown)) != 0) {
+    free(req);
+    if (err == UV_ENOTCONN)
+      defer(s, SP_FINISH); /* Node: a synchronous finish */
+    else
+      destroy(s, err, "shutdown");
+  }
+}
+
+void ln_socket_end(ln_socket_t *s) {
+  if (is_destroyed(s) || (s->flags & SF_ENDING))
+    return;
+  s->flags |= SF_ENDING;
+  if (s->state == LN_SOCKET_OPEN)
+    shutdown_now(s);
+}
+
+/* ---- connecting ------------------------------------------------------- */
+
+static void connect_free(uv_handle_t *handle) {
+  free(ln__container_of(handle, ln__connect_t, timer));
+}
+
+/* Lets go of c: freed now, or once getaddrinfo or its timer is done. */
+static void connect_release(ln__connect_t *c) {
+  c->socket = NULL;
+  if (c->resolving)
+    return;
+  if (!c->timing)
+    free(c);
+  else if (!uv_is_closing((uv_handle_t *)&c->timer))
+    uv_close((uv_handle_t *)&c->timer, connect_free);
+}
+
+static void connect_timer_closer(uv_handle_t *handle) {
+  ln__connect_t *c = ln__container_of(handle, ln__connect_t, timer);
+  if (c->socket != NULL)
+    destroy(c->socket, 0, NULL); /* releases c when its handle closes */
+  else
+    uv_close(handle, connect_free);
+}
+static const ln_close_fn connect_timer_close_fn = connect_timer_closer;
+
+static void on_connected(ln_socket_t *s) {
+  ln__write_t *w;
+
+  s->state = LN_SOCKET_OPEN;
+  connect_release(s->connect);
+  s->connect = NULL;
+  touch(s);
+  apply_options(s);
+  for (w = ln__wlist_take(&s->queued); w != NULL;) {
+    ln__write_t *next = w->next;
+    int err = submit(s, w);
+    if (err) {
+      s->writable_length -= w->len;
+      write_done(s, w, err);
+      destroy(s, err, "write");
+    }
+    w = next;
+  }
+  if (is_destroyed(s))
+    return;
+  if (s->flags & SF_ENDING)
+    shutdown_now(s);
+  if (s->flags & SF_NOT_READABLE)
+    s->flags |= SF_EOF | SF_END_EMITTED;
+  notify(s, LN_SOCKET_EV_CONNECT, NULL);
+  if (s->flags & SF_RESET) /* resetAndDestroy() while connecting */
+    destroy(s, 0, NULL);
+  if (!is_destroyed(s))
+    update_reading(s);
+}
+
+/* Closes the handle to try the next address with a fresh one. */
+static void reopen(ln_socket_t *s) {
+  s->flags |= SF_REOPEN;
+  if (s->flags & SF_READING)
+    uv_read_stop(&s->h.stream);
+  s->flags &= ~SF_READING;
+  uv_close(&s->h.handle, on_close);
+}
+
+static void connect_failed(ln_socket_t *s, int err, const char *syscall) {
+  ln__connect_t *c = s->connect;
+  c->error = err;
+  c->error_syscall = syscall;
+  if (c->current + 1 < c->count) {
+    c->current++;
+    reopen(s);
+  } else {
+    destroy(s, err, syscall);
+  }
+}
+
+static void on_connect(uv_connect_t *req, int status) {
+  ln__connect_t *c = ln__container_of(req, ln__connect_t, req);
+  ln_socket_t *s = c->socket;
+
+  if (status == UV_ECANCELED || s == NULL || s->state != LN_SOCKET_CONNECTING ||
+      (s->flags & SF_REOPEN))
+    return;
+  ln_loop_enter(s->loop);
+  if (c->timing)
+    uv_timer_stop(&c->timer);
+  if (status == 0)
+    on_connected(s);
+  else
+    connect_failed(s, status, "connect");
+  ln_loop_leave(s->loop);
+}
+
+static void on_attempt_timeout(uv_timer_t *timer) {
+  ln__connect_t *c = ln__container_of(timer, ln__connect_t, timer);
+  ln_socket_t *s = c->socket;
+  ln_loop_enter(s->loop);
+  connect_failed(s, UV_ETIMEDOUT, "connect");
+  ln_loop_leave(s->loop);
+}
+
+static int bind_local(ln_socket_t *s, const struct sockaddr *to) {
+  ln__connect_t *c = s->connect;
+  struct sockaddr_storage local;
+  const char *ip = c->local_address;
+  int err;
+
+  if (ip[0] == '\0')
+    ip = to->sa_family == AF_INET6 ? "::" : "0.0.0.0";
+  if ((err = ln_addr_parse(ip, c->local_port, &local)) != 0)
+    return err;
+  return uv_tcp_bind(&s->h.tcp, (struct sockaddr *)&local, 0);
+}
+
+static void connect_attempt(ln_socket_t *s) {
+  ln__connect_t *c = s->connect;
+  const struct sockaddr *to;
+  int err;
+
+  if (s->flags & SF_PIPE) {
+    uv_pipe_connect(&c->req, &s->h.pipe, c->host, on_connect);
+    return;
+  }
+  to = (const struct sockaddr *)&c->addrs[c->current];
+  ln_addr_format(to, &c->address);
+  err = 0;
+  if (c->local_address[0] != '\0' || c->local_port != 0)
+    if ((err = bind_local(s, to)) != 0) {
+      connect_failed(s, err, "bind");
+      return;
+    }
+  if ((err = uv_tcp_connect(&c->req, &s->h.tcp, to, on_connect)) != 0) {
+    connect_failed(s, err, "connect");
+    return;
+  }
+  if (c->current + 1 < c->count) {
+    if (!c->timing) {
+      uv_timer_init(&s->loop->uv, &c->timer);
+      c->timer.data = (void *)&connect_timer_close_fn;
+      c->timing = 1;
+    }
+    uv_timer_start(&c->timer, on_attempt_timeout, c->attempt_timeout, 0);
+  }
+}
+
+static void on_resolved(uv_getaddrinfo_t *req, int status,
+                        struct addrinfo *res) {
+  ln__connect_t *c = ln__container_of(req, ln__connect_t, gai);
+  ln_socket_t *s = c->socket;
+
+  c->resolving = 0;
+  if (s == NULL) { /* destroyed meanwhile */
+    uv_freeaddrinfo(res);
+    connect_release(c);
+    return;
+  }
+  ln_loop_enter(s->loop);
+  if (status == 0) {
+    /* Node emits 'lookup' for every address found, in the resolver's
+     * order; without autoSelectFamily, for the one it uses. */
+    c->count = ln_lookup_order(res, c->port, c->addrs,
+                               c->auto_select ? MAX_ADDRESSES : 1);
+    for (struct addrinfo *ai = res; ai != NULL; ai = ai->ai_next) {
+      ln_addr_t a;
+      ln_event_t e = {0};
+      if (ln_addr_format(ai->ai_addr, &a) != 0)
+        continue;
+      e.address = a.address;
+      e.family = a.family;
+      e.host = c->host;
+      notify(s, LN_SOCKET_EV_LOOKUP, &e);
+      if (s->state != LN_SOCKET_CONNECTING || !c->auto_select)
+        break;
+    }
+    if (c->count == 0)
+      status = UV_EAI_NONAME;
+  } else {
+    ln_event_t e = {0};
+    e.status = status;
+    e.syscall = "getaddrinfo";
+    e.host = c->host;
+    notify(s, LN_SOCKET_EV_LOOKUP, &e);
+  }
+  uv_freeaddrinfo(res);
+  if (s->state == LN_SOCKET_CONNECTING && !(s->flags & SF_REOPEN)) {
+    if (status == 0)
+      connect_attempt(s);
+    else
+      destroy(s, status, "getaddrinfo");
+  }
+  ln_loop_leave(s->loop);
+}
+
+int ln_socket_connect(ln_socket_t *s, const ln_connect_opts_t *o) {
+  const char *host = o->path != NULL ? o->path : o->host ? o->host : "localhost";
+  size_t len = o->path != NULL ? o->path_len : strlen(host);
+  ln__connect_t *c;
+  int err;
+
+  if (s->state == LN_SOCKET_CONNECTING)
+    return UV_EALREADY;
+  if (s->state == LN_SOCKET_OPEN)
+    return UV_EISCONN;
+  if (s->state == LN_SOCKET_CLOSING)
+    return UV_EBUSY;
+  if (o->port < 0 || o->port > 65535 || o->local_port < 0 ||
+      o->local_port > 65535 || len == 0 ||
+      (o->local_address != NULL &&
+       strlen(o->local_address) >= LN_ADDR_MAX))
+    return UV_EINVAL;
+  if (o->path != NULL &&
+      (len >= sizeof(((struct sockaddr_un *)0)->sun_path) ||
+       memchr(host, '\0', len) != NULL))
+    return UV_EINVAL; /* abstract names: not supported by uv_pipe_connect */
+  if ((c = calloc(1, sizeof(*c) + len + 1)) == NULL)
+    return UV_ENOMEM;
+  memcpy(c->host, host, len);
+  c->host_len = len;
+  c->port = o->port;
+  c->family = o->family;
+  c->local_port = o->local_port;
+  if (o->local_address != NULL)
+    strcpy(c->local_address, o->local_address);
+  c->attempt_timeout =
+      o->attempt_timeout ? o->attempt_timeout : DEFAULT_ATTEMPT_TIMEOUT;
+  c->socket = s;
+
+  /* A closed socket starts again from scratch (Node's _undestroy). */
+  s->flags &= SF_UNREF | SF_NODELAY | SF_KEEPALIVE | SF_HALF_OPEN |
+              SF_NOT_READABLE | SF_NOT_WRITABLE | SF_PAUSED | SF_FLOWING;
+  s->bytes_read = s->bytes_written = 0;
+  s->error = 0;
+  s->error_syscall = NULL;
+  if ((err = init_handle(s, o->path != NULL)) != 0) {
+    free(c);
+    return err;
+  }
+  s->connect = c;
+  s->state = LN_SOCKET_CONNECTING;
+  touch(s);
+
+  if (o->path != NULL) {
+    connect_attempt(s);
+  } else if (ln_addr_parse(host, o->port, &c->addrs[0]) == 0) {
+    c->count = 1;
+    defer(s, SP_CONNECT); /* Node connects to an IP on the next tick */
+  } else {
+    struct addrinfo hints;
+    ln_lookup_hints(&hints, o->family);
+    c->auto_select =
+        !o->no_auto_select && o->family == 0 && o->local_address == NULL;
+    err = uv_getaddrinfo(&s->loop->uv, &c->gai, on_resolved, c->host, NULL,
+                         &hints);
+    if (err) {
+      destroy(s, err, "getaddrinfo");
+      return 0;
+    }
+    c->resolving = 1;
+  }
+  return 0;
+}
+
+int ln_socket_open(ln_socket_t *s, int fd) {
+  uv_handle_type type = uv_guess_handle(fd);
+  int err;
+
+  if (s->state != LN_SOCKET_IDLE && s->state != LN_SOCKET_CLOSED)
+    return UV_EISCONN;
+  if (type != UV_TCP && type != UV_NAMED_PIPE)
+    return fd < 0 ? UV_EBADF : LN_EINVALID_FD_TYPE;
+  if ((err = init_handle(s, type == UV_NAMED_PIPE)) != 0)
+    return err;
+  err = type == UV_TCP ? uv_tcp_open(&s->h.tcp, fd)
+                       : uv_pipe_open(&s->h.pipe, fd);
+  if (err) {
+    /* CLOSE follows, as for any handle that was opened. */
+    s->state = LN_SOCKET_CLOSING;
+    uv_close(&s->h.handle, on_close);
+    return err;
+  }
+  s->state = LN_SOCKET_OPEN;
+  if (s->flags & SF_NOT_READABLE)
+    s->flags |= SF_EOF | SF_END_EMITTED;
+  if (s->flags & SF_NOT_WRITABLE)
+    s->flags |= SF_ENDING | SF_FINISHED;
+  apply_options(s);
+  touch(s);
+  update_reading(s);
+  return 0;
+}
+
+/* ---- closing ---------------------------------------------------------- */
+
+static void fail_queued(ln_socket_t *s) {
+  ln__write_t *w = ln__wlist_take(&s->queued);
+  while (w != NULL) {
+    ln__write_t *next = w->next;
+    s->writable_length -= w->len;
+    if (w->token != NULL) {
+      ln_event_t e = {0};
+      e.status = LN_ECLOSED_BEFORE_CONNECTION;
+      e.req = w->token;
+      e.syscall = "write";
+      notify(s, LN_SOCKET_EV_WRITE, &e);
+    }
+    free(w);
+    w = next;
+  }
+}
+
+static void on_close(uv_handle_t *handle) {
+  ln_socket_t *s = ln__container_of(handle, ln_socket_t, h.handle);
+  int had_error;
+
+  s->flags &= ~(SF_HANDLE | SF_READING);
+  if (s->flags & SF_REOPEN) {
+    s->flags &= ~SF_REOPEN;
+    if (s->state == LN_SOCKET_CONNECTING) {
+      int err = init_handle(s, 0);
+      ln_loop_enter(s->loop);
+      if (err)
+        destroy(s, err, "connect");
+      else
+        connect_attempt(s);
+      ln_loop_leave(s->loop);
+      return;
+    }
+  }
+  ln_loop_enter(s->loop);
+  free(s->rbuf);
+  s->rbuf = NULL;
+  s->rlen = s->rcap = 0;
+  if (s->connect != NULL) {
+    connect_release(s->connect);
+    s->connect = NULL;
+  }
+  fail_queued(s);
+  had_error = (s->flags & SF_HAD_ERROR) != 0;
+  s->state = LN_SOCKET_CLOSED;
+  {
+    ln_event_t e = {0};
+    e.status = had_error;
+    notify(s, LN_SOCKET_EV_CLOSE, &e);
+  }
+  /* s may be gone now: the embedder could let go of it on CLOSE. */
+  ln_loop_leave(s->loop);
+}
+
+static void destroy(ln_socket_t *s, int err, const char *syscall) {
+  if (is_destroyed(s))
+    return;
+  if (err) {
+    s->flags |= SF_HAD_ERROR;
+    s->error = err;
+    s->error_syscall = syscall;
+    defer(s, SP_ERROR);
+  }
+  close_timeout(s);
+  if (s->server != NULL) {
+    ln_server_t *server = s->server;
+    s->server = NULL;
+    ln__server_connection_ended(server);
+  }
+  s->state = LN_SOCKET_CLOSING;
+  if (!(s->flags & SF_HANDLE)) {
+    defer(s, SP_CLOSE);
+    return;
+  }
+  if (uv_is_closing(&s->h.handle))
+    return; /* closing to reopen: on_close sees the new state */
+  if (s->flags & SF_READING)
+    uv_read_stop(&s->h.stream);
+  s->flags &= ~SF_READING;
+  if ((s->flags & (SF_RESET | SF_PIPE)) == SF_RESET &&
+      uv_tcp_close_reset(&s->h.tcp, on_close) == 0)
+    return;
+  uv_close(&s->h.handle, on_close);
+}
+
+void ln_socket_destroy(ln_socket_t *s, int err) {
+  destroy(s, err, NULL);
+}
+
+int ln_socket_reset(ln_socket_t *s) {
+  if (s->flags & SF_PIPE)
+    return UV_ENOTSUP;
+  s->flags |= SF_RESET;
+  if (s->state != LN_SOCKET_CONNECTING)
+    destroy(s, s->state == LN_SOCKET_IDLE ? LN_ESOCKET_CLOSED : 0, NULL);
+  return 0;
+}
+
+/* ---- the tick --------------------------------------------------------- */
+
+static void deliver_error(ln_socket_t *s) {
+  ln_event_t e = {0};
+  ln__connect_t *c = s->connect;
+
+  e.status = s->error;
+  e.syscall = s->error_syscall;
+  if (c != NULL && s->error_syscall != NULL) {
+    if (strcmp(s->error_syscall, "getaddrinfo") == 0) {
+      e.host = c->host;
+    } else if (strcmp(s->error_syscall, "bind") == 0) {
+      e.address = c->local_address[0] ? c->local_address : NULL;
+      e.port = c->local_port;
+    } else if (strcmp(s->error_syscall, "connect") == 0) {
+      e.address = (s->flags & SF_PIPE) ? c->host : c->address.address;
+      e.port = (s->flags & SF_PIPE) ? 0 : c->address.port;
+      if (c->local_address[0] != '\0' && c->local_port != 0) {
+        e.local_address = c->local_address;
+        e.local_port = c->local_port;
+      }
+    }
+  }
+  notify(s, LN_SOCKET_EV_ERROR, &e);
+}
+
+static void on_tick(ln_tick_t *tick) {
+  ln_socket_t *s = ln__container_of(tick, ln_socket_t, tick);
+  unsigned p;
+
+  while ((p = s->pending) != 0) {
+    /* One item at a time, in order: a notification may queue more. */
+    if (p & SP_CONNECT) {
+      s->pending &= ~SP_CONNECT;
+      if (s->state == LN_SOCKET_CONNECTING)
+        connect_attempt(s);
+    } else if (p & SP_FLOW) {
+      s->pending &= ~SP_FLOW;
+      if (!is_destroyed(s))
+        flow(s);
+    } else if (p & SP_WRITTEN) {
+      s->pending &= ~SP_WRITTEN;
+      written(s);
+    } else if (p & SP_FINISH) {
+      s->pending &= ~SP_FINISH;
+      finish(s);
+    } else if (p & SP_ENDW) {
+      s->pending &= ~SP_ENDW;
+      ln_socket_end(s);
+    } else if (p & SP_ERROR) {
+      s->pending &= ~SP_ERROR;
+      deliver_error(s);
+    } else {
+      s->pending &= ~SP_CLOSE;
+      if (s->connect != NULL) {
+        connect_release(s->connect);
+        s->connect = NULL;
+      }
+      fail_queued(s);
+      s->state = LN_SOCKET_CLOSED;
+      {
+        ln_event_t e = {0};
+        e.status = (s->flags & SF_HAD_ERROR) != 0;
+        notify(s, LN_SOCKET_EV_CLOSE, &e);
+      }
+      return; /* s may be gone */
+    }
+  }
+}
+
+/* ---- the rest of the API ---------------------------------------------- */
+
+void ln_socket_init(ln_loop_t *loop, ln_socket_t *s, unsigned flags) {
+  memset(s, 0, sizeof(*s));
+  s->loop = loop;
+  s->read_hwm = s->write_hwm = LN_DEFAULT_HIGH_WATER_MARK;
+  s->state = LN_SOCKET_IDLE;
+  if (flags & LN_SOCKET_ALLOW_HALF_OPEN)
+    s->flags |= SF_HALF_OPEN;
+  if (flags & LN_SOCKET_NOT_READABLE)
+    s->flags |= SF_NOT_READABLE;
+  if (flags & LN_SOCKET_NOT_WRITABLE)
+    s->flags |= SF_NOT_WRITABLE;
+}
+
+int ln__socket_accept(ln_socket_t *s, ln_server_t *server,
+                      uv_stream_t *listener) {
+  const ln_server_opts_t *o = &server->opts;
+  int err = init_handle(s, listener->type == UV_NAMED_PIPE);
+
+  if (err)
+    return err;
+  if ((err = uv_accept(listener, &s->h.stream)) != 0) {
+    s->state = LN_SOCKET_CLOSING;
+    uv_close(&s->h.handle, on_close);
+    return err;
+  }
+  s->state = LN_SOCKET_OPEN;
+  s->server = server;
+  if (o->pause_on_connect)
+    s->flags |= SF_PAUSED;
+  if (o->no_delay)
+    s->flags |= SF_NODELAY;
+  if (o->keep_alive) {
+    s->flags |= SF_KEEPALIVE;
+    s->keepalive_delay = o->keep_alive_delay;
+  }
+  if (o->high_water_mark)
+    s->read_hwm = s->write_hwm = o->high_water_mark;
+  apply_options(s);
+  touch(s);
+  return 0;
+}
+
+void ln__socket_start(ln_socket_t *s) {
+  if (s->state == LN_SOCKET_OPEN)
+    update_reading(s);
+}
+
+int ln_socket_set_nodelay(ln_socket_t *s, int enable) {
+  s->flags = enable ? s->flags | SF_NODELAY : s->flags & ~SF_NODELAY;
+  if (s->state == LN_SOCKET_OPEN && !(s->flags & SF_PIPE))
+    return uv_tcp_nodelay(&s->h.tcp, enable);
+  return 0;
+}
+
+int ln_socket_set_keepalive(ln_socket_t *s, int enable, unsigned delay) {
+  s->flags = enable ? s->flags | SF_KEEPALIVE : s->flags & ~SF_KEEPALIVE;
+  s->keepalive_delay = delay;
+  if (s->state == LN_SOCKET_OPEN && !(s->flags & SF_PIPE))
+    return uv_tcp_keepalive(&s->h.tcp, enable, delay);
+  return 0;
+}
+
+void ln_socket_ref(ln_socket_t *s) {
+  s->flags &= ~SF_UNREF;
+  if (s->flags & SF_HANDLE)
+    uv_ref(&s->h.handle);
+}
+
+void ln_socket_unref(ln_socket_t *s) {
+  s->flags |= SF_UNREF;
+  if (s->flags & SF_HANDLE)
+    uv_unref(&s->h.handle);
+}
+
+int ln_socket_address(const ln_socket_t *s, int peer, ln_addr_t *out) {
+  struct sockaddr_storage ss;
+  int len = sizeof(ss), err;
+
+  if (s->state != LN_SOCKET_OPEN && s->state != LN_SOCKET_CONNECTING)
+    return UV_ENOTCONN;
+  if (s->flags & SF_PIPE) {
+    size_t n = sizeof(out->address);
+    err = peer ? uv_pipe_getpeername(&s->h.pipe, out->address, &n)
+               : uv_pipe_getsockname(&s->h.pipe, out->address, &n);
+    if (err)
+      return err;
+    out->len = n;
+    out->port = 0;
+    out->family = 0;
+    return 0;
+  }
+  err = peer ? uv_tcp_getpeername(&s->h.tcp, (struct sockaddr *)&ss, &len)
+             : uv_tcp_getsockname(&s->h.tcp, (struct sockaddr *)&ss, &len);
+  if (err)
+    return err;
+  return ln_addr_format((struct sockaddr *)&ss, out);
+}
+
+int ln_socket_connecting(const ln_socket_t *s) {
+  return s->state == LN_SOCKET_CONNECTING;
+}
+
+int ln_socket_pending(const ln_socket_t *s) {
+  return s->state != LN_SOCKET_OPEN;
+}
+
+int ln_socket_destroyed(const ln_socket_t *s) {
+  return is_destroyed(s);
+}
+
+int ln_socket_readable(const ln_socket_t *s) {
+  return (s->state == LN_SOCKET_OPEN || s->state == LN_SOCKET_CONNECTING) &&
+         !(s->flags & (SF_END_EMITTED | SF_NOT_READABLE));
+}
+
+int ln_socket_writable(const ln_socket_t *s) {
+  return (s->state == LN_SOCKET_OPEN || s->state == LN_SOCKET_CONNECTING) &&
+         !(s->flags & (SF_ENDING | SF_NOT_WRITABLE));
+}
+
+int ln_socket_is_pipe(const ln_socket_t *s) {
+  return (s->flags & SF_PIPE) != 0;
+}
+
+int ln_socket_allow_half_open(const ln_socket_t *s) {
+  return (s->flags & SF_HALF_OPEN) != 0;
+}
+
+const char *ln_socket_ready_state(const ln_socket_t *s) {
+  int r = ln_socket_readable(s), w = ln_socket_writable(s);
+  if (s->state == LN_SOCKET_CONNECTING)
+    return "opening";
+  return r && w ? "open" : r ? "readOnly" : w ? "writeOnly" : "closed";
+}
+
+int ln_socket_is_active(const ln_socket_t *s) {
+  return s->state == LN_SOCKET_CONNECTING || s->state == LN_SOCKET_OPEN ||
+         s->state == LN_SOCKET_CLOSING || s->tick.cb != NULL;
+}
+
+void ln_socket_release(ln_socket_t *s) {
+  s->flags |= SF_RELEASED;
+  if (ln_socket_is_active(s)) {
+    destroy(s, 0, NULL);
+    return;
+  }
+  free(s->rbuf);
+  s->rbuf = NULL;
+  s->rlen = s->rcap = 0;
+}
+
+void ln__close_handle(uv_handle_t *handle) {
+  const ln_close_fn *close = handle->data;
+  if (uv_is_closing(handle))
+    return;
+  if (close != NULL)
+    (*close)(handle);
+  else
+    uv_close(handle, NULL);
+}

@@ -1,0 +1,209 @@
+/* ln_socket_t: one stream connection (TCP or Unix domain), with Node's
+ * net.Socket behaviour: connection states, buffered reads with a high-water
+ * mark, a write queue with back-pressure, half-open ends, idle timeouts and
+ * Node-ordered notifications.
+ *
+ * Memory: the embedder allocates the ln_socket_t and keeps it valid until
+ * the LN_SOCKET_EV_CLOSE notification of every connect() it made (or for as
+ * long as ln_socket_is_active() says so). The core allocates only what a
+ * connection needs beyond that, and frees it in libuv's close callbacks.
+ *
+ * Notifications go to the loop's hooks->socket_event. The embedder may call
+ * any function here from inside one, including ln_socket_destroy(); the core
+ * checks its state again after every notification it makes.
+ */
+#ifndef LN_SOCKET_H
+#define LN_SOCKET_H
+
+#include <stdint.h>
+
+#include "addr.h"
+#include "loop.h"
+
+typedef struct ln_socket_s ln_socket_t;
+typedef struct ln_server_s ln_server_t;
+
+/* A list of writes (core/writeq.c). */
+typedef struct {
+  struct ln__write_s *head, *tail;
+} ln_wlist_t;
+
+/* Notifications, in the order Node emits the matching events. */
+typedef enum {
+  LN_SOCKET_EV_LOOKUP,  /* a name was resolved: status, address, family, host */
+  LN_SOCKET_EV_CONNECT, /* connected: Node's 'connect' then 'ready' */
+  LN_SOCKET_EV_DATA,    /* data, len: bytes read (valid during the call) */
+  LN_SOCKET_EV_END,     /* the peer ended and every byte was delivered */
+  LN_SOCKET_EV_DRAIN,   /* the write queue emptied after write() said full */
+  LN_SOCKET_EV_WRITE,   /* a write with a req token completed: req, status */
+  LN_SOCKET_EV_FINISH,  /* end() done: every write flushed, FIN sent */
+  LN_SOCKET_EV_TIMEOUT, /* idle for the time given to ln_socket_set_timeout */
+  LN_SOCKET_EV_ERROR,   /* status, syscall, address, port, host */
+  LN_SOCKET_EV_CLOSE    /* closed; status is 1 if it closed with an error */
+} ln_socket_event_t;
+
+/* What a notification carries; fields not listed for it are zero. */
+typedef struct {
+  int status;
+  const char *syscall;  /* "connect", "read", "write", "getaddrinfo"... */
+  const char *address;  /* peer address or path (ERROR, LOOKUP) */
+  int port;
+  int family;           /* 4 or 6 (LOOKUP) */
+  const char *host;     /* the name looked up (LOOKUP, getaddrinfo ERROR) */
+  const char *local_address; /* for an ERROR of a bound connect */
+  int local_port;
+  const char *data;     /* DATA */
+  size_t len;
+  void *req;            /* WRITE: the token given to ln_socket_write() */
+  ln_socket_t *socket;  /* a server's CONNECTION */
+} ln_event_t;
+
+typedef enum {
+  LN_SOCKET_IDLE,       /* never connected */
+  LN_SOCKET_CONNECTING, /* looking up or connecting */
+  LN_SOCKET_OPEN,       /* connected; flags tell which halves are open */
+  LN_SOCKET_CLOSING,    /* destroyed; waiting for libuv's close callback */
+  LN_SOCKET_CLOSED      /* 'close' delivered; connect() may reuse it */
+} ln_socket_state_t;
+
+/* Options given to ln_socket_init(). */
+#define LN_SOCKET_ALLOW_HALF_OPEN 0x1 /* do not end when the peer ends */
+#define LN_SOCKET_NOT_READABLE 0x2    /* Node's { readable: false } */
+#define LN_SOCKET_NOT_WRITABLE 0x4    /* Node's { writable: false } */
+
+/* Node's default highWaterMark for a net.Socket, in bytes. */
+#define LN_DEFAULT_HIGH_WATER_MARK 16384
+
+struct ln_socket_s {
+  union {
+    uv_handle_t handle;
+    uv_stream_t stream;
+    uv_tcp_t tcp;
+    uv_pipe_t pipe;
+  } h;
+  ln_loop_t *loop;
+  void *data;                   /* the embedder's */
+  ln_server_t *server;          /* the server that accepted it, if any */
+  struct ln__connect_s *connect; /* while connecting */
+  struct ln__timeout_s *timeout; /* after ln_socket_set_timeout() */
+  ln_wlist_t queued;             /* written before the connection was made */
+  ln_wlist_t done;               /* finished, to report on the next tick */
+  char *rbuf;                    /* read but not yet delivered */
+  uint32_t rlen, rcap;
+  uint32_t read_hwm, write_hwm;  /* high-water marks, bytes */
+  size_t writable_length;        /* bytes written but not yet flushed */
+  uint64_t bytes_read, bytes_written;
+  uint64_t active_at;            /* loop time of the last read or write */
+  ln_tick_t tick;
+  int error;                     /* the error to deliver, once destroyed */
+  const char *error_syscall;
+  uint32_t keepalive_delay;      /* seconds, applied on connect */
+  uint32_t flags;
+  uint16_t pending;              /* work for the next tick */
+  uint8_t state;                 /* ln_socket_state_t */
+};
+
+/* Where a connection goes (ln_socket_connect). */
+typedef struct {
+  const char *host;          /* name or numeric address; "localhost" if NULL */
+  int port;                  /* 0-65535 */
+  const char *path;          /* a Unix socket instead of host and port */
+  size_t path_len;           /* may hold a leading NUL (abstract namespace) */
+  const char *local_address; /* numeric, or NULL */
+  int local_port;
+  int family;                /* 0 (any), 4 or 6 */
+  int no_auto_select;        /* 1: try only the first address found */
+  unsigned attempt_timeout;  /* ms per address when several; 250 if 0 */
+} ln_connect_opts_t;
+
+/* Initialises s (embedder memory, any content) as a socket of loop that is
+ * not connected. flags: LN_SOCKET_* options. Cannot fail. */
+void ln_socket_init(ln_loop_t *loop, ln_socket_t *s, unsigned flags);
+
+/* Starts connecting: a Unix path, a numeric address (connect on the next
+ * tick, as Node does), or a name (resolved first, one LOOKUP per address,
+ * then each address tried in turn as Node 20's autoSelectFamily does).
+ * Valid when the socket is IDLE or CLOSED. Returns 0, UV_EINVAL for a bad
+ * option, UV_EISCONN / UV_EALREADY when connected or connecting; failures
+ * to connect arrive as ERROR then CLOSE. Writes and end() are queued until
+ * the connection is made. */
+int ln_socket_connect(ln_socket_t *s, const ln_connect_opts_t *opts);
+
+/* Wraps an already open file descriptor (a connected TCP or Unix stream
+ * socket). Returns 0, or a libuv error (UV_EBADF...), or
+ * LN_EINVALID_FD_TYPE when fd is not a stream socket. */
+int ln_socket_open(ln_socket_t *s, int fd);
+
+/* Writes len bytes of data (copied when they cannot all go to the kernel
+ * at once). req, if not NULL, comes back in a WRITE notification when the
+ * bytes reached the kernel or failed, always after this call returns.
+ * Returns 1 while writable_length stays below the high-water mark, 0 when
+ * the caller should wait for DRAIN, or a negative error:
+ * LN_EWRITE_AFTER_END / LN_EENDED_BY_PEER after end() (the socket is then
+ * destroyed with that error, as Node does), LN_EDESTROYED after destroy()
+ * (nothing else happens). A failed write still reports req. */
+int ln_socket_write(ln_socket_t *s, const char *data, size_t len, void *req);
+
+/* Ends the writable side once queued writes are flushed (Node's end()):
+ * FINISH follows the shutdown. Does nothing if already ended. */
+void ln_socket_end(ln_socket_t *s);
+
+/* Closes the socket at once (Node's destroy([err])). err is 0 or the error
+ * to deliver (LN_EUSER for one the embedder keeps itself); then CLOSE.
+ * Does nothing if already destroyed. */
+void ln_socket_destroy(ln_socket_t *s, int err);
+
+/* Closes with a TCP RST instead of a FIN (Node's resetAndDestroy()), once
+ * connected if still connecting. Returns 0 or UV_ENOTSUP for a Unix
+ * socket. */
+int ln_socket_reset(ln_socket_t *s);
+
+/* Stops reading from the kernel altogether (Node's pause()). */
+void ln_socket_pause(ln_socket_t *s);
+
+/* Delivers what is buffered (on the next tick) and then reads as data
+ * arrives (Node's resume(), also what adding a 'data' listener does). */
+void ln_socket_resume(ln_socket_t *s);
+
+/* Whether the embedder wants data: not paused. Node's flowing !== false. */
+int ln_socket_is_paused(const ln_socket_t *s);
+
+/* Idle timeout in ms, 0 for none: TIMEOUT after ms without a read or a
+ * write, again after the next activity. Returns 0 or a libuv error. */
+int ln_socket_set_timeout(ln_socket_t *s, uint64_t ms);
+uint64_t ln_socket_get_timeout(const ln_socket_t *s);
+
+/* TCP_NODELAY and SO_KEEPALIVE (delay in seconds). On a socket that is not
+ * connected yet they apply once it is. Returns 0 or a libuv error. */
+int ln_socket_set_nodelay(ln_socket_t *s, int enable);
+int ln_socket_set_keepalive(ln_socket_t *s, int enable, unsigned delay);
+
+/* Whether an open socket keeps the loop alive. */
+void ln_socket_ref(ln_socket_t *s);
+void ln_socket_unref(ln_socket_t *s);
+
+/* The local (peer == 0) or remote address. Returns 0, or UV_ENOTCONN when
+ * the socket has none (not connected, or closed). */
+int ln_socket_address(const ln_socket_t *s, int peer, ln_addr_t *out);
+
+/* Node's fields, computed from the state. */
+int ln_socket_connecting(const ln_socket_t *s);
+int ln_socket_pending(const ln_socket_t *s);
+int ln_socket_destroyed(const ln_socket_t *s);
+int ln_socket_readable(const ln_socket_t *s);
+int ln_socket_writable(const ln_socket_t *s);
+int ln_socket_is_pipe(const ln_socket_t *s);
+int ln_socket_allow_half_open(const ln_socket_t *s);
+/* "opening", "open", "readOnly", "writeOnly" or "closed". */
+const char *ln_socket_ready_state(const ln_socket_t *s);
+
+/* Whether the core may still call back about s: connecting, open, closing,
+ * or a notification queued. The embedder keeps s alive while it is. */
+int ln_socket_is_active(const ln_socket_t *s);
+
+/* Called by the embedder when it drops s for good (its finaliser). An
+ * inactive socket is released at once; an active one (only at shutdown)
+ * is closed without any further notification. */
+void ln_socket_release(ln_socket_t *s);
+
+#endif

@@ -1,0 +1,292 @@
+-- Node-shaped errors (lib/internal/errors.js) and the argument validators
+-- (lib/internal/validators.js) that raise them. Every error is a table
+-- with the shared metatable M.Error: name, message, code, and the fields
+-- Node gives it.
+local _, core = ...
+
+local type, tostring, tonumber, select = type, tostring, tonumber, select
+local math_type, floor, huge = math.type, math.floor, math.huge
+local concat, format = table.concat, string.format
+
+local M = {}
+
+local Error = { __name = 'Error' }
+M.Error = Error
+
+--- tostring(err): "Error: message", or "TypeError [ERR_X]: message" for
+--- Node's own codes, as Node's Error.prototype.toString shows them.
+function Error.__tostring(e)
+  local name, code = rawget(e, 'name') or 'Error', rawget(e, 'code')
+  local message = rawget(e, 'message')
+  if type(code) == 'string' and code:sub(1, 4) == 'ERR_' then
+    name = name .. ' [' .. code .. ']'
+  end
+  if message == nil or message == '' then return name end
+  return name .. ': ' .. tostring(message)
+end
+
+---@param name string  'Error', 'TypeError', 'RangeError'...
+---@param code string|nil
+---@param message string
+---@param fields table|nil  more fields to copy in
+---@return table err
+function M.new(name, code, message, fields)
+  local e = setmetatable({ name = name, code = code, message = message },
+    Error)
+  if fields then for k, v in pairs(fields) do e[k] = v end end
+  return e
+end
+local new = M.new
+
+--- Whether v is one of luanet's error tables.
+function M.isError(v)
+  return getmetatable(v) == Error
+end
+
+-- Node's determineSpecificType, in Lua's words.
+local function quote(s)
+  s = s:gsub('\\', '\\\\'):gsub("'", "\\'"):gsub('\n', '\\n')
+  return "'" .. s .. "'"
+end
+
+local function inspected(value)
+  local t = type(value)
+  if t == 'string' then return quote(value) end
+  if t == 'number' then
+    if value ~= value then return 'NaN' end
+    if value == huge then return 'Infinity' end
+    if value == -huge then return '-Infinity' end
+    if math_type(value) == 'float' and value == floor(value)
+        and value > -1e15 and value < 1e15 then
+      return format('%d', value)
+    end
+  end
+  return tostring(value)
+end
+
+local function received(value)
+  local t = type(value)
+  if value == nil then return 'nil' end
+  if t == 'function' then return 'function' end
+  if t == 'userdata' then
+    local mt = getmetatable(value)
+    local name = type(mt) == 'table' and rawget(mt, '__name')
+    if type(name) == 'string' then
+      return 'an instance of ' .. name:gsub('^luanet%.', '')
+    end
+    return 'type userdata'
+  end
+  if t == 'table' then return 'type table' end
+  local s = inspected(value)
+  if #s > 28 then s = s:sub(1, 25) .. '...' end
+  return 'type ' .. t .. ' (' .. s .. ')'
+end
+M.received = received
+
+local function subject(name)
+  if name:find(' argument$') then return name end
+  return '"' .. name .. '" ' .. (name:find('%.') and 'property' or 'argument')
+end
+
+--- ERR_INVALID_ARG_TYPE. expected: a type name or a list of them;
+--- instances: class names ("Buffer").
+function M.invalidArgType(name, expected, actual, instances)
+  local types = type(expected) == 'table' and expected or { expected }
+  local parts = {}
+  if #types > 2 then
+    parts[1] = 'one of type ' .. concat(types, ', ', 1, #types - 1) ..
+      ', or ' .. types[#types]
+  elseif #types == 2 then
+    parts[1] = 'one of type ' .. types[1] .. ' or ' .. types[2]
+  elseif #types == 1 then
+    parts[1] = 'of type ' .. types[1]
+  end
+  if instances then
+    local n = #instances
+    local list = n > 1 and (concat(instances, ', ', 1, n - 1) ..
+      (n > 2 and ', or ' or ' or ') .. instances[n]) or instances[1]
+    parts[#parts + 1] = 'an instance of ' .. list
+  end
+  return new('TypeError', 'ERR_INVALID_ARG_TYPE',
+    'The ' .. subject(name) .. ' must be ' .. concat(parts, ' or ') ..
+    '. Received ' .. received(actual))
+end
+
+-- The data argument of write() and end().
+function M.invalidChunk(actual)
+  return M.invalidArgType('chunk', 'string', actual,
+    { 'Buffer', 'TypedArray', 'DataView' })
+end
+
+--- ERR_INVALID_ARG_VALUE
+function M.invalidArgValue(name, value, reason)
+  local kind = name:find('%.') and 'property' or 'argument'
+  return new('TypeError', 'ERR_INVALID_ARG_VALUE',
+    'The ' .. kind .. " '" .. name .. "' " .. (reason or 'is invalid') ..
+    '. Received ' .. inspected(value))
+end
+
+--- ERR_OUT_OF_RANGE
+function M.outOfRange(name, range, value)
+  return new('RangeError', 'ERR_OUT_OF_RANGE',
+    'The value of "' .. name .. '" is out of range. It must be ' .. range ..
+    '. Received ' .. inspected(value))
+end
+
+--- ERR_SOCKET_BAD_PORT
+function M.socketBadPort(name, port)
+  return new('RangeError', 'ERR_SOCKET_BAD_PORT',
+    (name or 'Port') .. ' should be >= 0 and < 65536. Received ' ..
+    received(port) .. '.')
+end
+
+--- ERR_MISSING_ARGS: each argument a name or a list of alternatives.
+function M.missingArgs(...)
+  local names = {}
+  for i = 1, select('#', ...) do
+    local a = select(i, ...)
+    if type(a) == 'table' then
+      local alt = {}
+      for j, v in ipairs(a) do alt[j] = '"' .. v .. '"' end
+      names[i] = concat(alt, ' or ')
+    else
+      names[i] = '"' .. a .. '"'
+    end
+  end
+  local msg
+  if #names == 1 then msg = names[1] .. ' argument'
+  elseif #names == 2 then msg = names[1] .. ' and ' .. names[2] .. ' arguments'
+  else
+    msg = concat(names, ', ', 1, #names - 1) .. ', and ' .. names[#names] ..
+      ' arguments'
+  end
+  return new('TypeError', 'ERR_MISSING_ARGS', 'The ' .. msg ..
+    ' must be specified')
+end
+
+function M.invalidIpAddress(ip)
+  return new('TypeError', 'ERR_INVALID_IP_ADDRESS',
+    'Invalid IP address: ' .. tostring(ip))
+end
+
+function M.invalidFdType(what)
+  return new('TypeError', 'ERR_INVALID_FD_TYPE',
+    'Unsupported fd type: ' .. tostring(what))
+end
+
+function M.invalidHandleType()
+  return new('TypeError', 'ERR_INVALID_HANDLE_TYPE',
+    'This handle type cannot be sent')
+end
+
+function M.streamNullValues()
+  return new('TypeError', 'ERR_STREAM_NULL_VALUES',
+    'May not write null values to stream')
+end
+
+function M.serverAlreadyListen()
+  return new('Error', 'ERR_SERVER_ALREADY_LISTEN',
+    'Listen method has been called more than once without closing.')
+end
+
+function M.serverNotRunning()
+  return new('Error', 'ERR_SERVER_NOT_RUNNING', 'Server is not running.')
+end
+
+function M.unknownEncoding(enc)
+  return new('TypeError', 'ERR_UNKNOWN_ENCODING',
+    'Unknown encoding: ' .. tostring(enc))
+end
+
+--- ERR_UNHANDLED_ERROR: an 'error' event that was not an error table.
+function M.unhandledError(err, shown)
+  local msg = 'Unhandled error.'
+  if shown ~= nil then msg = msg .. ' (' .. shown .. ')' end
+  return new('Error', 'ERR_UNHANDLED_ERROR', msg, { context = err })
+end
+
+--- Assigning a field that is only computed (Node's strict-mode TypeError).
+function M.readOnlyProperty(class, key)
+  return new('TypeError', nil, 'Cannot set property ' .. tostring(key) ..
+    ' of #<' .. tostring(class):gsub('^luanet%.', '') ..
+    '> which has only a getter')
+end
+
+-- ---- validators: raise at the caller's level ----------------------------
+
+local function raise(e) error(e, 3) end
+
+--- Node's validatePort: a number or a non-blank string of digits naming
+--- an integer 0-65535. Returns the port as an integer.
+function M.validatePort(port, name)
+  local n
+  if type(port) == 'number' then
+    n = port
+  elseif type(port) == 'string' and port:find('%S') then
+    n = tonumber(port)
+  end
+  if n == nil or n ~= n or n < 0 or n > 0xFFFF or n ~= floor(n) then
+    raise(M.socketBadPort(name, port))
+  end
+  return floor(n)
+end
+
+--- Node's validateNumber(value, name[, min[, max]]).
+function M.validateNumber(value, name, min, max)
+  if type(value) ~= 'number' then
+    raise(M.invalidArgType(name, 'number', value))
+  end
+  if (min and value < min) or (max and value > max) or value ~= value then
+    local range
+    if min and max then range = '>= ' .. min .. ' && <= ' .. max
+    elseif min then range = '>= ' .. min
+    else range = '<= ' .. max end
+    raise(M.outOfRange(name, range, value))
+  end
+  return value
+end
+
+--- Node's validateInt32(value, name[, min[, max]]).
+function M.validateInt32(value, name, min, max)
+  min, max = min or -2147483648, max or 2147483647
+  if type(value) ~= 'number' then
+    raise(M.invalidArgType(name, 'number', value))
+  end
+  if value ~= floor(value) then
+    raise(M.outOfRange(name, 'an integer', value))
+  end
+  if value < min or value > max then
+    raise(M.outOfRange(name, '>= ' .. min .. ' && <= ' .. max, value))
+  end
+  return value
+end
+
+function M.validateFunction(value, name)
+  if type(value) ~= 'function' then
+    raise(M.invalidArgType(name, 'function', value))
+  end
+  return value
+end
+
+function M.validateString(value, name)
+  if type(value) ~= 'string' then
+    raise(M.invalidArgType(name, 'string', value))
+  end
+  return value
+end
+
+function M.validateBoolean(value, name)
+  if type(value) ~= 'boolean' then
+    raise(M.invalidArgType(name, 'boolean', value))
+  end
+  return value
+end
+
+function M.validateTable(value, name)
+  if type(value) ~= 'table' then
+    raise(M.invalidArgType(name, 'table', value))
+  end
+  return value
+end
+
+return M

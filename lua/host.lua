@@ -1,0 +1,52 @@
+-- The host's side in Lua: the globals a script sees, and how an uncaught
+-- error is shown. Used by bindings/main.c.
+local _, core = ...
+
+local util = require('util')
+local errors = require('errors')
+
+local M = {}
+
+---Installs the globals of a luanet script (console, process, the timer
+---functions) and lets script (a path, or nil) require modules beside it.
+---@param argv string[] process.argv
+---@param script string|nil
+function M.install(argv, script)
+  local process = require('process')
+  _G.console = require('console')
+  _G.process = process
+  for k, v in pairs(require('timers')) do _G[k] = v end
+  process.argv = argv
+  if script then
+    local dir = script:match('^(.*)/[^/]*$') or '.'
+    package.path = dir .. '/?.lua;' .. dir .. '/?/init.lua;' .. package.path
+  end
+end
+
+---The text shown for an uncaught error: "Uncaught Error: ...", the Lua
+---traceback, then the error's other fields.
+---@param err any
+---@param traceback string|nil
+---@return string
+function M.describe(err, traceback)
+  local head
+  if type(err) == 'string' then
+    head = 'Error: ' .. err
+  elseif errors.isError(err) then
+    head = tostring(err)
+  else
+    head = util.inspect(err)
+  end
+  local out = { 'Uncaught ' .. head }
+  if traceback then out[#out + 1] = traceback end
+  if type(err) == 'table' then
+    local fields = {}
+    for k, v in pairs(err) do
+      if k ~= 'name' and k ~= 'message' and k ~= 'stack' then fields[k] = v end
+    end
+    if next(fields) then out[#out + 1] = util.inspect(fields) end
+  end
+  return table.concat(out, '\n') .. '\n'
+end
+
+return M

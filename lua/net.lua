@@ -1,0 +1,348 @@
+-- net: Node's net module over the C core. This file holds what Lua does
+-- best: the arguments' many forms and their validation (Node's
+-- normalizeArgs, lookupAndConnect, Server.prototype.listen), and the few
+-- methods built from the C ones. The sockets themselves are in
+-- bindings/lsocket.c and core/socket.c.
+local _, core = ...
+
+local EventEmitter = require('events')
+local errors = require('errors')
+
+local type, tonumber, select, floor = type, tonumber, select, math.floor
+local nextTick = core.nextTick
+
+local Socket, Server = core.Socket, core.Server
+EventEmitter.mixin(Socket)
+EventEmitter.mixin(Server)
+
+local net = {}
+
+-- ---- arguments ------------------------------------------------------------
+
+-- Node's toNumber: a number >= 0, or false.
+local function toNumber(x)
+  x = tonumber(x)
+  return x ~= nil and x >= 0 and x or false
+end
+
+-- Node's isPipeName: a string that is not a non-negative number.
+local function isPipeName(s)
+  return type(s) == 'string' and toNumber(s) == false
+end
+
+-- Node's normalizeArgs: (options[, cb]), (path[, cb]) or
+-- ([port][, host][, cb]) to options, cb.
+local function normalizeArgs(n, ...)
+  if n == 0 then return {}, nil end
+  local a0, a1 = ...
+  local options
+  if type(a0) == 'table' then
+    options = a0
+  elseif isPipeName(a0) then
+    options = { path = a0 }
+  else
+    options = { port = a0 }
+    if n > 1 and type(a1) == 'string' then options.host = a1 end
+  end
+  local cb = select(n, ...)
+  return options, type(cb) == 'function' and cb or nil
+end
+
+-- ---- net.Socket -------------------------------------------------------------
+
+-- A 'data' listener starts the flow, unless the socket was paused (Node's
+-- Readable.prototype.on).
+local on = EventEmitter.on
+function Socket:on(name, listener)
+  on(self, name, listener)
+  if name == 'data' and not self:isPaused() then self:resume() end
+  return self
+end
+Socket.addListener = Socket.on
+
+---socket:connect(options[, connectListener]), (path[, listener]),
+---(port[, host][, listener]) -> socket. Raises ERR_MISSING_ARGS,
+---ERR_INVALID_ARG_TYPE, ERR_SOCKET_BAD_PORT, ERR_INVALID_IP_ADDRESS.
+function Socket:connect(...)
+  local options, cb = normalizeArgs(select('#', ...), ...)
+  if cb then self:once('connect', cb) end
+  if options.port == nil and options.path == nil then
+    error(errors.missingArgs({ 'options', 'port', 'path' }), 2)
+  end
+  local o = {}
+  if options.path ~= nil then
+    o.path = errors.validateString(options.path, 'options.path')
+  else
+    local port = options.port
+    if type(port) ~= 'number' and type(port) ~= 'string' then
+      error(errors.invalidArgType('options.port', { 'number', 'string' },
+        port), 2)
+    end
+    o.port = errors.validatePort(port)
+    o.host = options.host or 'localhost'
+    if type(o.host) ~= 'string' then
+      error(errors.invalidArgType('options.host', 'string', o.host), 2)
+    end
+    local localAddress = options.localAddress
+    if localAddress ~= nil then
+      if type(localAddress) ~= 'string' or net.isIP(localAddress) == 0 then
+        error(errors.invalidIpAddress(localAddress), 2)
+      end
+      o.localAddress = localAddress
+    end
+    if options.localPort ~= nil then
+      o.localPort = errors.validateNumber(options.localPort,
+        'options.localPort')
+    end
+    local family = options.family
+    if family == 'IPv4' then family = 4 elseif family == 'IPv6' then family = 6 end
+    if family ~= nil and family ~= 0 and family ~= 4 and family ~= 6 then
+      error(errors.invalidArgValue('options.family', family,
+        'must be one of: 0, 4, 6'), 2)
+    end
+    o.family = family
+    if options.autoSelectFamily ~= nil then
+      o.autoSelectFamily = errors.validateBoolean(options.autoSelectFamily,
+        'options.autoSelectFamily')
+    end
+    local attempt = options.autoSelectFamilyAttemptTimeout
+    if attempt ~= nil then
+      errors.validateInt32(attempt, 'options.autoSelectFamilyAttemptTimeout',
+        1)
+      o.autoSelectFamilyAttemptTimeout = attempt < 10 and 10 or attempt
+    end
+  end
+  return self:_connect(o)
+end
+
+---socket:end_([data[, encoding]][, callback]) -> socket: writes data,
+---then ends the writable side; callback(err) on 'finish' or error.
+function Socket:end_(data, encoding, cb)
+  if type(data) == 'function' then
+    data, encoding, cb = nil, nil, data
+  elseif type(encoding) == 'function' then
+    encoding, cb = nil, encoding
+  end
+  if data ~= nil then self:write(data, encoding) end
+  if cb then
+    local done
+    local function onFinish() done(nil) end
+    local function onError(err) done(err) end
+    done = function(err)
+      self:removeListener('finish', onFinish)
+      self:removeListener('error', onError)
+      cb(err)
+    end
+    if self.destroyed then
+      nextTick(cb)
+    else
+      self:on('finish', onFinish)
+      self:on('error', onError)
+    end
+  end
+  return self:_end()
+end
+Socket['end'] = Socket.end_
+
+local TIMEOUT_MAX = 2147483647
+
+---socket:setTimeout(ms[, callback]) -> socket: 'timeout' after ms of
+---idleness (0 turns it off); callback becomes a once('timeout') listener,
+---or with 0 is removed. Raises ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE.
+function Socket:setTimeout(ms, callback)
+  if self.destroyed then return self end
+  errors.validateNumber(ms, 'msecs', 0)
+  if ms > TIMEOUT_MAX then ms = TIMEOUT_MAX end
+  if callback ~= nil then errors.validateFunction(callback, 'callback') end
+  self:_setTimeout(floor(ms))
+  if ms == 0 then
+    if callback then self:removeListener('timeout', callback) end
+  elseif callback then
+    self:once('timeout', callback)
+  end
+  return self
+end
+
+local socketOptions = { allowHalfOpen = true, readable = true, writable = true }
+
+local function newSocket(options)
+  if type(options) == 'number' then options = { fd = options } end
+  if options == nil then options = {} end
+  if type(options) ~= 'table' then
+    error(errors.invalidArgType('options', 'table', options), 3)
+  end
+  if options.keepAliveInitialDelay ~= nil then
+    errors.validateNumber(options.keepAliveInitialDelay,
+      'options.keepAliveInitialDelay')
+  end
+  local fd = options.fd
+  local s
+  if fd ~= nil then
+    errors.validateInt32(fd, 'fd', 0)
+    s = core.newSocket(options.allowHalfOpen, options.readable,
+      options.writable)
+  else
+    s = core.newSocket(options.allowHalfOpen)
+  end
+  if options.noDelay then s:setNoDelay(true) end
+  if options.keepAlive then
+    s:setKeepAlive(true, options.keepAliveInitialDelay)
+  end
+  if fd ~= nil then s:_open(fd) end
+  return s
+end
+net._socketOptions = socketOptions
+
+---net.Socket([options]) -> a Socket not yet connected. options: fd,
+---allowHalfOpen, readable, writable, noDelay, keepAlive,
+---keepAliveInitialDelay.
+setmetatable(Socket, { __call = function(_, options) return newSocket(options) end })
+net.Socket = Socket
+net.Stream = Socket
+
+---net.createConnection(...), net.connect(...) -> Socket: a new socket,
+---connecting; the forms of socket:connect(). options.timeout sets an idle
+---timeout.
+function net.createConnection(...)
+  local options, cb = normalizeArgs(select('#', ...), ...)
+  local s = newSocket(options)
+  if options.timeout then s:setTimeout(options.timeout) end
+  if cb then return s:connect(options, cb) end
+  return s:connect(options)
+end
+net.connect = net.createConnection
+
+-- ---- net.Server -----------------------------------------------------------
+
+---server:listen([port[, host[, backlog]]][, callback]), (path[, backlog]
+---[, callback]), (options[, callback]), (handle[, backlog][, callback])
+----> server. Raises ERR_SERVER_ALREADY_LISTEN, ERR_SOCKET_BAD_PORT,
+---ERR_INVALID_ARG_VALUE; failures to bind arrive as 'error'.
+function Server:listen(...)
+  local n = select('#', ...)
+  local a0, a1, a2 = ...
+  local options, cb = normalizeArgs(n, ...)
+  if self.listening then error(errors.serverAlreadyListen(), 2) end
+  if cb then self:once('listening', cb) end
+  local backlogFromArgs = (n > 1 and toNumber(a1)) or (n > 2 and toNumber(a2))
+  if core.isServer(options) then
+    options = { fd = options:_fileno() }
+  end
+  if type(options.fd) == 'number' and options.fd >= 0 then
+    self:_listen({ fd = options.fd, backlog = backlogFromArgs or nil })
+    return self
+  end
+  -- listen(), listen(callback), listen(nil, ...): any free port.
+  local port = options.port
+  if n == 0 or type(a0) == 'function' or (a0 == nil and n >= 1) then
+    port = 0
+  end
+  if type(port) == 'number' or type(port) == 'string' then
+    local host = options.host
+    if host ~= nil and type(host) ~= 'string' then
+      error(errors.invalidArgType('options.host', 'string', host), 2)
+    end
+    self:_listen({
+      port = errors.validatePort(port, 'options.port'),
+      host = host ~= '' and host or nil,
+      backlog = options.backlog or backlogFromArgs or nil,
+      ipv6Only = options.ipv6Only,
+    })
+    return self
+  end
+  if options.path ~= nil and isPipeName(options.path) then
+    self:_listen({
+      path = options.path,
+      backlog = options.backlog or backlogFromArgs or nil,
+      readableAll = options.readableAll == true,
+      writableAll = options.writableAll == true,
+    })
+    return self
+  end
+  if options.port == nil and options.path == nil then
+    error(errors.invalidArgValue('options', options,
+      'must have the property "port" or "path"'), 2)
+  end
+  error(errors.invalidArgValue('options', options), 2)
+end
+
+---server:close([callback]) -> server: stops accepting; 'close' once the
+---last connection ends. callback(err) is a once('close') listener; err is
+---ERR_SERVER_NOT_RUNNING if it was not listening.
+function Server:close(cb)
+  if cb ~= nil then
+    errors.validateFunction(cb, 'callback')
+    if not self.listening then
+      self:once('close', function() cb(errors.serverNotRunning()) end)
+    else
+      self:once('close', cb)
+    end
+  end
+  self:_close()
+  return self
+end
+
+---server:getConnections(callback) -> server: callback(nil, count) on the
+---next tick.
+function Server:getConnections(cb)
+  errors.validateFunction(cb, 'callback')
+  nextTick(cb, nil, self._connections)
+  return self
+end
+
+local serverOptions = { 'allowHalfOpen', 'pauseOnConnect', 'noDelay',
+  'keepAlive', 'keepAliveInitialDelay', 'highWaterMark' }
+
+---net.Server([options][, connectionListener]) -> Server, not listening.
+---options: allowHalfOpen, pauseOnConnect, noDelay, keepAlive,
+---keepAliveInitialDelay (ms), highWaterMark (bytes).
+local function newServer(options, listener)
+  if type(options) == 'function' then
+    options, listener = nil, options
+  elseif options ~= nil and type(options) ~= 'table' then
+    error(errors.invalidArgType('options', 'table', options), 3)
+  end
+  local o = {}
+  for _, k in ipairs(serverOptions) do o[k] = options and options[k] end
+  if o.keepAliveInitialDelay ~= nil then
+    errors.validateNumber(o.keepAliveInitialDelay,
+      'options.keepAliveInitialDelay')
+    if o.keepAliveInitialDelay < 0 then o.keepAliveInitialDelay = 0 end
+  end
+  if o.highWaterMark ~= nil then
+    errors.validateNumber(o.highWaterMark, 'options.highWaterMark', 0)
+  end
+  local server = core.newServer(o)
+  if type(listener) == 'function' then server:on('connection', listener) end
+  return server
+end
+
+setmetatable(Server, {
+  __call = function(_, options, listener) return newServer(options, listener) end,
+})
+net.Server = Server
+
+---net.createServer([options][, connectionListener]) -> Server
+function net.createServer(options, listener)
+  return newServer(options, listener)
+end
+
+-- ---- addresses ------------------------------------------------------------
+
+---net.isIP(input) -> 0, 4 or 6, exactly as Node decides.
+function net.isIP(input)
+  if type(input) ~= 'string' then return 0 end
+  return core.isIP(input)
+end
+
+---net.isIPv4(input) -> boolean
+function net.isIPv4(input)
+  return net.isIP(input) == 4
+end
+
+---net.isIPv6(input) -> boolean
+function net.isIPv6(input)
+  return net.isIP(input) == 6
+end
+
+return net
