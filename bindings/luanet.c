@@ -72,6 +72,17 @@ static int l_run(lua_State *L) {
   return 0;
 }
 
+/* luanet._closeAll(): destroys every socket, closes every server and
+ * stops every timer, as if the process were ending; run the loop after it
+ * to let the closes finish. For tests and embedders that must start
+ * clean; Node has no such call. */
+static int l_close_all(lua_State *L) {
+  lnb_t *b = lnb_state(L);
+  b->fatal = 0;
+  ln_loop_close_all(&b->loop);
+  return 0;
+}
+
 int luaopen_luanet(lua_State *L) {
   lnb_t *b;
   int core, err;
@@ -133,6 +144,9 @@ int luaopen_luanet(lua_State *L) {
   lua_pushlightuserdata(L, b);
   lua_pushcclosure(L, l_run, 1);
   lua_setfield(L, -2, "run");
+  lua_pushlightuserdata(L, b);
+  lua_pushcclosure(L, l_close_all, 1);
+  lua_setfield(L, -2, "_closeAll");
   lua_pushvalue(L, -1);
   lua_setfield(L, LUA_REGISTRYINDEX, LNB_MODULE);
   return 1;

@@ -72,22 +72,27 @@ static ln_socket_t *silent_socket_new(ln_server_t *s) {
 static const ln_hooks_t silent_hooks = {
     silent_socket_event, silent_server_event, silent_socket_new};
 
-static void close_walk_cb(uv_handle_t *handle, void *arg) {
+static void close_walk_cb(uv_handle_t *handle, void *all) {
   const ln_close_fn *close = handle->data;
-  (void)arg;
   if (uv_is_closing(handle))
     return;
   if (close != NULL)
     (*close)(handle);
-  else
+  else if (all != NULL)
     uv_close(handle, NULL);
+}
+
+void ln_loop_close_all(ln_loop_t *loop) {
+  ln_loop_enter(loop);
+  uv_walk(&loop->uv, close_walk_cb, NULL);
+  ln_loop_leave(loop);
 }
 
 void ln_loop_close(ln_loop_t *loop) {
   loop->hooks = &silent_hooks;
   loop->ticks = NULL;
   loop->ticks_tail = &loop->ticks;
-  uv_walk(&loop->uv, close_walk_cb, NULL);
+  uv_walk(&loop->uv, close_walk_cb, loop);
   while (uv_run(&loop->uv, UV_RUN_DEFAULT) != 0)
     ;
   uv_loop_close(&loop->uv);

@@ -58,6 +58,11 @@ int ln_loop_init(ln_loop_t *loop, const ln_hooks_t *hooks, void *data);
  * suppressed from here on (loop->hooks is swapped for silent ones). */
 void ln_loop_close(ln_loop_t *loop);
 
+/* Closes every handle that has a closer (sockets, servers, timers...),
+ * leaving the loop usable; run it to let the closes finish. Handles with
+ * no closer (the embedder's own machinery) stay open. */
+void ln_loop_close_all(ln_loop_t *loop);
+
 /* Opens and closes a callback scope. Leaving the outermost scope runs the
  * queued ticks, including those queued by the ticks themselves. */
 void ln_loop_enter(ln_loop_t *loop);

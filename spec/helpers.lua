@@ -1,0 +1,150 @@
+-- What the specs share: the module from the build, a loop runner that
+-- checks how often callbacks ran (luv's tap.lua, libuv's test macros), and
+-- a way to run build/luanet as a user would.
+local build = os.getenv('LUANET_BUILD') or 'build'
+package.cpath = build .. '/?.so;' .. package.cpath
+
+local luanet = require('luanet')
+
+local M = {
+  luanet = luanet,
+  net = luanet.net,
+  timers = luanet.timers,
+  process = luanet.process,
+  build = build,
+  exe = build .. '/luanet',
+}
+
+local expectations = {}
+
+---Wraps fn (may be nil) so that M.run() checks it ran exactly count times
+---(1 by default).
+function M.expect(fn, count)
+  local info = debug.getinfo(2, 'Sl')
+  local e = { calls = 0, want = count or 1,
+    where = info.short_src .. ':' .. info.currentline }
+  expectations[#expectations + 1] = e
+  return function(...)
+    e.calls = e.calls + 1
+    if fn then return fn(...) end
+  end
+end
+
+---Runs the loop until nothing is left (failing after `seconds`, 10 by
+---default), then checks every expect()ation and collects garbage.
+function M.run(seconds)
+  local timer = luanet.timers.setTimeout(function()
+    error('the loop was still running after ' .. (seconds or 10) .. ' s')
+  end, (seconds or 10) * 1000)
+  timer:unref()
+  local ok, err = pcall(luanet.run)
+  luanet.timers.clearTimeout(timer)
+  local list = expectations
+  expectations = {}
+  if not ok then
+    -- Leave nothing behind for the next spec: close all, let it finish.
+    luanet._closeAll()
+    pcall(luanet.run)
+    error(err, 0)
+  end
+  for _, e in ipairs(list) do
+    assert(e.calls == e.want, string.format(
+      'the callback made at %s ran %d times, expected %d', e.where, e.calls,
+      e.want))
+  end
+  collectgarbage()
+  collectgarbage()
+end
+
+---A listening server on 127.0.0.1 (or host) and a free port; returns the
+---server and its port.
+function M.listen(listener, host, options)
+  local server = luanet.net.createServer(options, listener)
+  server:listen(0, host or '127.0.0.1')
+  return server, server:address().port
+end
+
+local function readAll(path)
+  local f = io.open(path, 'rb')
+  if not f then return '' end
+  local s = f:read('a')
+  f:close()
+  return s
+end
+
+local function shellQuote(s)
+  return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
+end
+M.shellQuote = shellQuote
+
+---Runs build/luanet with the arguments (a list), standard input from the
+---string stdin if given. Returns stdout, stderr, exit code.
+function M.exec(args, stdin)
+  local out, err, input = os.tmpname(), os.tmpname(), os.tmpname()
+  local f = assert(io.open(input, 'wb'))
+  f:write(stdin or '')
+  f:close()
+  local cmd = { 'timeout', '20', M.exe }
+  for _, a in ipairs(args) do cmd[#cmd + 1] = shellQuote(a) end
+  local command = table.concat(cmd, ' ') .. ' <' .. input .. ' >' .. out ..
+    ' 2>' .. err
+  local _, _, code = os.execute(command)
+  local stdout, stderr = readAll(out), readAll(err)
+  os.remove(out)
+  os.remove(err)
+  os.remove(input)
+  return stdout, stderr, code
+end
+
+---Starts build/luanet with args in the background. Returns a process
+---handle with :output() (what it printed so far), :kill(), and :wait()
+---(blocks until it exits; returns stdout, stderr).
+function M.spawn(args)
+  local out, err = os.tmpname(), os.tmpname()
+  local cmd = { M.exe }
+  for _, a in ipairs(args) do cmd[#cmd + 1] = shellQuote(a) end
+  local p = assert(io.popen(table.concat(cmd, ' ') .. ' </dev/null >' .. out ..
+    ' 2>' .. err .. ' & echo $!'))
+  local pid = tonumber(p:read('l'))
+  p:close()
+  local proc = { pid = pid }
+  function proc.output() return readAll(out), readAll(err) end
+  function proc.kill() os.execute('kill ' .. pid .. ' 2>/dev/null') end
+  function proc.wait()
+    os.execute('timeout 20 tail --pid=' .. pid .. ' -f /dev/null')
+    local o, e = readAll(out), readAll(err)
+    os.remove(out)
+    os.remove(err)
+    return o, e
+  end
+  return proc
+end
+
+---Polls every 10 ms (on the loop) until check() is true, then calls done;
+---gives up with an error after `seconds` (5).
+function M.waitFor(check, done, seconds)
+  local deadline = os.time() + (seconds or 5)
+  local timer
+  timer = luanet.timers.setInterval(function()
+    if check() then
+      luanet.timers.clearInterval(timer)
+      done()
+    elseif os.time() > deadline then
+      luanet.timers.clearInterval(timer)
+      error('gave up waiting after ' .. (seconds or 5) .. ' s')
+    end
+  end, 10)
+end
+
+---Whether this machine can bind ::1.
+function M.hasIPv6()
+  local ok = false
+  local s = luanet.net.createServer()
+  s:on('error', function() end)
+  s:on('listening', function() ok = true; s:close() end)
+  s:listen(0, '::1')
+  luanet.run()
+  return ok
+end
+
+return M

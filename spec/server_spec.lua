@@ -1,0 +1,222 @@
+-- net.Server: createServer, listen, address, 'listening', 'connection',
+-- close, 'close', and their error paths.
+local h = require('spec.helpers')
+local net, expect = h.net, h.expect
+
+describe('net.createServer', function()
+  it('adds the connection listener and hands it each connected socket',
+    function()
+      local server
+      server = net.createServer(expect(function(socket)
+        assert.are.equal('open', socket.readyState)
+        assert.are.equal('127.0.0.1', socket.remoteAddress)
+        socket:destroy()
+        server:close()
+      end))
+      server:listen(0, '127.0.0.1')
+      net.connect(server:address().port, '127.0.0.1')
+      h.run()
+    end)
+
+  it('takes options before the listener', function()
+    local server
+    server = net.createServer({ allowHalfOpen = true },
+      expect(function(socket)
+        assert.is_true(socket.allowHalfOpen)
+        socket:destroy()
+        server:close()
+      end))
+    server:listen(0, '127.0.0.1', function()
+      net.connect(server:address().port, '127.0.0.1'):resume()
+    end)
+    h.run()
+  end)
+
+  it('raises ERR_INVALID_ARG_TYPE for options that are not a table',
+    function()
+      local ok, err = pcall(net.createServer, 42)
+      assert.is_false(ok)
+      assert.are.equal('ERR_INVALID_ARG_TYPE', err.code)
+      assert.are.equal('TypeError', err.name)
+    end)
+end)
+
+describe('server:listen', function()
+  it('binds port 0 to a free port before returning, then emits listening',
+    function()
+      local server = net.createServer()
+      local listened = false
+      server:on('listening', expect(function() listened = true end))
+      assert.are.equal(server, server:listen(0, '127.0.0.1'))
+      local address = server:address()
+      assert.are.equal('127.0.0.1', address.address)
+      assert.are.equal('IPv4', address.family)
+      assert.is_true(address.port > 0)
+      assert.is_true(server.listening)
+      assert.is_false(listened) -- 'listening' comes asynchronously
+      server:on('listening', function() server:close() end)
+      h.run()
+      assert.is_true(listened)
+    end)
+
+  it('adds the callback as a once listening listener', function()
+    local server = net.createServer()
+    server:listen(0, '127.0.0.1', expect(function()
+      assert.is_true(server.listening)
+      server:close()
+    end))
+    h.run()
+  end)
+
+  it('listens on the dual-stack address when no host is given', function()
+    local server = net.createServer()
+    server:listen(0, expect(function()
+      local address = server:address()
+      assert.is_true(address.address == '::' or address.address == '0.0.0.0')
+      -- reachable over IPv4
+      net.connect(address.port, '127.0.0.1', expect(function()
+        server:close()
+      end)):on('connect', function(...) end)
+    end))
+    server:on('connection', function(s) s:destroy() end)
+    h.run()
+  end)
+
+  it('takes the port as a string of digits', function()
+    local server = net.createServer()
+    server:listen('0', '127.0.0.1', expect(function() server:close() end))
+    h.run()
+  end)
+
+  it('resolves a host name before listening', function()
+    local server = net.createServer()
+    server:listen(0, 'localhost', expect(function()
+      assert.are.equal('127.0.0.1', server:address().address)
+      server:close()
+    end))
+    h.run()
+  end)
+
+  it('listens with an options table', function()
+    local server = net.createServer()
+    server:listen({ port = 0, host = '127.0.0.1', backlog = 5 },
+      expect(function()
+        assert.are.equal('127.0.0.1', server:address().address)
+        server:close()
+      end))
+    h.run()
+  end)
+
+  it('emits EADDRINUSE for a port that is taken', function()
+    local first, port = h.listen()
+    local second = net.createServer()
+    second:on('error', expect(function(err)
+      assert.are.equal('EADDRINUSE', err.code)
+      assert.are.equal('listen', err.syscall)
+      assert.are.equal(-98, err.errno)
+      assert.are.equal('127.0.0.1', err.address)
+      assert.are.equal(port, err.port)
+      assert.are.equal('listen EADDRINUSE: address already in use 127.0.0.1:'
+        .. port, err.message)
+      assert.are.equal('Error: ' .. err.message, tostring(err))
+      assert.is_false(second.listening)
+      first:close()
+    end))
+    second:on('listening', expect(nil, 0))
+    second:listen(port, '127.0.0.1')
+    h.run()
+  end)
+
+  for _, port in ipairs({ 65536, -1, 1.5, 70000 }) do
+    it('raises ERR_SOCKET_BAD_PORT at once for port ' .. port, function()
+      local server = net.createServer()
+      local ok, err = pcall(server.listen, server, port)
+      assert.is_false(ok)
+      assert.are.equal('ERR_SOCKET_BAD_PORT', err.code)
+      assert.are.equal('RangeError', err.name)
+      assert.matches('options.port should be >= 0 and < 65536', err.message,
+        1, true)
+      assert.is_false(server.listening)
+    end)
+  end
+
+  it('raises ERR_SOCKET_BAD_PORT for a non-numeric port in options',
+    function()
+      local server = net.createServer()
+      local ok, err = pcall(server.listen, server, { port = 'x' })
+      assert.is_false(ok)
+      assert.are.equal('ERR_SOCKET_BAD_PORT', err.code)
+      assert.are.equal("RangeError [ERR_SOCKET_BAD_PORT]: options.port " ..
+        "should be >= 0 and < 65536. Received type string ('x').",
+        tostring(err))
+    end)
+
+  it('raises ERR_SERVER_ALREADY_LISTEN when listening', function()
+    local server = h.listen()
+    local ok, err = pcall(server.listen, server, 0)
+    assert.is_false(ok)
+    assert.are.equal('ERR_SERVER_ALREADY_LISTEN', err.code)
+    server:close()
+    h.run()
+  end)
+
+  it('raises ERR_INVALID_ARG_VALUE for options without port or path',
+    function()
+      local server = net.createServer()
+      local ok, err = pcall(server.listen, server, { backlog = 1 })
+      assert.is_false(ok)
+      assert.are.equal('ERR_INVALID_ARG_VALUE', err.code)
+    end)
+end)
+
+describe('server:close', function()
+  it('emits close and calls back once closed', function()
+    local server = h.listen()
+    server:on('close', expect())
+    server:close(expect(function(err) assert.is_nil(err) end))
+    assert.is_false(server.listening)
+    assert.is_nil(server:address())
+    h.run()
+  end)
+
+  it('emits close once the last connection is destroyed, as Node orders it',
+    function()
+      local order = {}
+      local server, conn
+      server = h.listen(function(socket)
+        conn = socket
+        server:close(function()
+          assert.is_true(conn.destroyed)
+          order[#order + 1] = 'server close'
+        end)
+        socket:on('close', function() order[#order + 1] = 'socket close' end)
+        socket:resume()
+        socket:end_()
+      end)
+      local client = net.connect(server:address().port, '127.0.0.1')
+      client:on('data', function() end)
+      client:on('end', expect())
+      h.run()
+      assert.are.same({ 'server close', 'socket close' }, order)
+    end)
+
+  it('calls back with ERR_SERVER_NOT_RUNNING when not listening', function()
+    local server = net.createServer()
+    server:close(expect(function(err)
+      assert.are.equal('ERR_SERVER_NOT_RUNNING', err.code)
+      assert.are.equal('Error [ERR_SERVER_NOT_RUNNING]: Server is not ' ..
+        'running.', tostring(err))
+    end))
+    h.run()
+  end)
+
+  it('can listen again after close', function()
+    local server = h.listen()
+    server:close(expect(function()
+      server:listen(0, '127.0.0.1', expect(function()
+        server:close()
+      end))
+    end))
+    h.run()
+  end)
+end)

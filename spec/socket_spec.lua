@@ -1,0 +1,406 @@
+-- net.Socket's lifecycle: connecting in every form, 'connect' and 'ready',
+-- data both ways, ending, closing, addresses, and the errors on the way.
+local h = require('spec.helpers')
+local net, expect = h.net, h.expect
+
+-- An echo server on 127.0.0.1 that closes itself after one connection.
+local function echoServer()
+  local server
+  server = h.listen(function(socket)
+    server:close()
+    socket:on('data', function(data) socket:write(data) end)
+  end)
+  return server, server:address().port
+end
+
+describe('net.connect', function()
+  it('connects with (port, host, listener) and emits connect then ready',
+    function()
+      local _, port = echoServer()
+      local order = {}
+      local client
+      client = net.connect(port, '127.0.0.1', expect(function()
+        order[#order + 1] = 'listener'
+        assert.is_false(client.connecting)
+        assert.is_false(client.pending)
+        client:destroy()
+      end))
+      assert.is_true(client.connecting)
+      assert.is_true(client.pending)
+      assert.are.equal('opening', client.readyState)
+      client:on('connect', function() order[#order + 1] = 'connect' end)
+      client:on('ready', function() order[#order + 1] = 'ready' end)
+      client:on('close', expect(function(hadError)
+        assert.is_false(hadError)
+      end))
+      h.run()
+      assert.are.same({ 'listener', 'connect', 'ready' }, order)
+    end)
+
+  it('connects with (options, listener)', function()
+    local _, port = echoServer()
+    local client
+    client = net.connect({ port = port, host = '127.0.0.1' }, expect(function()
+      client:destroy()
+    end))
+    h.run()
+  end)
+
+  it('connects with the port as a string of digits', function()
+    local _, port = echoServer()
+    local client
+    client = net.createConnection(tostring(port), '127.0.0.1', expect(
+      function() client:destroy() end))
+    h.run()
+  end)
+
+  it('resolves a host name and emits lookup first', function()
+    local _, port = echoServer()
+    local client = net.connect(port, 'localhost')
+    client:on('lookup', expect(function(err, address, family, host)
+      assert.is_nil(err)
+      assert.are.equal('127.0.0.1', address)
+      assert.are.equal(4, family)
+      assert.are.equal('localhost', host)
+    end))
+    client:on('connect', expect(function() client:destroy() end))
+    h.run()
+  end)
+
+  it('connects to localhost when no host is given', function()
+    local _, port = echoServer()
+    local client
+    client = net.connect(port, expect(function() client:destroy() end))
+    h.run()
+  end)
+
+  it('emits ECONNREFUSED then close(true) for a closed port', function()
+    local server, port = h.listen()
+    server:close() -- now nothing listens on port
+    local order = {}
+    local client = net.connect(port, '127.0.0.1')
+    client:on('connect', expect(nil, 0))
+    client:on('error', expect(function(err)
+      order[#order + 1] = 'error'
+      assert.are.equal('ECONNREFUSED', err.code)
+      assert.are.equal(-111, err.errno)
+      assert.are.equal('connect', err.syscall)
+      assert.are.equal('127.0.0.1', err.address)
+      assert.are.equal(port, err.port)
+      assert.are.equal('connect ECONNREFUSED 127.0.0.1:' .. port, err.message)
+      assert.are.equal('Error: connect ECONNREFUSED 127.0.0.1:' .. port,
+        tostring(err))
+    end))
+    client:on('close', expect(function(hadError)
+      order[#order + 1] = 'close'
+      assert.is_true(hadError)
+      assert.is_true(client.destroyed)
+    end))
+    h.run()
+    assert.are.same({ 'error', 'close' }, order)
+  end)
+
+  it('emits ENOTFOUND for a name that does not resolve', function()
+    local client = net.connect(80, 'nosuch.invalid')
+    client:on('lookup', expect(function(err)
+      assert.are.equal('ENOTFOUND', err.code)
+    end))
+    client:on('error', expect(function(err)
+      assert.are.equal('ENOTFOUND', err.code)
+      assert.are.equal('getaddrinfo', err.syscall)
+      assert.are.equal('nosuch.invalid', err.hostname)
+      assert.are.equal('getaddrinfo ENOTFOUND nosuch.invalid', err.message)
+    end))
+    client:on('close', expect(function(hadError) assert.is_true(hadError) end))
+    h.run()
+  end)
+
+  for _, case in ipairs({
+    { 65536, 'type number (65536)' }, { -1, 'type number (-1)' },
+    { 1.5, 'type number (1.5)' }, { 'abc', "type string ('abc')" },
+  }) do
+    it('raises ERR_SOCKET_BAD_PORT at once for port ' .. tostring(case[1]),
+      function()
+        local ok, err = pcall(net.connect, { port = case[1] })
+        assert.is_false(ok)
+        assert.are.equal('ERR_SOCKET_BAD_PORT', err.code)
+        assert.are.equal('RangeError [ERR_SOCKET_BAD_PORT]: Port should be ' ..
+          '>= 0 and < 65536. Received ' .. case[2] .. '.', tostring(err))
+        if type(case[1]) == 'number' then -- a string names a Unix socket
+          ok, err = pcall(net.connect, case[1], '127.0.0.1')
+          assert.is_false(ok)
+          assert.are.equal('ERR_SOCKET_BAD_PORT', err.code)
+        end
+      end)
+  end
+
+  it('raises ERR_INVALID_ARG_TYPE for a port that is neither number nor ' ..
+    'string', function()
+      local ok, err = pcall(net.connect, { port = true })
+      assert.is_false(ok)
+      assert.are.equal('ERR_INVALID_ARG_TYPE', err.code)
+      assert.are.equal('The "options.port" property must be one of type ' ..
+        'number or string. Received type boolean (true)', err.message)
+    end)
+
+  it('raises ERR_MISSING_ARGS without a port or path', function()
+    local ok, err = pcall(net.connect, {})
+    assert.is_false(ok)
+    assert.are.equal('ERR_MISSING_ARGS', err.code)
+    assert.are.equal('The "options" or "port" or "path" argument must be ' ..
+      'specified', err.message)
+  end)
+end)
+
+describe('socket addresses', function()
+  it('reports both ends on each side', function()
+    local server, port
+    server, port = h.listen(expect(function(socket)
+      assert.are.equal('127.0.0.1', socket.localAddress)
+      assert.are.equal(port, socket.localPort)
+      assert.are.equal('127.0.0.1', socket.remoteAddress)
+      assert.are.equal('IPv4', socket.remoteFamily)
+      assert.is_true(socket.remotePort > 0)
+      socket:destroy()
+      server:close()
+    end))
+    local client
+    client = net.connect(port, '127.0.0.1', expect(function()
+      assert.are.equal('127.0.0.1', client.remoteAddress)
+      assert.are.equal(port, client.remotePort)
+      assert.are.equal('IPv4', client.remoteFamily)
+      assert.are.equal('127.0.0.1', client.localAddress)
+      assert.is_true(client.localPort > 0)
+      assert.are.same({ address = '127.0.0.1', family = 'IPv4',
+        port = client.localPort }, client:address())
+    end))
+    client:resume()
+    h.run()
+  end)
+
+  it('has no remote address before connecting', function()
+    local socket = net.Socket()
+    assert.is_nil(socket.remoteAddress)
+    assert.is_nil(socket.remotePort)
+    assert.are.same({}, socket:address())
+  end)
+end)
+
+describe('socket:write', function()
+  it('returns true below the high-water mark and delivers in order',
+    function()
+      local got = {}
+      local server
+      server = h.listen(function(socket)
+        server:close()
+        socket:on('data', function(data) got[#got + 1] = data end)
+      end)
+      local client
+      client = net.connect(server:address().port, '127.0.0.1', function()
+        assert.is_true(client:write('one '))
+        assert.is_true(client:write('two'))
+        client:end_()
+      end)
+      h.run()
+      assert.are.equal('one two', table.concat(got))
+    end)
+
+  it('returns false once the queue reaches the high-water mark', function()
+    local server
+    local total = 0
+    server = h.listen(function(socket)
+      server:close()
+      socket:on('data', function(data) total = total + #data end)
+    end)
+    local client
+    client = net.connect(server:address().port, '127.0.0.1', function()
+      assert.is_false(client:write(string.rep('x', 16384)))
+      client:end_()
+    end)
+    h.run()
+    assert.are.equal(16384, total)
+  end)
+
+  it('calls the write callback with nil once the data is handed over',
+    function()
+      local _, port = echoServer()
+      local client
+      client = net.connect(port, '127.0.0.1', function()
+        client:write('x', expect(function(err)
+          assert.is_nil(err)
+          client:destroy()
+        end))
+      end)
+      h.run()
+    end)
+
+  it('queues writes made while connecting', function()
+    local _, port = echoServer()
+    local client = net.connect(port, '127.0.0.1')
+    client:write('early')
+    client:on('data', expect(function(data)
+      assert.are.equal('early', data)
+      client:destroy()
+    end))
+    h.run()
+  end)
+
+  it('raises ERR_INVALID_ARG_TYPE for data that is not a string', function()
+    local socket = net.Socket()
+    for _, bad in ipairs({ 42, {}, true }) do
+      local ok, err = pcall(socket.write, socket, bad)
+      assert.is_false(ok)
+      assert.are.equal('ERR_INVALID_ARG_TYPE', err.code)
+      assert.matches('The "chunk" argument must be of type string', err.message,
+        1, true)
+    end
+    local ok, err = pcall(socket.write, socket, nil)
+    assert.is_false(ok)
+    assert.are.equal('ERR_STREAM_NULL_VALUES', err.code)
+  end)
+
+  it('gives ERR_STREAM_WRITE_AFTER_END after end_, then error and close',
+    function()
+      local _, port = echoServer()
+      local order = {}
+      local client
+      client = net.connect(port, '127.0.0.1', function()
+        client:end_()
+        assert.is_false(client:write('late', function(err)
+          order[#order + 1] = 'callback ' .. err.code
+        end))
+      end)
+      client:on('error', function(err) order[#order + 1] = 'error ' .. err.code end)
+      client:on('close', function(hadError)
+        order[#order + 1] = 'close ' .. tostring(hadError)
+      end)
+      h.run()
+      assert.are.same({ 'callback ERR_STREAM_WRITE_AFTER_END',
+        'error ERR_STREAM_WRITE_AFTER_END', 'close true' }, order)
+    end)
+end)
+
+describe('data', function()
+  it('arrives as Lua strings, binary safe', function()
+    local bytes = {}
+    for i = 0, 255 do bytes[#bytes + 1] = string.char(i) end
+    local all = table.concat(bytes)
+    local _, port = echoServer()
+    local got = {}
+    local client
+    client = net.connect(port, '127.0.0.1', function() client:write(all) end)
+    client:on('data', function(data)
+      assert.are.equal('string', type(data))
+      got[#got + 1] = data
+      if #table.concat(got) == #all then client:destroy() end
+    end)
+    h.run()
+    assert.are.equal(all, table.concat(got))
+  end)
+
+  it('survives a 1 MiB echo round trip of every byte value', function()
+    local chunk = {}
+    for i = 0, 255 do chunk[#chunk + 1] = string.char(i) end
+    local payload = string.rep(table.concat(chunk), 4096) -- 1 MiB
+    local server
+    server = h.listen(function(socket)
+      server:close()
+      socket:on('data', function(data) socket:write(data) end)
+      socket:on('end', function() socket:end_() end)
+    end, nil, { allowHalfOpen = true })
+    local got, n = {}, 0
+    local client
+    client = net.connect(server:address().port, '127.0.0.1', function()
+      client:end_(payload)
+    end)
+    client:on('data', function(data)
+      got[#got + 1] = data
+      n = n + #data
+    end)
+    client:on('end', expect())
+    client:on('close', expect(function(hadError) assert.is_false(hadError) end))
+    h.run()
+    assert.are.equal(#payload, n)
+    assert.is_true(table.concat(got) == payload, 'the echo differs')
+    assert.are.equal(#payload, client.bytesRead)
+    assert.are.equal(#payload, client.bytesWritten)
+  end)
+end)
+
+describe('ending', function()
+  it('emits end on the peer, which ends too without allowHalfOpen',
+    function()
+      local order = {}
+      local server
+      server = h.listen(function(socket)
+        server:close()
+        socket:on('data', function() end)
+        socket:on('end', function() order[#order + 1] = 'server end' end)
+        socket:on('close', function(hadError)
+          order[#order + 1] = 'server close ' .. tostring(hadError)
+        end)
+      end)
+      local client
+      client = net.connect(server:address().port, '127.0.0.1', function()
+        client:end_('bye')
+        assert.is_false(client.writable)
+        assert.are.equal('readOnly', client.readyState)
+      end)
+      client:on('data', function() end)
+      client:on('finish', function() order[#order + 1] = 'client finish' end)
+      client:on('end', function() order[#order + 1] = 'client end' end)
+      client:on('close', function(hadError)
+        order[#order + 1] = 'client close ' .. tostring(hadError)
+        assert.are.equal('closed', client.readyState)
+      end)
+      h.run()
+      assert.are.same({ 'client finish', 'server end', 'server close false',
+        'client end', 'client close false' }, order)
+    end)
+
+  it('calls the end_ callback once finished', function()
+    local _, port = echoServer()
+    local client
+    client = net.connect(port, '127.0.0.1', function()
+      client:end_('x', expect(function(err) assert.is_nil(err) end))
+    end)
+    client:resume()
+    h.run()
+  end)
+
+  it('is also reachable as socket["end"]', function()
+    local _, port = echoServer()
+    local client
+    client = net.connect(port, '127.0.0.1', function()
+      client['end'](client)
+    end)
+    client:resume()
+    client:on('close', expect())
+    h.run()
+  end)
+end)
+
+describe('destroy', function()
+  it('emits the given error, then close(true)', function()
+    local _, port = echoServer()
+    local order = {}
+    local client
+    client = net.connect(port, '127.0.0.1', function()
+      client:destroy({ message = 'mine' })
+      assert.is_true(client.destroyed)
+    end)
+    client:on('error', function(err) order[#order + 1] = err.message end)
+    client:on('close', function(hadError)
+      order[#order + 1] = 'close ' .. tostring(hadError)
+    end)
+    h.run()
+    assert.are.same({ 'mine', 'close true' }, order)
+  end)
+
+  it('closes a socket that never connected', function()
+    local socket = net.Socket()
+    socket:on('close', expect(function(hadError) assert.is_false(hadError) end))
+    socket:destroy()
+    h.run()
+  end)
+end)
