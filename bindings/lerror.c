@@ -103,3 +103,25 @@ int lnb_raise(lua_State *L, const char *name, int nargs) {
   lua_call(L, nargs, 1);
   return lua_error(L);
 }
+
+void lnb_push_fd_type(lua_State *L, int fd) {
+  switch (uv_guess_handle(fd)) {
+  case UV_TCP:
+    lua_pushliteral(L, "TCP");
+    break;
+  case UV_NAMED_PIPE:
+    lua_pushliteral(L, "PIPE");
+    break;
+  case UV_TTY:
+    lua_pushliteral(L, "TTY");
+    break;
+  case UV_UDP:
+    lua_pushliteral(L, "UDP");
+    break;
+  case UV_FILE:
+    lua_pushliteral(L, "FILE");
+    break;
+  default:
+    lua_pushliteral(L, "UNKNOWN");
+  }
+}

@@ -131,7 +131,7 @@ static int server_listen(lua_State *L) {
   if (err == LN_EALREADY_LISTEN)
     return lnb_raise(L, "serverAlreadyListen", 0);
   if (err == LN_EINVALID_FD_TYPE) {
-    lua_getfield(L, 2, "fd");
+    lnb_push_fd_type(L, o.fd);
     return lnb_raise(L, "invalidFdType", 1);
   }
   if (err) {

@@ -336,7 +336,7 @@ static int socket_open(lua_State *L) {
   int err = ln_socket_open(&ls->s, (int)luaL_checkinteger(L, 2));
   sync_ref(L, ls, 1);
   if (err == LN_EINVALID_FD_TYPE) {
-    lua_pushvalue(L, 2);
+    lnb_push_fd_type(L, (int)lua_tointeger(L, 2));
     return lnb_raise(L, "invalidFdType", 1);
   }
   if (err) {
@@ -354,6 +354,15 @@ static int socket_close(lua_State *L) {
   return socket_destroy(L);
 }
 
+/* socket:_fileno() -> the descriptor, or nil (for listen(socket)). */
+static int socket_fileno(lua_State *L) {
+  int fd = ln_socket_fileno(&check_socket(L)->s);
+  if (fd < 0)
+    return 0;
+  lua_pushinteger(L, fd);
+  return 1;
+}
+
 static int socket_gc(lua_State *L) {
   lnb_socket_t *ls = luaL_checkudata(L, 1, SOCKET_T);
   ln_socket_release(&ls->s);
@@ -368,10 +377,12 @@ static int socket_tostring(lua_State *L) {
 
 /* ---- fields ------------------------------------------------------------- */
 
+/* Node has no addresses for a Unix socket's ends (its Pipe handle has no
+ * getpeername or getsockname). */
 static int push_peer_field(lua_State *L, int peer, int what) {
   lnb_socket_t *ls = check_socket(L);
   ln_addr_t a;
-  if (ln_socket_address(&ls->s, peer, &a) != 0)
+  if (ln_socket_is_pipe(&ls->s) || ln_socket_address(&ls->s, peer, &a) != 0)
     return 0;
   if (what == 0)
     lua_pushlstring(L, a.address, a.len);
@@ -498,6 +509,7 @@ static const luaL_Reg methods[] = {
     {"address", socket_address},
     {"_connect", socket_connect},
     {"_open", socket_open},
+    {"_fileno", socket_fileno},
     {NULL, NULL}};
 
 /* core.newSocket(allowHalfOpen, readable, writable) -> an unconnected

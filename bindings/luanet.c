@@ -1,5 +1,7 @@
 /* luaopen_luanet: the state, the classes, the embedded Lua modules, and
  * the module table { net, events, timers, process, run }. */
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,6 +92,13 @@ int luaopen_luanet(lua_State *L) {
   if (lua_getfield(L, LUA_REGISTRYINDEX, LNB_MODULE) == LUA_TTABLE)
     return 1;
   lua_pop(L, 1);
+  /* A write to a peer that is gone must fail with EPIPE, not kill the
+   * process: Node ignores SIGPIPE from the start too. */
+  {
+    struct sigaction sa;
+    if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL)
+      signal(SIGPIPE, SIG_IGN);
+  }
 
   b = lua_newuserdatauv(L, sizeof(*b), 0);
   memset(b, 0, offsetof(lnb_t, loop) + offsetof(ln_loop_t, rbuf));

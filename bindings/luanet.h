@@ -71,6 +71,10 @@ void lnb_next_tick(lnb_t *b, lua_State *L, int nargs);
  * details of e (syscall, address, port, host; any may be absent). */
 void lnb_push_error(lua_State *L, int err, const ln_event_t *e);
 
+/* Pushes Node's name for the kind of descriptor fd is ("FILE", "TTY",
+ * "UNKNOWN"...), as ERR_INVALID_FD_TYPE reports it. */
+void lnb_push_fd_type(lua_State *L, int fd);
+
 /* Raises the error made by the Lua function errors[name](...) with the
  * nargs arguments on top of the stack. Does not return. */
 int lnb_raise(lua_State *L, const char *name, int nargs);

@@ -1,5 +1,6 @@
 /* net.Socket's behaviour. See socket.h for the contract; this file follows
  * Node 20's lib/net.js and its stream state machine, event for event. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -32,13 +33,14 @@
 #define SF_REOPEN 0x100000       /* closing only to try the next address */
 
 /* s->pending: what the next tick does, in this order. */
-#define SP_CONNECT 0x01 /* connect to a numeric address */
-#define SP_FLOW 0x02    /* deliver buffered data, then END */
-#define SP_WRITTEN 0x04 /* DRAIN, then WRITE for each finished write */
-#define SP_FINISH 0x08  /* FINISH for a shutdown that completed at once */
-#define SP_ENDW 0x10    /* end() after END without allowHalfOpen */
-#define SP_ERROR 0x20   /* ERROR for s->error */
-#define SP_CLOSE 0x40   /* CLOSE for a socket that had no handle */
+#define SP_CONNECT 0x01   /* connect to a numeric address */
+#define SP_CONNECTED 0x02 /* a Unix connect that completed at once */
+#define SP_FLOW 0x04      /* deliver buffered data, then END */
+#define SP_WRITTEN 0x08   /* DRAIN, then WRITE for each finished write */
+#define SP_FINISH 0x10    /* FINISH for a shutdown that completed at once */
+#define SP_ENDW 0x20      /* end() after END without allowHalfOpen */
+#define SP_ERROR 0x40     /* ERROR for s->error */
+#define SP_CLOSE 0x80     /* CLOSE for a socket that had no handle */
 
 #define DEFAULT_ATTEMPT_TIMEOUT 250 /* ms, Node's autoSelectFamily default */
 #define MAX_ADDRESSES 16
@@ -384,11 +386,13 @@ static void written(ln_socket_t *s) {
   maybe_drain(s);
   while (w != NULL) {
     ln__write_t *next = w->next;
-    ln_event_t e = {0};
-    e.status = w->status;
-    e.req = w->token;
-    e.syscall = "write";
-    notify(s, LN_SOCKET_EV_WRITE, &e);
+    if (w->token != NULL) {
+      ln_event_t e = {0};
+      e.status = w->status;
+      e.req = w->token;
+      e.syscall = "write";
+      notify(s, LN_SOCKET_EV_WRITE, &e);
+    }
     free(w);
     w = next;
   }
@@ -424,21 +428,56 @@ static int submit(ln_socket_t *s, ln__write_t *w) {
   return uv_write(&w->req, &s->h.stream, &buf, 1, on_write);
 }
 
+/* Sends w, a write already copied: straight to the kernel if nothing is
+ * queued before it, else (or for what the kernel did not take) to libuv.
+ * On failure the socket is destroyed and w reported. */
+static void send_write(ln_socket_t *s, ln__write_t *w) {
+  int err;
+  if (uv_stream_get_write_queue_size(&s->h.stream) == 0 && w->len > 0) {
+    uv_buf_t buf = uv_buf_init(w->data, (unsigned)w->len);
+    int n = uv_try_write(&s->h.stream, &buf, 1);
+    if (n > 0) {
+      s->writable_length -= (size_t)n;
+      w->len -= (size_t)n;
+      memmove(w->data, w->data + n, w->len);
+    } else if (n != UV_EAGAIN && n != UV_ENOSYS) {
+      s->writable_length -= w->len;
+      write_done(s, w, n);
+      destroy(s, n, "write");
+      return;
+    }
+    if (w->len == 0) {
+      if (w->token != NULL || (s->flags & SF_NEED_DRAIN))
+        write_done(s, w, 0);
+      else
+        free(w);
+      return;
+    }
+  }
+  if ((err = submit(s, w)) != 0) {
+    s->writable_length -= w->len;
+    write_done(s, w, err);
+    destroy(s, err, "write");
+  }
+}
+
 int ln_socket_write(ln_socket_t *s, const char *data, size_t len, void *req) {
   ln__write_t *w;
   int full, err;
 
-  if (is_destroyed(s)) {
-    token_done(s, req, LN_EDESTROYED);
-    return LN_EDESTROYED;
-  }
   if (s->flags & SF_ENDING) {
+    /* After end(): Node's writeAfterFIN when the peer ended us, else
+     * write after end. Either destroys the socket (if it is not yet). */
     err = (s->flags & (SF_END_EMITTED | SF_HALF_OPEN)) == SF_END_EMITTED
               ? LN_EENDED_BY_PEER
               : LN_EWRITE_AFTER_END;
     token_done(s, req, err);
     destroy(s, err, NULL);
     return err;
+  }
+  if (is_destroyed(s)) {
+    token_done(s, req, LN_EDESTROYED);
+    return LN_EDESTROYED;
   }
   if (s->state == LN_SOCKET_IDLE) {
     token_done(s, req, LN_ESOCKET_CLOSED);
@@ -455,20 +494,21 @@ int ln_socket_write(ln_socket_t *s, const char *data, size_t len, void *req) {
   touch(s);
 
   if (s->state == LN_SOCKET_OPEN && s->queued.head == NULL &&
-      uv_stream_get_write_queue_size(&s->h.stream) == 0) {
+      uv_stream_get_write_queue_size(&s->h.stream) == 0 && len > 0) {
+    /* The hot path: no copy, no allocation when the kernel takes it all. */
     uv_buf_t buf = uv_buf_init((char *)data, (unsigned)len);
-    int n = len > 0 ? uv_try_write(&s->h.stream, &buf, 1) : 0;
-    if (n == UV_EAGAIN || n == UV_ENOSYS) {
-      n = 0;
-    } else if (n < 0) {
+    int n = uv_try_write(&s->h.stream, &buf, 1);
+    if (n < 0 && n != UV_EAGAIN && n != UV_ENOSYS) {
       s->writable_length -= len;
       token_done(s, req, n);
       destroy(s, n, "write");
       return !full;
     }
-    data += n;
-    len -= (size_t)n;
-    s->writable_length -= (size_t)n;
+    if (n > 0) {
+      data += n;
+      len -= (size_t)n;
+      s->writable_length -= (size_t)n;
+    }
     if (len == 0) {
       if (req != NULL)
         token_done(s, req, 0);
@@ -483,9 +523,9 @@ int ln_socket_write(ln_socket_t *s, const char *data, size_t len, void *req) {
     destroy(s, UV_ENOMEM, "write");
     return !full;
   }
-  if (s->state != LN_SOCKET_OPEN) {
+  if (s->state != LN_SOCKET_OPEN)
     ln__wlist_push(&s->queued, w); /* sent once connected */
-  } else if ((err = submit(s, w)) != 0) {
+  else if ((err = submit(s, w)) != 0) {
     s->writable_length -= len;
     write_done(s, w, err);
     destroy(s, err, "write");
@@ -576,11 +616,11 @@ static void on_connected(ln_socket_t *s) {
   apply_options(s);
   for (w = ln__wlist_take(&s->queued); w != NULL;) {
     ln__write_t *next = w->next;
-    int err = submit(s, w);
-    if (err) {
+    if (is_destroyed(s)) {
       s->writable_length -= w->len;
-      write_done(s, w, err);
-      destroy(s, err, "write");
+      write_done(s, w, LN_EDESTROYED);
+    } else {
+      send_write(s, w);
     }
     w = next;
   }
@@ -656,13 +696,53 @@ static int bind_local(ln_socket_t *s, const struct sockaddr *to) {
   return uv_tcp_bind(&s->h.tcp, (struct sockaddr *)&local, 0);
 }
 
+/* Connects a Unix socket. uv_pipe_connect cannot reach Linux's abstract
+ * namespace (a name starting with a NUL) before libuv 1.46, so those are
+ * connected here, where a Unix connect completes at once, and opened into
+ * the handle; CONNECT follows on the next tick as after any connect. */
+static void connect_pipe(ln_socket_t *s) {
+  ln__connect_t *c = s->connect;
+  struct sockaddr_un sun;
+  int fd, err;
+
+  if (c->host_len >= sizeof(sun.sun_path)) {
+    connect_failed(s, UV_ENAMETOOLONG, "connect");
+    return;
+  }
+  if (c->host[0] != '\0') {
+    uv_pipe_connect(&c->req, &s->h.pipe, c->host, on_connect);
+    return;
+  }
+  memset(&sun, 0, sizeof(sun));
+  sun.sun_family = AF_UNIX;
+  memcpy(sun.sun_path, c->host, c->host_len);
+  fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  if (fd < 0) {
+    connect_failed(s, -errno, "connect");
+    return;
+  }
+  if (connect(fd, (struct sockaddr *)&sun,
+              (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+                          c->host_len)) != 0) {
+    err = -errno;
+  } else {
+    err = uv_pipe_open(&s->h.pipe, fd);
+  }
+  if (err) {
+    close(fd);
+    connect_failed(s, err, "connect");
+    return;
+  }
+  defer(s, SP_CONNECTED);
+}
+
 static void connect_attempt(ln_socket_t *s) {
   ln__connect_t *c = s->connect;
   const struct sockaddr *to;
   int err;
 
   if (s->flags & SF_PIPE) {
-    uv_pipe_connect(&c->req, &s->h.pipe, c->host, on_connect);
+    connect_pipe(s);
     return;
   }
   to = (const struct sockaddr *)&c->addrs[c->current];
@@ -752,10 +832,6 @@ int ln_socket_connect(ln_socket_t *s, const ln_connect_opts_t *o) {
       (o->local_address != NULL &&
        strlen(o->local_address) >= LN_ADDR_MAX))
     return UV_EINVAL;
-  if (o->path != NULL &&
-      (len >= sizeof(((struct sockaddr_un *)0)->sun_path) ||
-       memchr(host, '\0', len) != NULL))
-    return UV_EINVAL; /* abstract names: not supported by uv_pipe_connect */
   if ((c = calloc(1, sizeof(*c) + len + 1)) == NULL)
     return UV_ENOMEM;
   memcpy(c->host, host, len);
@@ -950,6 +1026,7 @@ static void deliver_error(ln_socket_t *s) {
       e.port = c->local_port;
     } else if (strcmp(s->error_syscall, "connect") == 0) {
       e.address = (s->flags & SF_PIPE) ? c->host : c->address.address;
+      e.len = (s->flags & SF_PIPE) ? c->host_len : c->address.len;
       e.port = (s->flags & SF_PIPE) ? 0 : c->address.port;
       if (c->local_address[0] != '\0' && c->local_port != 0) {
         e.local_address = c->local_address;
@@ -970,6 +1047,10 @@ static void on_tick(ln_tick_t *tick) {
       s->pending &= ~SP_CONNECT;
       if (s->state == LN_SOCKET_CONNECTING)
         connect_attempt(s);
+    } else if (p & SP_CONNECTED) {
+      s->pending &= ~SP_CONNECTED;
+      if (s->state == LN_SOCKET_CONNECTING)
+        on_connected(s);
     } else if (p & SP_FLOW) {
       s->pending &= ~SP_FLOW;
       if (!is_destroyed(s))
@@ -1102,6 +1183,13 @@ int ln_socket_address(const ln_socket_t *s, int peer, ln_addr_t *out) {
   if (err)
     return err;
   return ln_addr_format((struct sockaddr *)&ss, out);
+}
+
+int ln_socket_fileno(const ln_socket_t *s) {
+  uv_os_fd_t fd;
+  if (!(s->flags & SF_HANDLE) || uv_fileno(&s->h.handle, &fd) != 0)
+    return -1;
+  return fd;
 }
 
 int ln_socket_connecting(const ln_socket_t *s) {

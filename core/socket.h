@@ -186,6 +186,9 @@ void ln_socket_unref(ln_socket_t *s);
  * the socket has none (not connected, or closed). */
 int ln_socket_address(const ln_socket_t *s, int peer, ln_addr_t *out);
 
+/* The descriptor of an open socket, or -1 (for listen(socket)). */
+int ln_socket_fileno(const ln_socket_t *s);
+
 /* Node's fields, computed from the state. */
 int ln_socket_connecting(const ln_socket_t *s);
 int ln_socket_pending(const ln_socket_t *s);

@@ -163,6 +163,73 @@ function Socket:setTimeout(ms, callback)
   return self
 end
 
+---socket:pipe(destination[, { ['end'] = true }]) -> destination: writes
+---every chunk read to destination, pausing while destination:write()
+---says it is full until its 'drain' (Node's Readable.prototype.pipe), and
+---ends it after 'end' unless options['end'] is false. destination is a
+---Socket or any table with write (and end_, on, off if it has them);
+---process.stdout and process.stderr are never ended.
+function Socket:pipe(dest, options)
+  local src = self
+  local process = require('process')
+  local doEnd = not (type(options) == 'table' and options['end'] == false)
+    and dest ~= process.stdout and dest ~= process.stderr
+  local canListen = type(dest.on) == 'function'
+  local ondata, onend, ondrain, onclose, onerror, cleanup
+
+  function ondata(chunk)
+    if dest:write(chunk) == false and canListen then
+      src:pause()
+    end
+  end
+  function ondrain() src:resume() end
+  function onend()
+    cleanup()
+    if doEnd then (dest.end_ or dest['end'])(dest) end
+  end
+  function onclose() cleanup() end
+  function onerror(err)
+    cleanup()
+    if dest:listenerCount('error') == 0 then dest:destroy(err) end
+  end
+  function cleanup()
+    src:off('data', ondata)
+    src:off('end', onend)
+    if canListen then
+      dest:off('drain', ondrain)
+      dest:off('close', onclose)
+      dest:off('finish', onclose)
+      dest:off('error', onerror)
+    end
+    src._pipes = nil
+  end
+
+  src._pipes = { dest = dest, cleanup = cleanup }
+  src:on('end', onend)
+  if canListen then
+    dest:on('drain', ondrain)
+    dest:once('close', onclose)
+    dest:once('finish', onclose)
+    dest:prependListener('error', onerror)
+    dest:emit('pipe', src)
+  end
+  src:on('data', ondata)
+  if src:isPaused() then src:resume() end
+  return dest
+end
+
+---socket:unpipe([destination]) -> socket: stops what pipe() started.
+function Socket:unpipe(dest)
+  local pipes = self._pipes
+  if pipes and (dest == nil or dest == pipes.dest) then
+    pipes.cleanup()
+    if type(pipes.dest.emit) == 'function' then
+      pipes.dest:emit('unpipe', self)
+    end
+  end
+  return self
+end
+
 local socketOptions = { allowHalfOpen = true, readable = true, writable = true }
 
 local function newSocket(options)
@@ -225,8 +292,8 @@ function Server:listen(...)
   if self.listening then error(errors.serverAlreadyListen(), 2) end
   if cb then self:once('listening', cb) end
   local backlogFromArgs = (n > 1 and toNumber(a1)) or (n > 2 and toNumber(a2))
-  if core.isServer(options) then
-    options = { fd = options:_fileno() }
+  if core.isServer(options) or core.isSocket(options) then
+    options = { fd = options:_fileno() or -1 }
   end
   if type(options.fd) == 'number' and options.fd >= 0 then
     self:_listen({ fd = options.fd, backlog = backlogFromArgs or nil })
@@ -270,8 +337,7 @@ end
 ---last connection ends. callback(err) is a once('close') listener; err is
 ---ERR_SERVER_NOT_RUNNING if it was not listening.
 function Server:close(cb)
-  if cb ~= nil then
-    errors.validateFunction(cb, 'callback')
+  if type(cb) == 'function' then
     if not self.listening then
       self:once('close', function() cb(errors.serverNotRunning()) end)
     else

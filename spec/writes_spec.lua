@@ -1,0 +1,297 @@
+-- Writing: write()'s return value, 'drain', writableLength, callbacks,
+-- writes after end or destroy, peer faults, and back-pressure with real
+-- volume (64 MiB to a slow reader, directly and through pipe()).
+local h = require('spec.helpers')
+local net, expect, timers = h.net, h.expect, h.timers
+
+local MiB = 1024 * 1024
+
+-- A server that reads and drops everything, closing after one connection.
+local function sink()
+  local server
+  server = h.listen(function(socket)
+    server:close()
+    socket:resume()
+  end)
+  return server:address().port
+end
+
+-- A server whose socket reads slowly: after each chunk it pauses for a
+-- moment. Returns its port; count(n) gets every byte count.
+local function slowReader(count)
+  local server
+  server = h.listen(function(socket)
+    server:close()
+    socket:on('data', function(data)
+      count(#data)
+      socket:pause()
+      timers.setTimeout(function() socket:resume() end, 1)
+    end)
+  end)
+  return server:address().port
+end
+
+describe('write', function()
+  it('counts writableLength and bufferSize until the data is sent',
+    function()
+      local port = sink()
+      local client
+      client = net.connect(port, '127.0.0.1')
+      -- while connecting, everything waits in the queue
+      client:write('abc')
+      client:write('de')
+      assert.are.equal(5, client.writableLength)
+      assert.are.equal(5, client.bufferSize)
+      assert.are.equal(5, client.bytesWritten)
+      assert.are.equal(16384, client.writableHighWaterMark)
+      client:on('connect', function()
+        assert.are.equal(0, client.writableLength)
+        client:end_()
+      end)
+      h.run()
+    end)
+
+  it('returns false at the high-water mark, then emits drain once',
+    function()
+      local port = sink()
+      local client
+      client = net.connect(port, '127.0.0.1')
+      assert.is_true(client:write(string.rep('a', 16383)))
+      assert.is_false(client:write('b')) -- 16384 bytes queued
+      assert.is_false(client:write('c'))
+      client:on('drain', expect(function()
+        assert.are.equal(0, client.writableLength)
+        client:end_()
+      end))
+      h.run()
+    end)
+
+  it('emits drain before the callbacks of the writes it drained', function()
+    local port = sink()
+    local order = {}
+    local client
+    client = net.connect(port, '127.0.0.1', function()
+      client:write(string.rep('x', 20000), function()
+        order[#order + 1] = 'callback'
+      end)
+    end)
+    client:on('drain', function()
+      order[#order + 1] = 'drain'
+      client:end_()
+    end)
+    h.run()
+    assert.are.same({ 'drain', 'callback' }, order)
+  end)
+
+  it('calls write callbacks in order, after write returns', function()
+    local port = sink()
+    local order = {}
+    local client
+    client = net.connect(port, '127.0.0.1', function()
+      for i = 1, 3 do
+        client:write('x', function(err)
+          assert.is_nil(err)
+          order[#order + 1] = i
+        end)
+      end
+      order[#order + 1] = 'returned'
+      client:end_()
+    end)
+    h.run()
+    assert.are.same({ 'returned', 1, 2, 3 }, order)
+  end)
+
+  it('gives ERR_STREAM_DESTROYED to the callback after destroy, and no ' ..
+    'error event', function()
+      local port = sink()
+      local client
+      client = net.connect(port, '127.0.0.1', function()
+        client:destroy()
+        assert.is_false(client:write('x', expect(function(err)
+          assert.are.equal('ERR_STREAM_DESTROYED', err.code)
+          assert.are.equal('Cannot call write after a stream was destroyed',
+            err.message)
+        end)))
+      end)
+      client:on('error', expect(nil, 0))
+      client:on('close', expect(function(hadError) assert.is_false(hadError) end))
+      h.run()
+    end)
+
+  it('gives EPIPE to a write once the peer ended it, when not half-open',
+    function()
+      local server
+      server = h.listen(function(socket)
+        server:close()
+        socket:end_()
+      end)
+      local client = net.connect(server:address().port, '127.0.0.1')
+      client:on('data', function() end)
+      client:on('end', expect(function()
+        -- in the 'end' listener the socket has not ended its side yet
+        assert.is_true(client:write('in time'))
+        timers.setTimeout(function()
+          -- now it has (and closed): Node's writeAfterFIN
+          assert.is_false(client:write('late', expect(function(err)
+            assert.are.equal('EPIPE', err.code)
+            assert.are.equal('This socket has been ended by the other party',
+              err.message)
+          end)))
+        end, 50)
+      end))
+      client:on('error', expect(nil, 0))
+      client:on('close', expect(function(hadError) assert.is_false(hadError) end))
+      h.run()
+    end)
+
+  it('emits EPIPE or ECONNRESET when writing to a peer that closed',
+    function()
+      local server
+      server = h.listen(function(socket)
+        server:close()
+        socket:destroy()
+      end)
+      local client
+      local chunk = string.rep('z', 65536)
+      local function pump()
+        if client.destroyed then return end
+        client:write(chunk)
+        timers.setTimeout(pump, 2)
+      end
+      client = net.connect(server:address().port, '127.0.0.1', pump)
+      client:on('error', expect(function(err)
+        assert.is_true(err.code == 'EPIPE' or err.code == 'ECONNRESET',
+          err.code)
+        assert.is_true(err.syscall == 'write' or err.syscall == 'read')
+      end))
+      client:on('close', expect(function(hadError) assert.is_true(hadError) end))
+      h.run()
+    end)
+end)
+
+describe('back-pressure', function()
+  local TOTAL = 64 * MiB
+  local CHUNK = string.rep('0123456789abcdef', 4096) -- 64 KiB
+
+  -- Writes TOTAL bytes to socket honouring write()'s false and 'drain';
+  -- tracks the writer's largest queue and resident memory.
+  local function writeAll(socket, stats)
+    local sent = 0
+    local function pump()
+      while sent < TOTAL do
+        sent = sent + #CHUNK
+        local more = socket:write(CHUNK)
+        if socket.writableLength > stats.queue then
+          stats.queue = socket.writableLength
+        end
+        if not more then
+          socket:once('drain', pump)
+          return
+        end
+      end
+      socket:end_()
+    end
+    pump()
+  end
+
+  local function rss() return h.process.memoryUsage().rss end
+
+  it('keeps memory bounded: 64 MiB to a slow reader', function()
+    collectgarbage()
+    local before, peak, received = rss(), rss(), 0
+    local port = slowReader(function(n)
+      received = received + n
+      local now = rss()
+      if now > peak then peak = now end
+    end)
+    local stats = { queue = 0 }
+    local client
+    client = net.connect(port, '127.0.0.1', function()
+      writeAll(client, stats)
+    end)
+    h.run(60)
+    assert.are.equal(TOTAL, received)
+    -- the queue never holds more than the high-water mark and one chunk
+    assert.is_true(stats.queue <= 16384 + #CHUNK, 'queue ' .. stats.queue)
+    assert.is_true(peak - before < 32 * MiB,
+      'memory grew by ' .. (peak - before) // MiB .. ' MiB')
+  end)
+
+  it('keeps memory bounded through pipe(): 64 MiB via a relay', function()
+    collectgarbage()
+    local before, peak, received = rss(), rss(), 0
+    local sinkPort = slowReader(function(n)
+      received = received + n
+      local now = rss()
+      if now > peak then peak = now end
+    end)
+    -- the relay pipes what it receives into a socket to the slow reader
+    local relay
+    relay = h.listen(function(socket)
+      relay:close()
+      local out = net.connect(sinkPort, '127.0.0.1')
+      assert.are.equal(out, socket:pipe(out))
+    end)
+    local stats = { queue = 0 }
+    local client
+    client = net.connect(relay:address().port, '127.0.0.1', function()
+      writeAll(client, stats)
+    end)
+    h.run(60)
+    assert.are.equal(TOTAL, received)
+    assert.is_true(peak - before < 32 * MiB,
+      'memory grew by ' .. (peak - before) // MiB .. ' MiB')
+  end)
+
+  it('pipe() ends the destination unless told not to', function()
+    local got = {}
+    local sinkServer
+    sinkServer = h.listen(function(socket)
+      sinkServer:close()
+      socket:on('data', function(d) got[#got + 1] = d end)
+      socket:on('end', expect())
+    end)
+    local relay
+    relay = h.listen(function(socket)
+      relay:close()
+      local out = net.connect(sinkServer:address().port, '127.0.0.1')
+      out:on('pipe', expect(function(src) assert.are.equal(socket, src) end))
+      socket:pipe(out)
+    end)
+    local client
+    client = net.connect(relay:address().port, '127.0.0.1', function()
+      client:end_('through the pipe')
+    end)
+    client:resume()
+    h.run()
+    assert.are.equal('through the pipe', table.concat(got))
+  end)
+
+  it("pipe() with { ['end'] = false } leaves the destination open",
+    function()
+      local sinkServer, destination
+      sinkServer = h.listen(function(socket)
+        sinkServer:close()
+        socket:resume()
+        socket:on('end', expect())
+      end)
+      local relay
+      relay = h.listen(function(socket)
+        relay:close()
+        destination = net.connect(sinkServer:address().port, '127.0.0.1')
+        socket:pipe(destination, { ['end'] = false })
+        socket:on('end', function()
+          timers.setTimeout(function()
+            assert.is_true(destination.writable)
+            destination:end_()
+          end, 20)
+        end)
+      end)
+      local client
+      client = net.connect(relay:address().port, '127.0.0.1', function()
+        client:end_('x')
+      end)
+      client:resume()
+      h.run()
+    end)
+end)
