@@ -52,6 +52,7 @@ end
 local function inspected(value)
   local t = type(value)
   if t == 'string' then return quote(value) end
+  if t == 'table' then return require('util').inspect(value) end
   if t == 'number' then
     if value ~= value then return 'NaN' end
     if value == huge then return 'Infinity' end

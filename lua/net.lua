@@ -80,8 +80,8 @@ function Socket:connect(...)
     end
     o.port = errors.validatePort(port)
     o.host = options.host or 'localhost'
-    if type(o.host) ~= 'string' then
-      error(errors.invalidArgType('options.host', 'string', o.host), 2)
+    if type(o.host) ~= 'string' then -- as dns.lookup() rejects it
+      error(errors.invalidArgType('hostname', 'string', o.host), 2)
     end
     local localAddress = options.localAddress
     if localAddress ~= nil then
@@ -151,7 +151,12 @@ local TIMEOUT_MAX = 2147483647
 ---or with 0 is removed. Raises ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE.
 function Socket:setTimeout(ms, callback)
   if self.destroyed then return self end
-  errors.validateNumber(ms, 'msecs', 0)
+  if type(ms) ~= 'number' then
+    error(errors.invalidArgType('msecs', 'number', ms), 2)
+  end
+  if not (ms >= 0 and ms < math.huge) then
+    error(errors.outOfRange('msecs', 'a non-negative finite number', ms), 2)
+  end
   if ms > TIMEOUT_MAX then ms = TIMEOUT_MAX end
   if callback ~= nil then errors.validateFunction(callback, 'callback') end
   self:_setTimeout(floor(ms))
@@ -171,6 +176,10 @@ end
 ---process.stdout and process.stderr are never ended.
 function Socket:pipe(dest, options)
   local src = self
+  if (type(dest) ~= 'table' and type(dest) ~= 'userdata') or
+      dest.write == nil then
+    error(errors.invalidArgType('destination', 'table', dest), 2)
+  end
   local process = require('process')
   local doEnd = not (type(options) == 'table' and options['end'] == false)
     and dest ~= process.stdout and dest ~= process.stderr
@@ -292,8 +301,8 @@ function Server:listen(...)
   if self.listening then error(errors.serverAlreadyListen(), 2) end
   if cb then self:once('listening', cb) end
   local backlogFromArgs = (n > 1 and toNumber(a1)) or (n > 2 and toNumber(a2))
-  if core.isServer(options) or core.isSocket(options) then
-    options = { fd = options:_fileno() or -1 }
+  if core.isServer(a0) or core.isSocket(a0) then -- listen(handle)
+    options = { fd = a0:_fileno() or -1 }
   end
   if type(options.fd) == 'number' and options.fd >= 0 then
     self:_listen({ fd = options.fd, backlog = backlogFromArgs or nil })
@@ -307,7 +316,7 @@ function Server:listen(...)
   if type(port) == 'number' or type(port) == 'string' then
     local host = options.host
     if host ~= nil and type(host) ~= 'string' then
-      error(errors.invalidArgType('options.host', 'string', host), 2)
+      error(errors.invalidArgType('hostname', 'string', host), 2)
     end
     self:_listen({
       port = errors.validatePort(port, 'options.port'),

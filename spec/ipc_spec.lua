@@ -1,0 +1,218 @@
+-- IPC: Unix domain sockets by path and in Linux's abstract namespace,
+-- listening on descriptors and handles, and sockets over descriptors.
+local h = require('spec.helpers')
+local net, expect = h.net, h.expect
+
+local dir
+
+setup(function()
+  dir = os.tmpname()
+  os.remove(dir)
+  assert(os.execute('mkdir -p ' .. dir))
+end)
+
+teardown(function()
+  os.execute('rm -rf ' .. dir)
+end)
+
+local function exists(path)
+  return os.execute('test -e ' .. path) == true
+end
+
+-- An echo exchange over whatever address; checks the reply.
+local function echo(listenArgs, connectArgs, check)
+  local server
+  server = net.createServer(function(socket)
+    server:close()
+    socket:on('data', function(d) socket:end_('echo: ' .. d) end)
+  end)
+  server:listen(table.unpack(listenArgs))
+  local client = net.connect(table.unpack(connectArgs))
+  client:on('connect', expect(function() client:write('hi') end))
+  client:on('data', expect(function(d) assert.are.equal('echo: hi', d) end))
+  client:on('close', expect(function(hadError) assert.is_false(hadError) end))
+  if check then check(server, client) end
+  h.run()
+end
+
+describe('a Unix domain socket', function()
+  it('listens on a path and is reached by path', function()
+    local path = dir .. '/a.sock'
+    echo({ path }, { path }, function(server, client)
+      assert.are.equal(path, server:address())
+      assert.is_true(exists(path))
+      assert.is_nil(client.remoteAddress)
+      assert.is_nil(client.remotePort)
+    end)
+    assert.is_false(exists(path)) -- close removes the file
+  end)
+
+  it('listens with { path } and is reached with { path }', function()
+    local path = dir .. '/b.sock'
+    echo({ { path = path, backlog = 8 } }, { { path = path } })
+  end)
+
+  it('listens in the abstract namespace', function()
+    local name = '\0luanet-spec-' .. h.process.pid
+    echo({ name }, { { path = name } }, function(server)
+      assert.are.equal(name, server:address())
+    end)
+  end)
+
+  it('emits listening with the callback, asynchronously', function()
+    local path = dir .. '/c.sock'
+    local server = net.createServer()
+    local called = false
+    server:listen(path, expect(function()
+      called = true
+      server:close()
+    end))
+    assert.is_false(called)
+    assert.is_true(server.listening)
+    h.run()
+  end)
+
+  it('emits EADDRINUSE for a path in use', function()
+    local path = dir .. '/d.sock'
+    local first = net.createServer():listen(path)
+    local second = net.createServer()
+    second:on('error', expect(function(err)
+      assert.are.equal('EADDRINUSE', err.code)
+      assert.are.equal('listen EADDRINUSE: address already in use ' .. path,
+        err.message)
+      assert.are.equal(path, err.address)
+      assert.is_nil(err.port)
+      first:close()
+    end))
+    second:listen(path)
+    h.run()
+  end)
+
+  it('emits ENOENT then close(true) for a path nobody listens on', function()
+    local path = dir .. '/nobody.sock'
+    local client = net.connect(path)
+    client:on('error', expect(function(err)
+      assert.are.equal('ENOENT', err.code)
+      assert.are.equal('connect', err.syscall)
+      assert.are.equal(path, err.address)
+      assert.are.equal('connect ENOENT ' .. path, err.message)
+    end))
+    client:on('close', expect(function(hadError) assert.is_true(hadError) end))
+    h.run()
+  end)
+
+  it('emits ECONNREFUSED for an abstract name nobody listens on', function()
+    local client = net.connect({ path = '\0luanet-nobody-' .. h.process.pid })
+    client:on('error', expect(function(err)
+      assert.are.equal('ECONNREFUSED', err.code)
+    end))
+    h.run()
+  end)
+
+  it('makes the path readable and writable by all when asked', function()
+    local path = dir .. '/e.sock'
+    local server = net.createServer()
+    server:listen({ path = path, readableAll = true, writableAll = true },
+      expect(function()
+        local p = assert(io.popen('stat -c %A ' .. path))
+        local mode = p:read('l')
+        p:close()
+        assert.are.equal('srwxrwxrwx', mode)
+        server:close()
+      end))
+    h.run()
+  end)
+
+  it('raises ERR_INVALID_ARG_TYPE for a path that is not a string', function()
+    local ok, err = pcall(net.connect, { path = 5 })
+    assert.is_false(ok)
+    assert.are.equal('The "options.path" property must be of type string. ' ..
+      'Received type number (5)', err.message)
+  end)
+end)
+
+describe('listening on a handle', function()
+  it('takes { fd = n } of a bound socket', function()
+    local first, port = h.listen()
+    local fd = first:_fileno()
+    assert.is_number(fd)
+    local second = net.createServer(function(socket)
+      socket:end_('from second')
+    end)
+    second:listen({ fd = fd }, expect(function()
+      assert.are.equal(port, second:address().port)
+      first:close()
+      local client = net.connect(port, '127.0.0.1')
+      client:on('data', expect(function(d)
+        assert.are.equal('from second', d)
+        second:close()
+      end))
+    end))
+    h.run()
+  end)
+
+  it('takes another Server', function()
+    local first, port = h.listen()
+    local second = net.createServer(function(socket) socket:destroy() end)
+    second:listen(first, expect(function()
+      assert.are.equal(port, second:address().port)
+      first:close()
+      second:close()
+    end))
+    h.run()
+  end)
+
+  it('raises ERR_INVALID_FD_TYPE for a descriptor that is no socket',
+    function()
+      local server = net.createServer()
+      local ok, err = pcall(server.listen, server, { fd = 9999 }) -- closed
+      assert.is_false(ok)
+      assert.are.equal('ERR_INVALID_FD_TYPE', err.code)
+      assert.are.equal('Unsupported fd type: UNKNOWN', err.message)
+      local out = h.exec({ '-e', [[
+        local ok, err = pcall(require('net').Socket, { fd = 0 })
+        console.log(err.code, err.message)
+      ]] }) -- standard input is a file here
+      assert.are.equal('ERR_INVALID_FD_TYPE Unsupported fd type: FILE\n', out)
+    end)
+end)
+
+describe('net.Socket({ fd })', function()
+  it('wraps a connected descriptor', function()
+    -- bash opens the connection as descriptor 3 of a luanet script
+    local server
+    server = h.listen(function(socket)
+      server:close()
+      socket:on('data', function(d) socket:end_('got ' .. d) end)
+    end)
+    local script = [[
+      local s = require('net').Socket({ fd = 3 })
+      console.log(s.readyState, s.pending)
+      s:on('data', function(d) console.log(d) end)
+      s:on('close', function(hadError) console.log('close', hadError) end)
+      s:write('hello')
+    ]]
+    local out = os.tmpname()
+    local cmd = 'exec 3<>/dev/tcp/127.0.0.1/' .. server:address().port ..
+      '; exec ' .. h.exe .. ' -e ' .. h.shellQuote(script) .. ' >' .. out
+    local proc = assert(io.popen('bash -c ' .. h.shellQuote(cmd) .. ' &'))
+    proc:close()
+    h.run()
+    os.execute('timeout 5 sh -c "until grep -q close ' .. out ..
+      '; do sleep 0.05; done"')
+    local f = assert(io.open(out))
+    local text = f:read('a')
+    f:close()
+    os.remove(out)
+    assert.are.equal('open false\ngot hello\nclose false\n', text)
+  end)
+
+  it('raises for descriptors that are not sockets', function()
+    local ok, err = pcall(net.Socket, { fd = -1 })
+    assert.is_false(ok)
+    assert.are.equal('ERR_OUT_OF_RANGE', err.code)
+    ok, err = pcall(net.Socket, { fd = 'x' })
+    assert.is_false(ok)
+    assert.are.equal('ERR_INVALID_ARG_TYPE', err.code)
+  end)
+end)
