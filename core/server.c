@@ -356,7 +356,7 @@ int ln_server_listen(ln_server_t *s, const ln_listen_opts_t *o) {
   if (o->fd >= 0) {
     uv_handle_type type = uv_guess_handle(o->fd);
     if (type != UV_TCP && type != UV_NAMED_PIPE)
-      return type == UV_UNKNOWN_HANDLE ? UV_EBADF : LN_EINVALID_FD_TYPE;
+      return LN_EINVALID_FD_TYPE;
   }
   s->backlog = o->backlog > 0 ? o->backlog : DEFAULT_BACKLOG;
   s->error = 0;
