@@ -52,6 +52,32 @@ static void emit0(lnb_t *b, lnb_socket_t *ls, const char *event) {
   lnb_call(b, 2);
 }
 
+/* Node's AggregateError for a name whose every address failed: code of
+ * the first error, no message, the errors in `errors`. */
+static void push_aggregate(lua_State *L, ln_socket_t *s, int attempts) {
+  lua_createtable(L, attempts, 0);
+  for (int i = 0; i < attempts; i++) {
+    ln_event_t e;
+    ln_addr_t a;
+    if (ln_socket_attempt(s, i, &e, &a) != 0)
+      break;
+    lnb_push_error(L, e.status, &e);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_createtable(L, 0, 4);
+  luaL_setmetatable(L, LNB_ERROR_MT);
+  lua_pushliteral(L, "AggregateError");
+  lua_setfield(L, -2, "name");
+  lua_pushliteral(L, "");
+  lua_setfield(L, -2, "message");
+  lua_rawgeti(L, -2, 1);
+  lua_getfield(L, -1, "code");
+  lua_setfield(L, -3, "code");
+  lua_pop(L, 1);
+  lua_insert(L, -2);
+  lua_setfield(L, -2, "errors");
+}
+
 void lnb_socket_event(ln_socket_t *s, ln_socket_event_t ev,
                       const ln_event_t *e) {
   lnb_socket_t *ls = (lnb_socket_t *)s;
@@ -112,7 +138,9 @@ void lnb_socket_event(ln_socket_t *s, ln_socket_event_t ev,
   }
   case LN_SOCKET_EV_ERROR:
     lnb_emit_begin(b, ls->ref, "error");
-    if (e->status == LN_EUSER && ls->error_ref != LUA_NOREF) {
+    if (e->attempts > 1) {
+      push_aggregate(L, s, e->attempts);
+    } else if (e->status == LN_EUSER && ls->error_ref != LUA_NOREF) {
       lua_rawgeti(L, LUA_REGISTRYINDEX, ls->error_ref);
       luaL_unref(L, LUA_REGISTRYINDEX, ls->error_ref);
       ls->error_ref = LUA_NOREF;

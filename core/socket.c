@@ -58,8 +58,8 @@ typedef struct ln__connect_s {
   int auto_select; /* try every address found (Node's autoSelectFamily) */
   int port, local_port, family, count, current;
   unsigned attempt_timeout;
-  int error;
-  const char *error_syscall;
+  int errors[MAX_ADDRESSES]; /* how each address failed, in order */
+  const char *syscalls[MAX_ADDRESSES];
   ln_addr_t address; /* the address being tried, for errors */
   char local_address[LN_ADDR_MAX];
   struct sockaddr_storage addrs[MAX_ADDRESSES];
@@ -646,13 +646,19 @@ static void reopen(ln_socket_t *s) {
   uv_close(&s->h.handle, on_close);
 }
 
+/* One address failed: try the next, or fail with the first error (with
+ * all of them in the ERROR notification, as Node's AggregateError). */
 static void connect_failed(ln_socket_t *s, int err, const char *syscall) {
   ln__connect_t *c = s->connect;
-  c->error = err;
-  c->error_syscall = syscall;
+  if (c->current < MAX_ADDRESSES) {
+    c->errors[c->current] = err;
+    c->syscalls[c->current] = syscall;
+  }
   if (c->current + 1 < c->count) {
     c->current++;
     reopen(s);
+  } else if (c->count > 1) {
+    destroy(s, c->errors[0], c->syscalls[0]);
   } else {
     destroy(s, err, syscall);
   }
@@ -1018,6 +1024,12 @@ static void deliver_error(ln_socket_t *s) {
 
   e.status = s->error;
   e.syscall = s->error_syscall;
+  if (c != NULL && c->count > 1 && c->current + 1 == c->count &&
+      s->error == c->errors[0] && s->error_syscall == c->syscalls[0]) {
+    e.attempts = c->count; /* every address failed */
+    notify(s, LN_SOCKET_EV_ERROR, &e);
+    return;
+  }
   if (c != NULL && s->error_syscall != NULL) {
     if (strcmp(s->error_syscall, "getaddrinfo") == 0) {
       e.host = c->host;
@@ -1183,6 +1195,20 @@ int ln_socket_address(const ln_socket_t *s, int peer, ln_addr_t *out) {
   if (err)
     return err;
   return ln_addr_format((struct sockaddr *)&ss, out);
+}
+
+int ln_socket_attempt(const ln_socket_t *s, int i, ln_event_t *out,
+                      ln_addr_t *address) {
+  const ln__connect_t *c = s->connect;
+  memset(out, 0, sizeof(*out));
+  if (c == NULL || i < 0 || i >= c->count || i > c->current ||
+      ln_addr_format((const struct sockaddr *)&c->addrs[i], address) != 0)
+    return UV_EINVAL;
+  out->status = c->errors[i];
+  out->syscall = c->syscalls[i];
+  out->address = address->address;
+  out->port = address->port;
+  return 0;
 }
 
 int ln_socket_fileno(const ln_socket_t *s) {

@@ -56,6 +56,8 @@ typedef struct {
   size_t len;
   void *req;            /* WRITE: the token given to ln_socket_write() */
   ln_socket_t *socket;  /* a server's CONNECTION */
+  int attempts;         /* ERROR: > 1 when every address of a name failed;
+                           see ln_socket_attempt() */
 } ln_event_t;
 
 typedef enum {
@@ -185,6 +187,12 @@ void ln_socket_unref(ln_socket_t *s);
 /* The local (peer == 0) or remote address. Returns 0, or UV_ENOTCONN when
  * the socket has none (not connected, or closed). */
 int ln_socket_address(const ln_socket_t *s, int peer, ln_addr_t *out);
+
+/* During an ERROR with e->attempts > 1: how attempt i (0-based) failed,
+ * its status, syscall, address and port in out (the address text in
+ * *address). Returns 0 or UV_EINVAL. */
+int ln_socket_attempt(const ln_socket_t *s, int i, ln_event_t *out,
+                      ln_addr_t *address);
 
 /* The descriptor of an open socket, or -1 (for listen(socket)). */
 int ln_socket_fileno(const ln_socket_t *s);

@@ -1,40 +1,59 @@
 -- EventEmitter, as Node's lib/events.js behaves. Every emitter, Sockets and
 -- Servers included, keeps its listeners in self._events: for each event
--- either one listener, or a list of them. Lists are never changed in place
--- (adding or removing builds a new one), so emit() walks the list it found
--- without copying it: no allocation per event.
-local _, core = ...
-
+-- name either one listener or a list of them, and under a private key the
+-- names in the order they were first added (JavaScript's key order, which
+-- eventNames() shows). Lists are never changed in place (adding or removing
+-- builds a new one), so emit() walks the list it found without copying it:
+-- no allocation per event.
 local errors = require('errors')
 
-local type, select, getmetatable, setmetatable = type, select, getmetatable,
-  setmetatable
-local rawget, pairs, tostring = rawget, pairs, tostring
-local sort = table.sort
+local type, tostring, error = type, tostring, error
+local getmetatable, setmetatable, rawget = getmetatable, setmetatable, rawget
+local select, ipairs, tointeger = select, ipairs, math.tointeger
+local move, remove = table.move, table.remove
 
+---@class EventEmitter
+---@overload fun(): EventEmitter
+---@field defaultMaxListeners number  the limit of emitters without their own
+---@field errorMonitor table  the event that sees every 'error' first
 local EventEmitter = {}
 EventEmitter.__index = EventEmitter
 EventEmitter.__name = 'EventEmitter'
 EventEmitter.defaultMaxListeners = 10
 
--- A once() wrapper: callable, and it knows its listener so that
--- off(listener) finds it, as Node's onceWrapper carries .listener.
+-- Node's events.errorMonitor: its listeners see every 'error' before the
+-- 'error' listeners do, and do not count as handling it.
+EventEmitter.errorMonitor = setmetatable({}, {
+  __tostring = function() return 'Symbol(events.errorMonitor)' end,
+})
+local errorMonitor = EventEmitter.errorMonitor
+
+-- The key of the list of event names in self._events.
+local ORDER = {}
+
+-- A once() wrapper, Node's onceWrapper: callable, and it carries .listener
+-- so that off(listener) finds it and listeners() shows the listener.
 local Once = {}
-Once.__call = function(w, ...)
+function Once.__call(w, ...)
   if not w.fired then
-    w.fired = true
     w.target:removeListener(w.type, w)
+    w.fired = true
     return w.listener(...)
   end
 end
 
-local function single(h)
-  return type(h) == 'function' or getmetatable(h) == Once
+local function isList(h)
+  return type(h) == 'table' and getmetatable(h) ~= Once
 end
 
 local function unwrap(h)
   if getmetatable(h) == Once then return h.listener end
   return h
+end
+
+-- Whether the stored h is listener, or a once() wrapper of it.
+local function matches(h, listener)
+  return h == listener or unwrap(h) == listener
 end
 
 local function checkListener(listener)
@@ -43,167 +62,209 @@ local function checkListener(listener)
   end
 end
 
-local function count(h)
-  if h == nil then return 0 end
-  if single(h) then return 1 end
-  return #h
+local function maxListeners(self)
+  local n = self._maxListeners
+  if n == nil then return EventEmitter.defaultMaxListeners end
+  return n
 end
 
--- The class name Node shows in the warning: [Socket], [EventEmitter].
+-- The class the warning names, as Node's inspect(target, { depth: -1 }):
+-- [EventEmitter], [Socket], [Object] for a table without a class name.
 local function className(self)
   local mt = getmetatable(self)
   local name = type(mt) == 'table' and rawget(mt, '__name')
-  return type(name) == 'string' and name:gsub('^luanet%.', '') or 'Object'
+  if type(name) ~= 'string' then return 'Object' end
+  return (name:gsub('^luanet%.', ''))
 end
 
-local function warnIfTooMany(self, name, n)
-  local max = self:getMaxListeners()
-  if max > 0 and n > max then
-    local warned = self._warned
-    if warned == nil then
-      warned = {}
-      self._warned = warned
-    elseif warned[name] then
-      return
-    end
-    warned[name] = true
+-- Node's check for a listener leak, once per list (a list that shrinks to
+-- one listener is gone, and the next one may warn again, as in Node).
+local function checkLeak(self, name, list)
+  local m = maxListeners(self)
+  if m > 0 and #list > m and not list.warned then
+    list.warned = true
     require('process').emitWarning('Possible EventEmitter memory leak ' ..
-      'detected. ' .. n .. ' ' .. tostring(name) .. ' listeners added to [' ..
-      className(self) .. ']. Use emitter.setMaxListeners() to increase limit',
-      'MaxListenersExceededWarning')
+      'detected. ' .. #list .. ' ' .. tostring(name) .. ' listeners added ' ..
+      'to [' .. className(self) .. ']. MaxListeners is ' ..
+      (tointeger(m) or m) .. '. Use emitter.setMaxListeners() to increase ' ..
+      'limit', 'MaxListenersExceededWarning')
   end
 end
 
 local function add(self, name, listener, prepend)
+  checkListener(listener)
   local events = self._events
-  if events == nil then
-    events = {}
-    self._events = events
-  elseif events.newListener ~= nil then
+  if events ~= nil and events.newListener ~= nil then
     self:emit('newListener', name, unwrap(listener))
-    events = self._events
+    events = self._events -- a 'newListener' listener may have replaced it
+  end
+  if events == nil then
+    events = { [ORDER] = {} }
+    self._events = events
   end
   local h = events[name]
   if h == nil then
+    local order = events[ORDER]
+    order[#order + 1] = name
     events[name] = listener
     return self
   end
   local list
-  if single(h) then
+  if not isList(h) then
     list = prepend and { listener, h } or { h, listener }
   else
     local n = #h
-    list = {}
+    list = { warned = h.warned }
     if prepend then
       list[1] = listener
-      for i = 1, n do list[i + 1] = h[i] end
+      move(h, 1, n, 2, list)
     else
-      for i = 1, n do list[i] = h[i] end
+      move(h, 1, n, 1, list)
       list[n + 1] = listener
     end
   end
   events[name] = list
-  warnIfTooMany(self, name, #list)
+  checkLeak(self, name, list)
   return self
 end
 
----Adds listener for event name. Returns the emitter.
+---Adds listener to the end of the listeners of event name, after emitting
+---'newListener'. Raises ERR_INVALID_ARG_TYPE if listener is no function.
 ---@param name any
 ---@param listener function
+---@return self
 function EventEmitter:on(name, listener)
-  checkListener(listener)
   return add(self, name, listener, false)
 end
 EventEmitter.addListener = EventEmitter.on
 
----Adds listener before the others.
+---Adds listener to the beginning of the listeners of event name.
+---@param name any
+---@param listener function
+---@return self
 function EventEmitter:prependListener(name, listener)
-  checkListener(listener)
   return add(self, name, listener, true)
 end
 
 local function onceWrap(self, name, listener)
-  return setmetatable({ listener = listener, target = self, type = name,
-    fired = false }, Once)
+  return setmetatable({ fired = false, target = self, type = name,
+    listener = listener }, Once)
 end
 
----Adds a listener that is removed before its first call.
+---Adds listener through self:on(), wrapped so that it is removed before it
+---is called the first time.
+---@param name any
+---@param listener function
+---@return self
 function EventEmitter:once(name, listener)
   checkListener(listener)
-  return self:on(name, onceWrap(self, name, listener))
+  self:on(name, onceWrap(self, name, listener))
+  return self
 end
 
+---once(), but through self:prependListener().
+---@param name any
+---@param listener function
+---@return self
 function EventEmitter:prependOnceListener(name, listener)
   checkListener(listener)
-  return add(self, name, onceWrap(self, name, listener), true)
+  self:prependListener(name, onceWrap(self, name, listener))
+  return self
+end
+
+-- Drops event name from events, which holds one listener for it.
+local function forget(events, name)
+  events[name] = nil
+  local order = events[ORDER]
+  for i = #order, 1, -1 do
+    if order[i] == name then
+      remove(order, i)
+      return
+    end
+  end
 end
 
 ---Removes the most recently added instance of listener (or of a once()
----wrapper of it). Emits 'removeListener' after. Returns the emitter.
+---wrapper of it) from event name, then emits 'removeListener' with the
+---listener, as Node does: unwrapped if it was the only one, else as given.
+---A running emit() still calls it.
+---@param name any
+---@param listener function
+---@return self
 function EventEmitter:removeListener(name, listener)
   checkListener(listener)
   local events = self._events
-  if events == nil then return self end
-  local h = events[name]
+  local h = events and events[name]
   if h == nil then return self end
-  local removed
-  if single(h) then
-    if h == listener or unwrap(h) == listener then
-      removed = h
-      events[name] = nil
-    end
+  if not isList(h) then
+    if not matches(h, listener) then return self end
+    forget(events, name)
+    listener = unwrap(h)
   else
-    local pos
-    for i = #h, 1, -1 do
-      if h[i] == listener or unwrap(h[i]) == listener then
+    local n, pos = #h, nil
+    for i = n, 1, -1 do
+      if matches(h[i], listener) then
         pos = i
         break
       end
     end
-    if pos then
-      removed = h[pos]
-      local n = #h
-      if n == 2 then
-        events[name] = h[3 - pos]
-      else
-        local list = {}
-        for i = 1, n do
-          if i ~= pos then list[#list + 1] = h[i] end
-        end
-        events[name] = list
-      end
+    if pos == nil then return self end
+    if n == 2 then
+      events[name] = h[3 - pos]
+    else
+      local list = { warned = h.warned }
+      move(h, 1, pos - 1, 1, list)
+      move(h, pos + 1, n, pos, list)
+      events[name] = list
     end
   end
-  if removed ~= nil and events.removeListener ~= nil then
-    self:emit('removeListener', name, unwrap(removed))
+  if events.removeListener ~= nil then
+    self:emit('removeListener', name, listener)
   end
   return self
 end
 EventEmitter.off = EventEmitter.removeListener
 
----Removes every listener of name, or of every event. Returns the emitter.
-function EventEmitter:removeAllListeners(name)
+-- A new list of the event names in events, in the order they were added.
+local function namesOf(events)
+  if events == nil then return {} end
+  local order = events[ORDER]
+  return move(order, 1, #order, 1, {})
+end
+
+---Removes every listener of event name, or, without an argument, of every
+---event (an explicit nil names an event, as undefined does in Node). If
+---there are 'removeListener' listeners, each removal is emitted: event by
+---event in the order they were added, each one's listeners last first,
+---'removeListener' itself at the end.
+---@param name? any
+---@return self
+function EventEmitter:removeAllListeners(...)
+  local all, name = select('#', ...) == 0, ...
   local events = self._events
   if events == nil then return self end
   if events.removeListener == nil then
-    if name == nil then
-      self._events = {}
-    else
-      events[name] = nil
+    if all then
+      self._events = nil
+    elseif events[name] ~= nil then
+      forget(events, name)
     end
     return self
   end
-  if name == nil then
-    for _, key in ipairs(self:eventNames()) do
-      if key ~= 'removeListener' then self:removeAllListeners(key) end
+  if all then
+    local names = namesOf(events)
+    for i = 1, #names do
+      if names[i] ~= 'removeListener' then
+        self:removeAllListeners(names[i])
+      end
     end
     self:removeAllListeners('removeListener')
-    self._events = {}
+    self._events = nil
     return self
   end
   local h = events[name]
   if h == nil then return self end
-  if single(h) then
+  if not isList(h) then
     self:removeListener(name, h)
   else
     for i = #h, 1, -1 do self:removeListener(name, h[i]) end
@@ -211,84 +272,126 @@ function EventEmitter:removeAllListeners(name)
   return self
 end
 
----Calls every listener of name with the arguments, in order. Returns
----whether there were any. An 'error' without listeners raises the error.
+-- Node's inspect() of a string: single quotes unless the text holds some.
+local escapes = { ['\b'] = '\\b', ['\t'] = '\\t', ['\n'] = '\\n',
+  ['\f'] = '\\f', ['\r'] = '\\r', ['\\'] = '\\\\' }
+
+local function quote(s)
+  local q = "'"
+  if s:find("'", 1, true) then
+    if not s:find('"', 1, true) then
+      q = '"'
+    elseif not s:find('`', 1, true) and not s:find('${', 1, true) then
+      q = '`'
+    end
+  end
+  return q .. s:gsub("[%c\\']", function(c)
+    if c == "'" then return q == "'" and "\\'" or c end
+    return escapes[c] or ('\\x%02X'):format(c:byte())
+  end) .. q
+end
+
+-- An 'error' nobody listens to: a table is raised as it is, anything else
+-- in an ERR_UNHANDLED_ERROR that shows it and keeps it as .context.
+local function unhandled(err)
+  if type(err) == 'table' then error(err, 0) end
+  local shown = type(err) == 'string' and quote(err) or
+    require('util').inspect(err)
+  error(errors.unhandledError(err, shown), 0)
+end
+
+---Calls every listener of event name, in order, with the arguments (all of
+---them, trailing nils too). The listeners are those there were when emit()
+---began. Returns whether there were any. An 'error' without listeners
+---raises (see unhandled above), after the errorMonitor listeners ran.
+---@param name any
+---@param ... any
+---@return boolean
 function EventEmitter:emit(name, ...)
   local events = self._events
-  local h = events and events[name]
-  if h == nil then
-    if name == 'error' then
-      local err = ...
-      if type(err) == 'table' then error(err, 0) end
-      local shown
-      if select('#', ...) > 0 then
-        shown = require('util').inspect(err)
-      end
-      error(errors.unhandledError(err, shown), 0)
+  if name == 'error' then
+    if events ~= nil and events[errorMonitor] ~= nil then
+      self:emit(errorMonitor, ...)
     end
-    return false
+    if events == nil or events.error == nil then unhandled((...)) end
   end
-  if single(h) then
-    h(...)
-  else
+  local h = events and events[name]
+  if h == nil then return false end
+  if isList(h) then
     for i = 1, #h do h[i](...) end
+  else
+    h(...)
   end
   return true
 end
 
----A copy of the listeners of name (once() wrappers unwrapped).
+local function listeners(self, name, unwrapped)
+  local events = self._events
+  local h = events and events[name]
+  if h == nil then return {} end
+  if not isList(h) then return { unwrapped and unwrap(h) or h } end
+  local list = {}
+  for i = 1, #h do list[i] = unwrapped and unwrap(h[i]) or h[i] end
+  return list
+end
+
+---A new list of the listeners of event name, once() ones unwrapped.
+---@param name any
+---@return function[]
 function EventEmitter:listeners(name)
-  local h = self._events and self._events[name]
-  if h == nil then return {} end
-  if single(h) then return { unwrap(h) } end
-  local list = {}
-  for i = 1, #h do list[i] = unwrap(h[i]) end
-  return list
+  return listeners(self, name, true)
 end
 
----A copy of the listeners of name, once() wrappers included.
+---A new list of the listeners of event name as stored: a once() listener
+---is its wrapper, which has .listener and, called, removes itself first.
+---@param name any
+---@return function[]
 function EventEmitter:rawListeners(name)
-  local h = self._events and self._events[name]
-  if h == nil then return {} end
-  if single(h) then return { h } end
-  local list = {}
-  for i = 1, #h do list[i] = h[i] end
-  return list
+  return listeners(self, name, false)
 end
 
----How many listeners name has (of listener, when given).
+---How many listeners event name has; with listener, how many of them are
+---listener (or a once() wrapper of it).
+---@param name any
+---@param listener? function
+---@return integer
 function EventEmitter:listenerCount(name, listener)
-  local h = self._events and self._events[name]
-  if listener == nil then return count(h) end
+  local events = self._events
+  local h = events and events[name]
+  if h == nil then return 0 end
+  if not isList(h) then
+    return (listener == nil or matches(h, listener)) and 1 or 0
+  end
+  if listener == nil then return #h end
   local n = 0
-  for _, l in ipairs(h == nil and {} or single(h) and { h } or h) do
-    if l == listener or unwrap(l) == listener then n = n + 1 end
+  for i = 1, #h do
+    if matches(h[i], listener) then n = n + 1 end
   end
   return n
 end
 
----The names of the events that have listeners, sorted.
+---A new list of the events that have listeners, in the order they got
+---their first one (since they last had none).
+---@return any[]
 function EventEmitter:eventNames()
-  local names = {}
-  for k, h in pairs(self._events or {}) do
-    if count(h) > 0 then names[#names + 1] = k end
-  end
-  sort(names, function(a, b) return tostring(a) < tostring(b) end)
-  return names
+  return namesOf(self._events)
 end
 
----Sets how many listeners of one event may be added before a warning
----(0: no limit). Raises ERR_OUT_OF_RANGE for a negative or NaN n.
+---Sets how many listeners one event may have before a
+---MaxListenersExceededWarning (0 or math.huge: no limit). Raises
+---ERR_INVALID_ARG_TYPE or ERR_OUT_OF_RANGE unless n is a number >= 0.
+---@param n number
+---@return self
 function EventEmitter:setMaxListeners(n)
-  if type(n) ~= 'number' or n < 0 or n ~= n then
-    error(errors.outOfRange('n', 'a non-negative number', n), 2)
-  end
+  errors.validateNumber(n, 'setMaxListeners', 0)
   self._maxListeners = n
   return self
 end
 
+---The limit setMaxListeners() set, else EventEmitter.defaultMaxListeners.
+---@return number
 function EventEmitter:getMaxListeners()
-  return self._maxListeners or EventEmitter.defaultMaxListeners
+  return maxListeners(self)
 end
 
 -- The methods every emitter gets, Sockets and Servers included.
@@ -299,8 +402,12 @@ EventEmitter.methods = {
   'getMaxListeners',
 }
 
----Copies the emitter methods into class (a methods table) where it has
----none of its own.
+---Makes class (the table its objects find their methods in, or one object)
+---an emitter: copies in the emitter methods it has none of its own for.
+---Set class.__name for the warnings to name it. Returns class.
+---@generic T: table
+---@param class T
+---@return T
 function EventEmitter.mixin(class)
   for _, k in ipairs(EventEmitter.methods) do
     if class[k] == nil then class[k] = EventEmitter[k] end
@@ -310,7 +417,7 @@ end
 
 EventEmitter.EventEmitter = EventEmitter
 
----EventEmitter() makes a new emitter.
+-- EventEmitter() makes a new emitter.
 return setmetatable(EventEmitter, {
   __call = function(class)
     return setmetatable({}, class)

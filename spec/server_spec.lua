@@ -220,3 +220,172 @@ describe('server:close', function()
     h.run()
   end)
 end)
+
+describe('maxConnections', function()
+  it('closes connections beyond it at once and emits drop', function()
+    local server, port
+    local accepted = {}
+    server, port = h.listen(function(socket) accepted[#accepted + 1] = socket end)
+    assert.is_nil(server.maxConnections)
+    server.maxConnections = 1
+    assert.are.equal(1, server.maxConnections)
+    server:on('drop', expect(function(info)
+      assert.are.equal('127.0.0.1', info.localAddress)
+      assert.are.equal(port, info.localPort)
+      assert.are.equal('IPv4', info.localFamily)
+      assert.are.equal('127.0.0.1', info.remoteAddress)
+      assert.is_true(info.remotePort > 0)
+      assert.are.equal('IPv4', info.remoteFamily)
+      server:getConnections(expect(function(err, count)
+        assert.is_nil(err)
+        assert.are.equal(1, count)
+        accepted[1]:destroy()
+        server:close()
+      end))
+    end))
+    local first
+    first = net.connect(port, '127.0.0.1', function()
+      local second = net.connect(port, '127.0.0.1')
+      second:resume()
+      second:on('close', expect(function(hadError)
+        assert.is_false(hadError)
+      end))
+    end)
+    first:resume()
+    h.run()
+    assert.are.equal(1, #accepted)
+  end)
+
+  it('raises ERR_INVALID_ARG_TYPE for a value that is not a number',
+    function()
+      local server = net.createServer()
+      local ok, err = pcall(function() server.maxConnections = 'x' end)
+      assert.is_false(ok)
+      assert.are.equal('ERR_INVALID_ARG_TYPE', err.code)
+      server.maxConnections = nil
+      assert.is_nil(server.maxConnections)
+    end)
+end)
+
+describe('server:getConnections', function()
+  it('calls back on the next tick with the count', function()
+    local server
+    local called = false
+    server = h.listen(function(socket)
+      server:getConnections(expect(function(err, count)
+        called = true
+        assert.is_nil(err)
+        assert.are.equal(1, count)
+        socket:destroy()
+        server:close()
+      end))
+      assert.is_false(called)
+    end)
+    net.connect(server:address().port, '127.0.0.1'):resume()
+    h.run()
+  end)
+
+  it('raises ERR_INVALID_ARG_TYPE without a callback', function()
+    local server = net.createServer()
+    local ok, err = pcall(server.getConnections, server, 5)
+    assert.is_false(ok)
+    assert.are.equal('The "callback" argument must be of type function. ' ..
+      'Received type number (5)', err.message)
+  end)
+end)
+
+describe('server:ref and server:unref', function()
+  it('an unref()ed server does not keep the process alive; ref() again ' ..
+    'does', function()
+      local out, _, code = h.exec({ '-e', [[
+        local net = require('net')
+        local a = net.createServer():listen(0, '127.0.0.1')
+        assert(a:unref() == a)
+        local b = net.createServer():listen(0, '127.0.0.1')
+        b:unref()
+        assert(b:ref() == b)
+        setTimeout(function() console.log('closing b'); b:close() end, 50)
+      ]] })
+      assert.are.equal(0, code)
+      assert.are.equal('closing b\n', out)
+    end)
+end)
+
+describe('server options', function()
+  it('apply noDelay, keepAlive and keepAliveInitialDelay to connections',
+    function()
+      local server
+      server = h.listen(expect(function(socket)
+        socket:end_('ok')
+        server:close()
+      end), nil, { noDelay = true, keepAlive = true,
+        keepAliveInitialDelay = 1000 })
+      local client = net.connect(server:address().port, '127.0.0.1')
+      client:on('data', expect(function(d) assert.are.equal('ok', d) end))
+      h.run()
+    end)
+
+  it('apply highWaterMark to both directions', function()
+    local server
+    server = h.listen(expect(function(socket)
+      assert.are.equal(1000, socket.readableHighWaterMark)
+      assert.are.equal(1000, socket.writableHighWaterMark)
+      assert.is_false(socket:write(string.rep('x', 1000)))
+      socket:end_()
+      server:close()
+    end), nil, { highWaterMark = 1000 })
+    net.connect(server:address().port, '127.0.0.1'):resume()
+    h.run()
+  end)
+
+  it('raise Node errors for bad option values', function()
+    local ok, err = pcall(net.createServer, { highWaterMark = 'x' })
+    assert.is_false(ok)
+    assert.are.equal('The "options.highWaterMark" property must be of type ' ..
+      "number. Received type string ('x')", err.message)
+    ok, err = pcall(net.createServer, { keepAliveInitialDelay = 'x' })
+    assert.is_false(ok)
+    assert.are.equal('ERR_INVALID_ARG_TYPE', err.code)
+  end)
+end)
+
+describe('IPv6', function()
+  local ipv6 = h.hasIPv6()
+
+  it('listens on ::1 and is reached there', function()
+    if not ipv6 then
+      pending('this machine has no IPv6 loopback')
+      return
+    end
+    local server
+    server = net.createServer(function(socket)
+      assert.are.equal('::1', socket.remoteAddress)
+      assert.are.equal('IPv6', socket.remoteFamily)
+      socket:end_('six')
+      server:close()
+    end)
+    server:listen(0, '::1', expect(function()
+      assert.are.same({ address = '::1', family = 'IPv6',
+        port = server:address().port }, server:address())
+      local client = net.connect(server:address().port, '::1')
+      client:on('data', expect(function(d) assert.are.equal('six', d) end))
+    end))
+    h.run()
+  end)
+
+  it('with ipv6Only, does not take IPv4 connections', function()
+    if not ipv6 then
+      pending('this machine has no IPv6 loopback')
+      return
+    end
+    local server = net.createServer()
+    server:listen({ port = 0, host = '::', ipv6Only = true }, expect(function()
+      local client = net.connect(server:address().port, '127.0.0.1')
+      client:on('error', expect(function(err)
+        assert.are.equal('ECONNREFUSED', err.code)
+        server:close()
+      end))
+    end))
+    h.run()
+  end)
+end)

@@ -404,3 +404,300 @@ describe('destroy', function()
     h.run()
   end)
 end)
+
+describe('a name with several addresses', function()
+  -- A private /etc/hosts where dual.test is ::1 and 127.0.0.1, in a mount
+  -- namespace of the child's own (needs root, as CI has).
+  local hosts = os.tmpname()
+  local f = assert(io.open(hosts, 'w'))
+  f:write('::1 dual.test\n127.0.0.1 dual.test\n127.0.0.1 localhost\n')
+  f:close()
+  local canUnshare = os.execute('unshare -m sh -c "mount --bind ' .. hosts ..
+    ' /etc/hosts" 2>/dev/null') == true
+
+  local function run(code)
+    local script = os.tmpname()
+    local g = assert(io.open(script, 'w'))
+    g:write(code)
+    g:close()
+    local out = os.tmpname()
+    os.execute('unshare -m sh -c ' .. h.shellQuote('mount --bind ' .. hosts ..
+      ' /etc/hosts && exec ' .. h.exe .. ' ' .. script .. ' >' .. out ..
+      ' 2>&1'))
+    local r = assert(io.open(out))
+    local text = r:read('a')
+    r:close()
+    os.remove(out)
+    os.remove(script)
+    return text
+  end
+
+  it('is tried address by address: reaches a server on 127.0.0.1', function()
+    if not canUnshare then
+      pending('cannot make a private /etc/hosts (unshare -m needs root)')
+      return
+    end
+    assert.are.equal('lookup ::1 6\nlookup 127.0.0.1 4\n' ..
+      'connected 127.0.0.1\n', run([[
+      local net = require('net')
+      local server
+      server = net.createServer(function(s) s:destroy(); server:close() end)
+      server:listen(0, '127.0.0.1', function()
+        local c
+        c = net.connect(server:address().port, 'dual.test', function()
+          print('connected ' .. c.remoteAddress)
+        end)
+        c:on('lookup', function(err, address, family)
+          print('lookup ' .. address .. ' ' .. family)
+        end)
+        c:resume()
+      end)
+    ]]))
+  end)
+
+  it('is tried address by address: reaches a server on ::1', function()
+    if not canUnshare or not h.hasIPv6() then
+      pending('no private /etc/hosts or no IPv6 loopback here')
+      return
+    end
+    assert.are.equal('connected ::1\n', run([[
+      local net = require('net')
+      local server
+      server = net.createServer(function(s) s:destroy(); server:close() end)
+      server:listen(0, '::1', function()
+        local c
+        c = net.connect(server:address().port, 'dual.test', function()
+          print('connected ' .. c.remoteAddress)
+        end)
+        c:resume()
+      end)
+    ]]))
+  end)
+
+  it('fails with an AggregateError of every attempt', function()
+    if not canUnshare then
+      pending('cannot make a private /etc/hosts (unshare -m needs root)')
+      return
+    end
+    local server, port = h.listen()
+    server:close()
+    h.run()
+    assert.are.equal('AggregateError ECONNREFUSED 2\n' ..
+      'connect ECONNREFUSED ::1:' .. port .. '\n' ..
+      'connect ECONNREFUSED 127.0.0.1:' .. port .. '\nclose true\n',
+      run([[
+      local c = require('net').connect(]] .. port .. [[, 'dual.test')
+      c:on('error', function(err)
+        print(tostring(err) .. ' ' .. err.code .. ' ' .. #err.errors)
+        for _, e in ipairs(err.errors) do print(e.message) end
+      end)
+      c:on('close', function(hadError) print('close ' .. tostring(hadError)) end)
+    ]]))
+  end)
+
+  it('with autoSelectFamily false tries the first address only', function()
+    if not canUnshare then
+      pending('cannot make a private /etc/hosts (unshare -m needs root)')
+      return
+    end
+    local server, port = h.listen()
+    server:close()
+    h.run()
+    assert.are.equal('lookup ::1\nconnect ECONNREFUSED ::1:' .. port .. '\n',
+      run([[
+      local c = require('net').connect({ port = ]] .. port .. [[,
+        host = 'dual.test', autoSelectFamily = false })
+      c:on('lookup', function(err, address) print('lookup ' .. address) end)
+      c:on('error', function(err) print(err.message) end)
+    ]]))
+  end)
+end)
+
+describe('connect options', function()
+  it('binds localAddress and localPort', function()
+    local probe = net.createServer():listen(0, '127.0.0.1')
+    local localPort = probe:address().port
+    probe:close()
+    h.run()
+    local _, port = echoServer()
+    local client
+    client = net.connect({ port = port, host = '127.0.0.1',
+      localAddress = '127.0.0.1', localPort = localPort }, expect(function()
+        assert.are.equal(localPort, client.localPort)
+        client:destroy()
+      end))
+    h.run()
+  end)
+
+  it('raises ERR_INVALID_IP_ADDRESS for a localAddress that is no IP',
+    function()
+      local ok, err = pcall(net.connect, { port = 80, localAddress = 'x' })
+      assert.is_false(ok)
+      assert.are.equal('ERR_INVALID_IP_ADDRESS', err.code)
+      assert.are.equal('Invalid IP address: x', err.message)
+    end)
+
+  it('raises for bad family, localPort, autoSelectFamily and host', function()
+    local cases = {
+      { { port = 80, family = 5 }, 'ERR_INVALID_ARG_VALUE',
+        "The property 'options.family' must be one of: 0, 4, 6. Received 5" },
+      { { port = 80, localPort = 'x' }, 'ERR_INVALID_ARG_TYPE',
+        'The "options.localPort" property must be of type number. ' ..
+        "Received type string ('x')" },
+      { { port = 80, autoSelectFamily = 1 }, 'ERR_INVALID_ARG_TYPE',
+        'The "options.autoSelectFamily" property must be of type boolean. ' ..
+        'Received type number (1)' },
+      { { port = 80, host = 5 }, 'ERR_INVALID_ARG_TYPE',
+        'The "hostname" argument must be of type string. Received type ' ..
+        'number (5)' },
+    }
+    for _, case in ipairs(cases) do
+      local ok, err = pcall(net.connect, case[1])
+      assert.is_false(ok)
+      assert.are.equal(case[2], err.code)
+      assert.are.equal(case[3], err.message)
+    end
+  end)
+
+  it('family 4 resolves to an IPv4 address only', function()
+    local _, port = echoServer()
+    local client = net.connect({ port = port, host = 'localhost', family = 4 })
+    client:on('lookup', expect(function(err, address, family)
+      assert.is_nil(err)
+      assert.are.equal(4, family)
+      assert.are.equal('127.0.0.1', address)
+    end))
+    client:on('connect', expect(function() client:destroy() end))
+    h.run()
+  end)
+end)
+
+describe('net.Socket', function()
+  it('makes an unconnected socket that connect() opens later', function()
+    local _, port = echoServer()
+    local socket = net.Socket()
+    assert.is_true(socket.pending)
+    assert.is_false(socket.connecting)
+    assert.are.equal('closed', socket.readyState)
+    assert.are.equal(socket, socket:connect(port, '127.0.0.1', expect(
+      function() socket:destroy() end)))
+    h.run()
+  end)
+
+  it('takes allowHalfOpen', function()
+    assert.is_true(net.Socket({ allowHalfOpen = true }).allowHalfOpen)
+    assert.is_false(net.Socket().allowHalfOpen)
+  end)
+
+  it('can connect again after it closed', function()
+    local server, port
+    local conns = 0
+    server, port = h.listen(function(s)
+      conns = conns + 1
+      s:end_('hello ' .. conns)
+      if conns == 2 then server:close() end
+    end)
+    local socket = net.Socket()
+    local got = {}
+    socket:on('data', function(d) got[#got + 1] = d end)
+    socket:once('close', function()
+      socket:connect(port, '127.0.0.1')
+    end)
+    socket:connect(port, '127.0.0.1')
+    h.run()
+    assert.are.same({ 'hello 1', 'hello 2' }, got)
+  end)
+
+  it('returns itself from the setters', function()
+    local socket = net.Socket()
+    assert.are.equal(socket, socket:setNoDelay(true))
+    assert.are.equal(socket, socket:setKeepAlive(true, 1000))
+    assert.are.equal(socket, socket:pause())
+    assert.are.equal(socket, socket:resume())
+    assert.are.equal(socket, socket:ref())
+    assert.are.equal(socket, socket:unref())
+    assert.are.equal(socket, socket:destroy())
+    h.run()
+  end)
+
+  it('an unref()ed socket does not keep the process alive', function()
+    local out, _, code = h.exec({ '-e', [[
+      local net = require('net')
+      local server = net.createServer(function(s) s:resume(); s:unref() end)
+      server:listen(0, '127.0.0.1')
+      server:unref()
+      local c = net.connect(server:address().port, '127.0.0.1')
+      c:resume()
+      c:unref()
+      c:on('connect', function() console.log('connected') end)
+    ]] })
+    assert.are.equal(0, code)
+    assert.are.equal('connected\n', out)
+  end)
+
+  it('resetAndDestroy closes with RST: the peer sees ECONNRESET', function()
+    local server
+    server = h.listen(function(socket)
+      server:close()
+      socket:resume()
+      socket:on('error', expect(function(err)
+        assert.are.equal('ECONNRESET', err.code)
+        assert.are.equal('read ECONNRESET', err.message)
+      end))
+      socket:on('close', expect(function(hadError) assert.is_true(hadError) end))
+    end)
+    local client
+    client = net.connect(server:address().port, '127.0.0.1', function()
+      assert.are.equal(client, client:resetAndDestroy())
+      assert.is_true(client.destroyed)
+    end)
+    client:on('close', expect(function(hadError) assert.is_false(hadError) end))
+    h.run()
+  end)
+
+  it('resetAndDestroy on a Unix socket raises ERR_INVALID_HANDLE_TYPE',
+    function()
+      local path = os.tmpname()
+      os.remove(path)
+      local server
+      server = net.createServer(function(s) s:destroy(); server:close() end)
+      server:listen(path)
+      local client
+      client = net.connect(path, function()
+        local ok, err = pcall(client.resetAndDestroy, client)
+        assert.is_false(ok)
+        assert.are.equal('ERR_INVALID_HANDLE_TYPE', err.code)
+        client:destroy()
+      end)
+      h.run()
+    end)
+
+  it('passes readyState through opening, open, readOnly, closed', function()
+    local _, port = echoServer()
+    local states = {}
+    local client
+    client = net.connect(port, '127.0.0.1', function()
+      states[#states + 1] = client.readyState
+      client:end_()
+      states[#states + 1] = client.readyState
+    end)
+    states[#states + 1] = client.readyState
+    client:resume()
+    client:on('close', function() states[#states + 1] = client.readyState end)
+    h.run()
+    assert.are.same({ 'opening', 'open', 'readOnly', 'closed' }, states)
+  end)
+
+  it('keeps bytesRead and bytesWritten after it closed', function()
+    local _, port = echoServer()
+    local client
+    client = net.connect(port, '127.0.0.1', function() client:write('12345') end)
+    client:on('data', function() client:end_() end)
+    client:on('close', expect(function()
+      assert.are.equal(5, client.bytesRead)
+      assert.are.equal(5, client.bytesWritten)
+      assert.is_nil(client.remoteAddress)
+    end))
+    h.run()
+  end)
+end)
