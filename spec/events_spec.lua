@@ -547,7 +547,10 @@ describe('events that C emits', function()
 
   it('reach a Socket\'s listeners; once(\'data\') starts the flow',
     function()
-      local server, port = h.listen(function(s) s:end_('hi') end)
+      local server, port = h.listen(function(s)
+        s:resume()
+        s:end_('hi')
+      end)
       local client, log = net.connect(port, '127.0.0.1'), {}
       client:once('connect', function() log[#log + 1] = 'once' end)
       client:prependOnceListener('connect', function()

@@ -17,6 +17,7 @@ describe('the TCP example', function()
 
   it('runs as two processes: the server, then the client', function()
     local server = h.spawn({ 'scripts/examples/tcp_server.lua' })
+    finally(function() server.kill() end)
     local ok = pcall(h.waitFor, function()
       return server.output():find('8888', 1, true) ~= nil
     end, function() end)

@@ -54,6 +54,12 @@ function M.run(seconds)
   end
   collectgarbage()
   collectgarbage()
+  local left = luanet._handles()
+  if left > 0 then
+    luanet._closeAll()
+    pcall(luanet.run)
+    error(left .. ' handle(s) left open after the loop ended', 2)
+  end
 end
 
 ---A listening server on 127.0.0.1 (or host) and a free port; returns the

@@ -197,6 +197,7 @@ describe('socket:write', function()
       end)
       local client
       client = net.connect(server:address().port, '127.0.0.1', function()
+        client:resume()
         assert.is_true(client:write('one '))
         assert.is_true(client:write('two'))
         client:end_()
@@ -214,6 +215,7 @@ describe('socket:write', function()
     end)
     local client
     client = net.connect(server:address().port, '127.0.0.1', function()
+      client:resume()
       assert.is_false(client:write(string.rep('x', 16384)))
       client:end_()
     end)
@@ -594,6 +596,7 @@ describe('net.Socket', function()
     local conns = 0
     server, port = h.listen(function(s)
       conns = conns + 1
+      s:resume()
       s:end_('hello ' .. conns)
       if conns == 2 then server:close() end
     end)

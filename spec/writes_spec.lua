@@ -37,6 +37,7 @@ describe('write', function()
       local port = sink()
       local client
       client = net.connect(port, '127.0.0.1')
+      client:resume()
       -- while connecting, everything waits in the queue
       client:write('abc')
       client:write('de')
@@ -56,6 +57,7 @@ describe('write', function()
       local port = sink()
       local client
       client = net.connect(port, '127.0.0.1')
+      client:resume()
       assert.is_true(client:write(string.rep('a', 16383)))
       assert.is_false(client:write('b')) -- 16384 bytes queued
       assert.is_false(client:write('c'))
@@ -71,6 +73,7 @@ describe('write', function()
     local order = {}
     local client
     client = net.connect(port, '127.0.0.1', function()
+      client:resume()
       client:write(string.rep('x', 20000), function()
         order[#order + 1] = 'callback'
       end)
@@ -88,6 +91,7 @@ describe('write', function()
     local order = {}
     local client
     client = net.connect(port, '127.0.0.1', function()
+      client:resume()
       for i = 1, 3 do
         client:write('x', function(err)
           assert.is_nil(err)
@@ -123,6 +127,7 @@ describe('write', function()
       local server
       server = h.listen(function(socket)
         server:close()
+        socket:resume()
         socket:end_()
       end)
       local client = net.connect(server:address().port, '127.0.0.1')
@@ -177,6 +182,7 @@ describe('back-pressure', function()
   -- tracks the writer's largest queue and resident memory.
   local function writeAll(socket, stats)
     local sent = 0
+    socket:resume() -- to see the reader's end
     local function pump()
       while sent < TOTAL do
         sent = sent + #CHUNK
@@ -230,6 +236,7 @@ describe('back-pressure', function()
     relay = h.listen(function(socket)
       relay:close()
       local out = net.connect(sinkPort, '127.0.0.1')
+      out:resume()
       assert.are.equal(out, socket:pipe(out))
     end)
     local stats = { queue = 0 }
@@ -255,6 +262,7 @@ describe('back-pressure', function()
     relay = h.listen(function(socket)
       relay:close()
       local out = net.connect(sinkServer:address().port, '127.0.0.1')
+      out:resume()
       out:on('pipe', expect(function(src) assert.are.equal(socket, src) end))
       socket:pipe(out)
     end)
@@ -279,6 +287,7 @@ describe('back-pressure', function()
       relay = h.listen(function(socket)
         relay:close()
         destination = net.connect(sinkServer:address().port, '127.0.0.1')
+        destination:resume()
         socket:pipe(destination, { ['end'] = false })
         socket:on('end', function()
           timers.setTimeout(function()
