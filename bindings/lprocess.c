@@ -1,5 +1,6 @@
 /* The primitives behind lua/process.lua: clock, memory, environment,
- * standard output, exit, signals, and nextTick. */
+ * standard output, exit, signals, and nextTick. lua/process.lua checks
+ * the arguments and raises Node's errors; these trust it. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -17,6 +18,12 @@ static int p_hrtime(lua_State *L) {
   lua_pushinteger(L, (lua_Integer)(t / 1000000000u));
   lua_pushinteger(L, (lua_Integer)(t % 1000000000u));
   return 2;
+}
+
+/* core.hrtimeNs() -> nanoseconds of the same clock, an integer */
+static int p_hrtime_ns(lua_State *L) {
+  lua_pushinteger(L, (lua_Integer)uv_hrtime());
+  return 1;
 }
 
 /* core.rss() -> resident set size in bytes */
@@ -39,6 +46,26 @@ static int p_env(lua_State *L) {
     lua_rawset(L, -3);
   }
   return 1;
+}
+
+/* core.getenv(name) -> the variable's value, or nil */
+static int p_getenv(lua_State *L) {
+  const char *v = getenv(luaL_checkstring(L, 1));
+  if (v == NULL)
+    return 0;
+  lua_pushstring(L, v);
+  return 1;
+}
+
+/* core.setenv(name, value): value nil unsets it. A name libc refuses
+ * (empty, or with '=') is ignored, as Node ignores it. */
+static int p_setenv(lua_State *L) {
+  const char *name = luaL_checkstring(L, 1);
+  if (lua_isnoneornil(L, 2))
+    uv_os_unsetenv(name);
+  else
+    uv_os_setenv(name, luaL_checkstring(L, 2));
+  return 0;
 }
 
 /* core.write(fd, s): writes all of s to fd (1 or 2) synchronously, as
@@ -95,38 +122,73 @@ static int p_next_tick(lua_State *L) {
   return 0;
 }
 
-/* ---- signals -------------------------------------------------------------
- * One uv_signal_t per signal with listeners, unref'd as Node's are; it
- * calls core.onsignal(name), set by lua/process.lua. */
+/* Pushes Node's errnoException(err, syscall): "syscall CODE", with code,
+ * errno and syscall. */
+static void push_errno(lua_State *L, int err, const char *syscall) {
+  ln_event_t e;
+  memset(&e, 0, sizeof(e));
+  e.syscall = syscall;
+  lnb_push_error(L, err, &e);
+}
 
-typedef struct {
+/* ---- signals -------------------------------------------------------------
+ * One uv_signal_t per signal with listeners, unref'd as Node's are, in
+ * the state's list; it calls core.onsignal(name, signum), which
+ * lua/process.lua sets. Closing it restores the default disposition. */
+
+typedef struct lnb_signal_s {
   uv_signal_t handle;
+  struct lnb_signal_s *next;
   lnb_t *b;
   const char *name;
 } signal_t;
 
+/* os.constants.signals on Linux, aliases included. */
 static const struct {
   const char *name;
   int signum;
-} signals[] = {{"SIGINT", SIGINT},   {"SIGTERM", SIGTERM},
-               {"SIGHUP", SIGHUP},   {"SIGQUIT", SIGQUIT},
-               {"SIGUSR1", SIGUSR1}, {"SIGUSR2", SIGUSR2},
-               {"SIGPIPE", SIGPIPE}, {"SIGWINCH", SIGWINCH},
-               {"SIGCHLD", SIGCHLD}, {"SIGALRM", SIGALRM},
-               {"SIGCONT", SIGCONT}, {"SIGTSTP", SIGTSTP},
-               {NULL, 0}};
-
-static signal_t *watched[sizeof(signals) / sizeof(signals[0])];
+} signals[] = {
+    {"SIGHUP", SIGHUP},       {"SIGINT", SIGINT},     {"SIGQUIT", SIGQUIT},
+    {"SIGILL", SIGILL},       {"SIGTRAP", SIGTRAP},   {"SIGABRT", SIGABRT},
+    {"SIGIOT", SIGIOT},       {"SIGBUS", SIGBUS},     {"SIGFPE", SIGFPE},
+    {"SIGKILL", SIGKILL},     {"SIGUSR1", SIGUSR1},   {"SIGSEGV", SIGSEGV},
+    {"SIGUSR2", SIGUSR2},     {"SIGPIPE", SIGPIPE},   {"SIGALRM", SIGALRM},
+    {"SIGTERM", SIGTERM},     {"SIGCHLD", SIGCHLD},
+#ifdef SIGSTKFLT
+    {"SIGSTKFLT", SIGSTKFLT},
+#endif
+    {"SIGCONT", SIGCONT},     {"SIGSTOP", SIGSTOP},   {"SIGTSTP", SIGTSTP},
+    {"SIGTTIN", SIGTTIN},     {"SIGTTOU", SIGTTOU},   {"SIGURG", SIGURG},
+    {"SIGXCPU", SIGXCPU},     {"SIGXFSZ", SIGXFSZ},   {"SIGVTALRM", SIGVTALRM},
+    {"SIGPROF", SIGPROF},     {"SIGWINCH", SIGWINCH},
+#ifdef SIGIO
+    {"SIGIO", SIGIO},
+#endif
+#ifdef SIGPOLL
+    {"SIGPOLL", SIGPOLL},
+#endif
+#ifdef SIGPWR
+    {"SIGPWR", SIGPWR},
+#endif
+    {"SIGSYS", SIGSYS},       {NULL, 0}};
 
 static void signal_free(uv_handle_t *handle) {
   free(handle);
 }
 
+/* Takes sig out of its state's list and closes it. */
+static void signal_close(signal_t *sig) {
+  signal_t **p = &sig->b->signals;
+  while (*p != NULL && *p != sig)
+    p = &(*p)->next;
+  if (*p == sig)
+    *p = sig->next;
+  uv_close((uv_handle_t *)&sig->handle, signal_free);
+}
+
+/* The loop's closer (luanet._closeAll, the state's end). */
 static void signal_closer(uv_handle_t *handle) {
-  for (size_t i = 0; signals[i].name != NULL; i++)
-    if (watched[i] == (signal_t *)handle)
-      watched[i] = NULL;
-  uv_close(handle, signal_free);
+  signal_close((signal_t *)handle);
 }
 static const ln_close_fn signal_close_fn = signal_closer;
 
@@ -134,72 +196,112 @@ static void on_signal(uv_signal_t *handle, int signum) {
   signal_t *sig = (signal_t *)handle;
   lnb_t *b = sig->b;
   lua_State *L = b->L;
-  (void)signum;
   ln_loop_enter(&b->loop);
   lua_rawgeti(L, LUA_REGISTRYINDEX, b->core_ref);
   lua_getfield(L, -1, "onsignal");
   lua_remove(L, -2);
   lua_pushstring(L, sig->name);
-  lnb_call(b, 1);
+  lua_pushinteger(L, signum);
+  lnb_call(b, 2);
   ln_loop_leave(&b->loop);
 }
 
-/* core.signal(name, on) -> boolean: starts or stops watching signal name;
- * false for a name that is not a signal. */
+/* core.signal(name, on) -> nil, or an error table: starts watching the
+ * signal name (a key of core.signals) or stops. Starting twice, or
+ * stopping what is not watched, does nothing. The error is Node's
+ * "uv_signal_start EINVAL" for SIGKILL and SIGSTOP. */
 static int p_signal(lua_State *L) {
   const char *name = luaL_checkstring(L, 1);
-  int on = lua_toboolean(L, 2);
+  int on = lua_toboolean(L, 2), signum = 0, err;
   lnb_t *b = lnb_state(L);
+  signal_t *sig;
 
-  for (size_t i = 0; signals[i].name != NULL; i++) {
-    if (strcmp(signals[i].name, name) != 0)
-      continue;
-    if (on && watched[i] == NULL) {
-      signal_t *sig = malloc(sizeof(*sig));
-      if (sig == NULL)
-        return luaL_error(L, "out of memory");
-      uv_signal_init(&b->loop.uv, &sig->handle);
-      sig->handle.data = (void *)&signal_close_fn;
-      sig->b = b;
-      sig->name = signals[i].name;
-      uv_signal_start(&sig->handle, on_signal, signals[i].signum);
-      uv_unref((uv_handle_t *)&sig->handle);
-      watched[i] = sig;
-    } else if (!on && watched[i] != NULL) {
-      uv_close((uv_handle_t *)&watched[i]->handle, signal_free);
-      watched[i] = NULL;
-    }
-    lua_pushboolean(L, 1);
+  for (size_t i = 0; signals[i].name != NULL; i++)
+    if (strcmp(signals[i].name, name) == 0)
+      signum = signals[i].signum;
+  if (signum == 0)
+    return luaL_argerror(L, 1, "not a signal");
+  for (sig = b->signals; sig != NULL; sig = sig->next)
+    if (strcmp(sig->name, name) == 0)
+      break;
+  if (!on) {
+    if (sig != NULL)
+      signal_close(sig);
+    return 0;
+  }
+  if (sig != NULL)
+    return 0;
+  if ((sig = malloc(sizeof(*sig))) == NULL)
+    return luaL_error(L, "out of memory");
+  uv_signal_init(&b->loop.uv, &sig->handle);
+  sig->handle.data = (void *)&signal_close_fn;
+  sig->b = b;
+  sig->next = b->signals;
+  b->signals = sig;
+  for (size_t i = 0; signals[i].name != NULL; i++)
+    if (strcmp(signals[i].name, name) == 0)
+      sig->name = signals[i].name; /* static: outlives the argument */
+  uv_unref((uv_handle_t *)&sig->handle);
+  if ((err = uv_signal_start(&sig->handle, on_signal, signum)) != 0) {
+    signal_close(sig);
+    push_errno(L, err, "uv_signal_start");
     return 1;
   }
-  lua_pushboolean(L, 0);
-  return 1;
+  return 0;
 }
 
-/* core.kill(pid, name) -> boolean: sends signal name (for tests). */
+/* core.kill(pid, signum) -> nil, or Node's "kill ESRCH"-style error. */
 static int p_kill(lua_State *L) {
   int pid = (int)luaL_checkinteger(L, 1);
-  const char *name = luaL_checkstring(L, 2);
-  for (size_t i = 0; signals[i].name != NULL; i++)
-    if (strcmp(signals[i].name, name) == 0) {
-      lua_pushboolean(L, uv_kill(pid, signals[i].signum) == 0);
-      return 1;
-    }
-  lua_pushboolean(L, 0);
+  int signum = (int)luaL_checkinteger(L, 2);
+  int err = uv_kill(pid, signum);
+  if (err == 0)
+    return 0;
+  push_errno(L, err, "kill");
   return 1;
 }
 
 static const luaL_Reg functions[] = {
-    {"hrtime", p_hrtime}, {"rss", p_rss},     {"env", p_env},
-    {"write", p_write},   {"exit", p_exit},   {"isatty", p_isatty},
-    {"cwd", p_cwd},       {"nextTick", p_next_tick},
-    {"signal", p_signal}, {"kill", p_kill},   {NULL, NULL}};
+    {"hrtime", p_hrtime}, {"hrtimeNs", p_hrtime_ns},
+    {"rss", p_rss},       {"env", p_env},
+    {"getenv", p_getenv}, {"setenv", p_setenv},
+    {"write", p_write},   {"exit", p_exit},
+    {"isatty", p_isatty}, {"cwd", p_cwd},
+    {"nextTick", p_next_tick}, {"signal", p_signal},
+    {"kill", p_kill},     {NULL, NULL}};
 
 void lnb_open_process(lua_State *L, lnb_t *b) {
+  char path[4096];
+  size_t len = sizeof(path);
+
   lua_pushlightuserdata(L, b);
   luaL_setfuncs(L, functions, 1);
   lua_pushinteger(L, (lua_Integer)uv_os_getpid());
   lua_setfield(L, -2, "pid");
+  lua_pushinteger(L, (lua_Integer)uv_os_getppid());
+  lua_setfield(L, -2, "ppid");
   lua_pushliteral(L, "linux");
   lua_setfield(L, -2, "platform");
+#if defined(__x86_64__)
+  lua_pushliteral(L, "x64");
+#elif defined(__aarch64__)
+  lua_pushliteral(L, "arm64");
+#elif defined(__i386__)
+  lua_pushliteral(L, "ia32");
+#elif defined(__arm__)
+  lua_pushliteral(L, "arm");
+#else
+  lua_pushliteral(L, "unknown");
+#endif
+  lua_setfield(L, -2, "arch");
+  if (uv_exepath(path, &len) == 0) {
+    lua_pushlstring(L, path, len);
+    lua_setfield(L, -2, "execPath");
+  }
+  lua_createtable(L, 0, sizeof(signals) / sizeof(signals[0]));
+  for (size_t i = 0; signals[i].name != NULL; i++) {
+    lua_pushinteger(L, signals[i].signum);
+    lua_setfield(L, -2, signals[i].name);
+  }
+  lua_setfield(L, -2, "signals");
 }

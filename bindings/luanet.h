@@ -23,6 +23,12 @@ typedef struct lnb_s {
   uv_idle_t idle;              /* started while a ref'd one waits */
   struct lnb_immediate_s *immediates, *immediates_tail;
   int immediates_refed;
+  /* A timer or immediate callback raised and a listener took the error:
+   * its scope stays open, so the ticks it queued run after the next
+   * callback of the phase, as Node runs them (ltimers.c). */
+  int carry;
+  /* The signals process listens to (lprocess.c), a list. */
+  struct lnb_signal_s *signals;
 } lnb_t;
 
 /* Registry keys. */

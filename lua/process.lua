@@ -1,39 +1,227 @@
 -- process: Node's process object, an EventEmitter with argv, env, pid,
--- platform, exit, exitCode, nextTick, hrtime, memoryUsage, stdout,
--- stderr, and the 'exit', 'uncaughtException' and signal events.
+-- platform, exit, exitCode, nextTick, hrtime, memoryUsage, kill,
+-- emitWarning, stdout, stderr, and the 'exit', 'uncaughtException',
+-- 'warning' and signal events (bindings/lprocess.c gives the primitives).
 local _, core = ...
 
 local EventEmitter = require('events')
 local errors = require('errors')
 
-local process = EventEmitter()
+local type, tostring, tonumber, select, pcall = type, tostring, tonumber,
+  select, pcall
+local setmetatable, rawset, next = setmetatable, rawset, next
+local floor, tointeger, huge = math.floor, math.tointeger, math.huge
+local char, byte, format = string.char, string.byte, string.format
+local concat = table.concat
+local utf8 = utf8
+
+local MAX_SAFE_INTEGER = 9007199254740991
+
+-- process is an emitter whose exitCode is checked when it is set, as
+-- Node's accessor checks it.
+local exitCode, exitValue -- as given, and as the number it stands for
+local Process = { __name = 'process' }
+
+-- JavaScript's Number(s) for a string: blank is 0, NaN when unreadable.
+local function jsNumberOf(s)
+  s = s:match('^%s*(.-)%s*$')
+  if s == '' then return 0 end
+  local sign, rest = s:match('^([+-]?)(.*)$')
+  if rest == 'Infinity' then return sign == '-' and -huge or huge end
+  return tonumber(s) or 0 / 0
+end
+
+-- Node's exitCode setter: a string that reads as a number is that number,
+-- which validateInteger(value, 'code') checks. Returns it.
+local function validateCode(code)
+  if code == nil then return nil end
+  local value = code
+  if type(code) == 'string' and code ~= '' then
+    local n = jsNumberOf(code)
+    if n == n then value = n end
+  end
+  if type(value) ~= 'number' then
+    error(errors.invalidArgType('code', 'number', value), 3)
+  end
+  if value ~= floor(value) or value == huge or value == -huge then
+    error(errors.outOfRange('code', 'an integer', value), 3)
+  end
+  if value < -MAX_SAFE_INTEGER or value > MAX_SAFE_INTEGER then
+    error(errors.outOfRange('code', '>= ' .. -MAX_SAFE_INTEGER .. ' && <= ' ..
+      MAX_SAFE_INTEGER, value), 3)
+  end
+  return tointeger(value)
+end
+
+function Process.__index(_, k)
+  if k == 'exitCode' then return exitCode end
+  return EventEmitter[k]
+end
+
+function Process.__newindex(self, k, v)
+  if k == 'exitCode' then
+    exitValue = validateCode(v)
+    exitCode = v
+  else
+    rawset(self, k, v)
+  end
+end
+
+local process = setmetatable({}, Process)
 
 process.pid = core.pid
+process.ppid = core.ppid
 process.platform = core.platform
+process.arch = core.arch
+process.execPath = core.execPath
+process.title = 'luanet'
+process.release = { name = 'luanet' }
 process.version = 'v' .. core.version
 process.versions = { luanet = core.version, lua = _VERSION:match('%d.*') }
 process.argv = {}
 process.execArgv = {}
-process.env = core.env()
-process.exitCode = nil
+
+-- ---- env: the live environment ------------------------------------------
+
+-- Node's String(value) for what is stored in process.env.
+local function jsString(v)
+  if type(v) == 'number' and v == floor(v) and v > -1e21 and v < 1e21 then
+    return format('%.0f', v)
+  end
+  return tostring(v)
+end
+
+---process.env: reads and writes the process's environment; assigning nil
+---deletes a variable, anything else is stored as a string, as in Node.
+process.env = setmetatable({}, {
+  __name = 'env',
+  __index = function(_, k)
+    if type(k) == 'string' or type(k) == 'number' then
+      return core.getenv(jsString(k))
+    end
+  end,
+  __newindex = function(_, k, v)
+    if v == nil then
+      core.setenv(jsString(k), nil)
+    else
+      core.setenv(jsString(k), jsString(v))
+    end
+  end,
+  __pairs = function()
+    return next, core.env(), nil
+  end,
+})
+
+-- ---- stdout, stderr -----------------------------------------------------
+
+local encodings = {
+  utf8 = 'utf8', ['utf-8'] = 'utf8', buffer = 'utf8',
+  latin1 = 'latin1', binary = 'latin1', ascii = 'latin1',
+  ucs2 = 'utf16le', ['ucs-2'] = 'utf16le', utf16le = 'utf16le',
+  ['utf-16le'] = 'utf16le', hex = 'hex', base64 = 'base64',
+  base64url = 'base64',
+}
+
+-- The UTF-16 code units of s read as UTF-8 text (a byte that is not
+-- UTF-8 stands for U+FFFD), as a JavaScript string holds them.
+local function units(s)
+  local out, n, i, len = {}, 0, 1, #s
+  while i <= len do
+    local ok, cp = pcall(utf8.codepoint, s, i)
+    local b = byte(s, i)
+    local size = 1
+    if ok then
+      size = b < 0x80 and 1 or b < 0xE0 and 2 or b < 0xF0 and 3 or 4
+    else
+      cp = 0xFFFD
+    end
+    if cp >= 0x10000 then
+      cp = cp - 0x10000
+      out[n + 1], out[n + 2] = 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF)
+      n = n + 2
+    else
+      n = n + 1
+      out[n] = cp
+    end
+    i = i + size
+  end
+  return out, n
+end
+
+local b64 = {}
+do
+  local alphabet =
+    'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+  for i = 1, 64 do b64[byte(alphabet, i)] = i - 1 end
+  b64[byte('-')], b64[byte('_')] = 62, 63
+end
+
+-- The bytes Buffer.from(s, encoding) holds (encoding normalised).
+local function encode(s, encoding)
+  if encoding == 'utf8' then return s end
+  local out = {}
+  if encoding == 'hex' then
+    for i = 1, #s - 1, 2 do -- pairs of digits, up to the first bad one
+      local pair = s:sub(i, i + 1)
+      if not pair:find('^%x%x$') then break end
+      out[#out + 1] = char(tonumber(pair, 16))
+    end
+  elseif encoding == 'base64' then
+    local acc, bits = 0, 0
+    for i = 1, #s do
+      local v = b64[byte(s, i)]
+      if byte(s, i) == 61 then break end -- '='
+      if v then
+        acc, bits = (acc << 6 | v) & 0xFFFFFF, bits + 6
+        if bits >= 8 then
+          bits = bits - 8
+          out[#out + 1] = char(acc >> bits & 0xFF)
+        end
+      end
+    end
+  else
+    local u, n = units(s)
+    for i = 1, n do
+      if encoding == 'latin1' then
+        out[i] = char(u[i] & 0xFF)
+      else
+        out[i] = char(u[i] & 0xFF, u[i] >> 8)
+      end
+    end
+  end
+  return concat(out)
+end
+
+local WriteStream = setmetatable({ __name = 'WriteStream' },
+  { __index = EventEmitter })
+WriteStream.__index = WriteStream
+
+---stream:write(chunk[, encoding][, callback]) -> true: writes chunk at
+---once (Node writes to files and pipes synchronously); callback(nil)
+---follows on the next tick.
+function WriteStream:write(chunk, encoding, cb)
+  if type(encoding) == 'function' then
+    encoding, cb = nil, encoding
+  elseif encoding then
+    local name = type(encoding) == 'string' and encodings[encoding:lower()]
+    if not name then error(errors.unknownEncoding(encoding), 2) end
+    encoding = name
+  end
+  if chunk == nil then error(errors.streamNullValues(), 2) end
+  if type(chunk) ~= 'string' then error(errors.invalidChunk(chunk), 2) end
+  core.write(self.fd, encoding and encode(chunk, encoding) or chunk)
+  if type(cb) == 'function' then core.nextTick(cb, nil) end
+  return true
+end
 
 local function stream(fd)
-  return {
-    fd = fd,
-    isTTY = core.isatty(fd),
-    ---stream:write(s) -> true: writes s at once.
-    write = function(_, s, cb)
-      if type(s) ~= 'string' then
-        error(errors.invalidChunk(s), 2)
-      end
-      core.write(fd, s)
-      if type(cb) == 'function' then core.nextTick(cb) end
-      return true
-    end,
-  }
+  return setmetatable({ fd = fd, isTTY = core.isatty(fd), writable = true },
+    WriteStream)
 end
 process.stdout = stream(1)
 process.stderr = stream(2)
+
+-- ---- ticks, clock, memory -----------------------------------------------
 
 ---process.nextTick(fn, ...): fn(...) as soon as the current callback ends,
 ---before any I/O. Raises ERR_INVALID_ARG_TYPE without a function.
@@ -42,97 +230,194 @@ function process.nextTick(fn, ...)
   core.nextTick(fn, ...)
 end
 
----process.hrtime([prev]) -> { seconds, nanoseconds } of a monotonic
----clock, or the time since prev.
-function process.hrtime(prev)
-  local s, ns = core.hrtime()
-  if prev ~= nil then
-    errors.validateTable(prev, 'time')
-    s, ns = s - prev[1], ns - prev[2]
-    if ns < 0 then s, ns = s - 1, ns + 1000000000 end
-  end
-  return { s, ns }
+local function number(v)
+  v = tonumber(v)
+  if v == nil then return 0 / 0 end
+  return v
 end
+
+---process.hrtime([time]) -> { seconds, nanoseconds } of a monotonic
+---clock, or the time since time (an earlier result).
+---process.hrtime.bigint() -> the clock in nanoseconds, an integer.
+process.hrtime = setmetatable({
+  bigint = function()
+    return core.hrtimeNs()
+  end,
+}, {
+  __call = function(_, time)
+    local s, ns = core.hrtime()
+    if time ~= nil then
+      if type(time) ~= 'table' then
+        error(errors.invalidArgType('time', {}, time, { 'Array' }), 2)
+      end
+      if #time ~= 2 then
+        error(errors.outOfRange('time', '2', #time), 2)
+      end
+      s, ns = s - number(time[1]), ns - number(time[2])
+      if ns < 0 then s, ns = s - 1, ns + 1000000000 end
+    end
+    return { s, ns }
+  end,
+})
 
 ---process.memoryUsage() -> { rss, heapTotal, heapUsed, external,
 ---arrayBuffers } in bytes; the heap is Lua's.
-function process.memoryUsage()
-  local heap = math.floor(collectgarbage('count') * 1024)
-  return { rss = core.rss(), heapTotal = heap, heapUsed = heap, external = 0,
-    arrayBuffers = 0 }
-end
+---process.memoryUsage.rss() -> the resident set size.
+process.memoryUsage = setmetatable({
+  rss = function()
+    return core.rss()
+  end,
+}, {
+  __call = function()
+    local heap = floor(collectgarbage('count') * 1024)
+    return { rss = core.rss(), heapTotal = heap, heapUsed = heap,
+      external = 0, arrayBuffers = 0 }
+  end,
+})
 
 function process.cwd()
   return core.cwd()
 end
 
-function process.uptime()
-  local s, ns = core.hrtime()
-  return s + ns / 1e9 - process._started
-end
-process._started = (function()
+local started = (function()
   local s, ns = core.hrtime()
   return s + ns / 1e9
 end)()
 
----process.kill(pid[, signal]): sends signal ('SIGTERM' by default).
+---process.uptime() -> seconds since luanet started.
+function process.uptime()
+  local s, ns = core.hrtime()
+  return s + ns / 1e9 - started
+end
+
+-- ---- kill, signals ------------------------------------------------------
+
+local signals = core.signals
+
+-- An int32 from a number or a string of one (JavaScript's pid | 0 test).
+local function int32(v)
+  v = (type(v) == 'number' or type(v) == 'string') and tonumber(v)
+  if v and v == floor(v) and v >= -2147483648 and v <= 2147483647 then
+    return tointeger(v)
+  end
+end
+
+---process.kill(pid[, signal]) -> true: sends signal (a name, or a number;
+---'SIGTERM' by default). Raises ERR_INVALID_ARG_TYPE for a bad pid,
+---ERR_UNKNOWN_SIGNAL, or the system error ("kill ESRCH").
 function process.kill(pid, signal)
-  if not core.kill(pid, signal or 'SIGTERM') then
-    error(errors.new('Error', 'ESRCH', 'kill ESRCH', { syscall = 'kill' }), 2)
+  local p = int32(pid)
+  if p == nil then error(errors.invalidArgType('pid', 'number', pid), 2) end
+  local signum = type(signal) == 'number' and int32(signal)
+  if not signum then
+    if not signal or signal == '' then signal = 'SIGTERM' end
+    signum = signals[signal]
+    if signum == nil then
+      error(errors.new('TypeError', 'ERR_UNKNOWN_SIGNAL',
+        'Unknown signal: ' .. tostring(signal)), 2)
+    end
   end
+  local err = core.kill(p, signum)
+  if err then error(err, 2) end
   return true
 end
 
----process.emitWarning(message[, type]): "(luanet:PID) Type: message" on
----standard error, as Node prints it.
-function process.emitWarning(message, kind)
-  core.write(2, string.format('(luanet:%d) %s: %s\n', process.pid,
-    kind or 'Warning', tostring(message)))
-end
-
----process.exit([code]): emits 'exit' then ends the process with
----process.exitCode (which 'exit' listeners may change).
-function process.exit(code)
-  if code ~= nil then process.exitCode = code end
-  process._emitExit()
-  core.exit(process.exitCode or 0)
-end
-
--- Emits 'exit' once, with the exit code; returns the final code.
-function process._emitExit()
-  if not process._exiting then
-    process._exiting = true
-    process:emit('exit', process.exitCode or 0)
-  end
-  return process.exitCode or 0
-end
-
--- Called by the gate for an error nothing caught: true if an
--- 'uncaughtException' listener took it.
-function process._uncaught(err)
-  if process:listenerCount('uncaughtException') == 0 then return false end
-  process:emit('uncaughtException', err, 'uncaughtException')
-  return true
-end
-
--- Signals: a listener for 'SIGINT' (or another signal) starts watching it,
--- and it no longer ends the process, as in Node.
-function core.onsignal(name)
-  process:emit(name, name)
+-- A listener for 'SIGINT' (or another signal) starts watching it, and the
+-- signal no longer ends the process; removing the last one stops
+-- watching, which restores the default. The listeners get (name, signum).
+function core.onsignal(name, signum)
+  process:emit(name, name, signum)
 end
 
 process:on('newListener', function(name)
-  if type(name) == 'string' and name:match('^SIG') and
-      process:listenerCount(name) == 0 then
-    core.signal(name, true)
+  if signals[name] then
+    local err = core.signal(name, true)
+    if err then error(err, 0) end
   end
 end)
 
 process:on('removeListener', function(name)
-  if type(name) == 'string' and name:match('^SIG') and
-      process:listenerCount(name) == 0 then
+  if signals[name] and process:listenerCount(name) == 0 then
     core.signal(name, false)
   end
 end)
+
+-- ---- warnings -----------------------------------------------------------
+
+---process.emitWarning(warning[, type[, code]]) or (warning, { type, code,
+---detail }): emits 'warning' on the next tick; the default listener
+---prints "(luanet:PID) [code] Type: message" on standard error.
+function process.emitWarning(warning, kind, code)
+  local detail
+  if type(kind) == 'table' then
+    code = kind.code
+    if type(kind.detail) == 'string' then detail = kind.detail end
+    kind = kind.type or 'Warning'
+  elseif type(kind) == 'function' then
+    kind, code = 'Warning', nil
+  end
+  if kind ~= nil then errors.validateString(kind, 'type') end
+  if type(code) == 'function' then
+    code = nil
+  elseif code ~= nil then
+    errors.validateString(code, 'code')
+  end
+  if type(warning) == 'string' then
+    warning = errors.new(kind or 'Warning', code, warning, { detail = detail })
+  elseif not errors.isError(warning) then
+    error(errors.invalidArgType('warning', 'string', warning, { 'Error' }), 2)
+  end
+  if warning.name == 'DeprecationWarning' and process.noDeprecation then
+    return
+  end
+  core.nextTick(process.emit, process, 'warning', warning)
+end
+
+process:on('warning', function(warning)
+  if not errors.isError(warning) then return end
+  local msg = { '(luanet:', process.pid, ') ' }
+  if warning.code then msg[#msg + 1] = '[' .. tostring(warning.code) .. '] ' end
+  msg[#msg + 1] = tostring(warning.name) .. ': ' .. tostring(warning.message)
+  if type(warning.detail) == 'string' then
+    msg[#msg + 1] = '\n' .. warning.detail
+  end
+  msg[#msg + 1] = '\n'
+  core.write(2, concat(msg))
+end)
+
+-- ---- exit, uncaught errors ----------------------------------------------
+
+-- process.exitCode || 0, as the integer the process ends with.
+local function finalCode()
+  return exitValue or 0
+end
+
+---process.exit([code]): emits 'exit' then ends the process with
+---process.exitCode (which 'exit' listeners may change). Given, code is
+---stored in process.exitCode first (nil included), and checked as it is.
+function process.exit(...)
+  if select('#', ...) > 0 then process.exitCode = (...) end
+  process._emitExit()
+  core.exit(finalCode())
+end
+
+-- Emits 'exit' once, with process.exitCode || 0; returns the code the
+-- process ends with.
+function process._emitExit()
+  if not process._exiting then
+    process._exiting = true
+    process:emit('exit', exitCode or 0)
+  end
+  return finalCode()
+end
+
+-- Called by the gate for an error nothing caught: 'uncaughtExceptionMonitor'
+-- listeners see it, then true if an 'uncaughtException' listener took it.
+function process._uncaught(err)
+  process:emit('uncaughtExceptionMonitor', err, 'uncaughtException')
+  if process:listenerCount('uncaughtException') == 0 then return false end
+  process:emit('uncaughtException', err, 'uncaughtException')
+  return true
+end
 
 return process
