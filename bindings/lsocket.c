@@ -162,13 +162,33 @@ void lnb_socket_event(ln_socket_t *s, ln_socket_event_t ev,
 
 /* ---- methods ------------------------------------------------------------ */
 
-/* socket:write(data[, encoding][, callback]) -> boolean */
+/* The encoding named by the value at idx, as Node's Writable.write and
+ * setEncoding read it: nil, false or '' for 'utf8'; raises
+ * ERR_UNKNOWN_ENCODING for anything else it does not know. */
+static int check_encoding(lua_State *L, int idx) {
+  size_t len;
+  const char *name;
+  int enc;
+
+  if (!lua_toboolean(L, idx))
+    return LN_ENC_UTF8;
+  name = lua_type(L, idx) == LUA_TSTRING ? lua_tolstring(L, idx, &len) : NULL;
+  if (name != NULL && (enc = ln_encoding_parse(name, len)) >= 0)
+    return enc;
+  lua_pushvalue(L, idx);
+  return lnb_raise(L, "unknownEncoding", 1);
+}
+
+/* socket:write(data[, encoding][, callback]) -> boolean. data is bytes, or
+ * text encoded as encoding says (Node's Buffer.from(data, encoding)).
+ * Raises ERR_STREAM_NULL_VALUES, ERR_INVALID_ARG_TYPE,
+ * ERR_UNKNOWN_ENCODING. */
 static int socket_write(lua_State *L) {
   lnb_socket_t *ls = check_socket(L);
   size_t len;
   const char *data;
   void *token = NULL;
-  int cb = 0, r;
+  int cb = 0, r, enc;
 
   if (lua_type(L, 2) != LUA_TSTRING) {
     if (lua_isnoneornil(L, 2))
@@ -177,10 +197,19 @@ static int socket_write(lua_State *L) {
     return lnb_raise(L, "invalidChunk", 1);
   }
   data = lua_tolstring(L, 2, &len);
-  if (lua_isfunction(L, 3))
+  if (lua_isfunction(L, 3)) {
     cb = 3;
-  else if (lua_isfunction(L, 4))
-    cb = 4;
+  } else {
+    if (lua_isfunction(L, 4))
+      cb = 4;
+    if (!lua_isnoneornil(L, 3) &&
+        (enc = check_encoding(L, 3)) != LN_ENC_UTF8) {
+      luaL_Buffer buf;
+      char *out = luaL_buffinitsize(L, &buf, ln_encode_max(enc, len));
+      luaL_pushresultsize(&buf, ln_encode(enc, data, len, out));
+      data = lua_tolstring(L, -1, &len); /* stays on the stack */
+    }
+  }
   if (cb) {
     lua_pushvalue(L, cb);
     token = (void *)(intptr_t)luaL_ref(L, LUA_REGISTRYINDEX);
@@ -240,6 +269,16 @@ static int socket_resume(lua_State *L) {
   lnb_socket_t *ls = check_socket(L);
   ln_socket_resume(&ls->s);
   sync_ref(L, ls, 1);
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* socket:setEncoding([encoding]) -> socket: 'data' carries text from now
+ * on, decoded as Node's StringDecoder does ('utf8' when omitted). Raises
+ * ERR_UNKNOWN_ENCODING. */
+static int socket_set_encoding(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  ln_socket_set_encoding(&ls->s, check_encoding(L, 2));
   lua_settop(L, 1);
   return 1;
 }
@@ -490,6 +529,13 @@ static int get_allow_half_open(lua_State *L) {
   lua_pushboolean(L, ln_socket_allow_half_open(&check_socket(L)->s));
   return 1;
 }
+static int get_readable_encoding(lua_State *L) {
+  const char *name = ln_encoding_name(ln_socket_encoding(&check_socket(L)->s));
+  if (name == NULL)
+    return 0;
+  lua_pushstring(L, name);
+  return 1;
+}
 static int get_timeout(lua_State *L) {
   uint64_t ms = ln_socket_get_timeout(&check_socket(L)->s);
   if (ms == 0)
@@ -519,6 +565,7 @@ static const luaL_Reg getters[] = {
     {"writable", get_writable},
     {"allowHalfOpen", get_allow_half_open},
     {"timeout", get_timeout},
+    {"readableEncoding", get_readable_encoding},
     {NULL, NULL}};
 
 static const luaL_Reg methods[] = {
@@ -529,6 +576,7 @@ static const luaL_Reg methods[] = {
     {"pause", socket_pause},
     {"resume", socket_resume},
     {"isPaused", socket_is_paused},
+    {"setEncoding", socket_set_encoding},
     {"_setTimeout", socket_set_timeout},
     {"setNoDelay", socket_set_nodelay},
     {"setKeepAlive", socket_set_keepalive},

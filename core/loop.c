@@ -1,3 +1,4 @@
+#include <stdlib.h>
 #include <string.h>
 
 #include "loop.h"
@@ -96,4 +97,7 @@ void ln_loop_close(ln_loop_t *loop) {
   while (uv_run(&loop->uv, UV_RUN_DEFAULT) != 0)
     ;
   uv_loop_close(&loop->uv);
+  free(loop->tbuf);
+  loop->tbuf = NULL;
+  loop->tcap = 0;
 }

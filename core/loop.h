@@ -46,6 +46,9 @@ struct ln_loop_s {
   ln_tick_t **ticks_tail;
   unsigned depth;          /* nesting of scopes */
   int rbuf_busy;           /* rbuf is handed out to a read in progress */
+  char *tbuf;              /* decoded text on its way to the embedder */
+  size_t tcap;             /* (setEncoding); grown as needed, kept */
+  int tbuf_busy;
   char rbuf[LN_READ_BUFFER_SIZE];
 };
 

@@ -31,6 +31,7 @@
 #define SF_KEEPALIVE 0x040000    /* SO_KEEPALIVE, to apply once connected */
 #define SF_RELEASED 0x080000     /* the embedder let go: notify nothing */
 #define SF_REOPEN 0x100000       /* closing only to try the next address */
+#define SF_DECODING 0x200000     /* setEncoding(): DATA carries text */
 
 /* s->pending: what the next tick does, in this order. */
 #define SP_CONNECT 0x01   /* connect to a numeric address */
@@ -246,11 +247,61 @@ static int keep(ln_socket_t *s, const char *data, size_t len) {
   return 0;
 }
 
-static void deliver(ln_socket_t *s, const char *data, size_t len) {
+static void notify_data(ln_socket_t *s, const char *data, size_t len) {
   ln_event_t e = {0};
   e.data = data;
   e.len = len;
   notify(s, LN_SOCKET_EV_DATA, &e);
+}
+
+/* Room for n bytes of decoded text: the loop's buffer, kept between reads
+ * so that decoding allocates nothing once it has grown, or (when a
+ * notification is already using it) a buffer of its own. NULL when out of
+ * memory. */
+static char *text_buffer(ln_loop_t *loop, size_t n) {
+  if (loop->tbuf_busy)
+    return malloc(n > 0 ? n : 1);
+  if (n > loop->tcap) {
+    char *p = realloc(loop->tbuf, n);
+    if (p == NULL)
+      return NULL;
+    loop->tbuf = p;
+    loop->tcap = n;
+  }
+  loop->tbuf_busy = 1;
+  return loop->tbuf;
+}
+
+static void text_release(ln_loop_t *loop, char *text) {
+  if (text == loop->tbuf)
+    loop->tbuf_busy = 0;
+  else
+    free(text);
+}
+
+/* Hands len bytes read to the embedder: as they are, or decoded (Node's
+ * readableAddChunk: no 'data' when a chunk decodes to nothing), or, for
+ * end, what the decoder still holds. */
+static void deliver(ln_socket_t *s, const char *data, size_t len, int end) {
+  ln_loop_t *loop = s->loop;
+  char *text;
+  size_t n;
+
+  if (!(s->flags & SF_DECODING)) {
+    if (!end)
+      notify_data(s, data, len);
+    return;
+  }
+  text = text_buffer(loop, ln_decoder_max(&s->decoder, len));
+  if (text == NULL) {
+    destroy(s, UV_ENOMEM, "read");
+    return;
+  }
+  n = end ? ln_decoder_end(&s->decoder, text)
+          : ln_decoder_write(&s->decoder, data, len, text);
+  if (n > 0)
+    notify_data(s, text, n);
+  text_release(loop, text);
 }
 
 static void after_end(ln_socket_t *s) {
@@ -266,9 +317,17 @@ static int flowing(const ln_socket_t *s) {
   return (s->flags & (SF_FLOWING | SF_PAUSED)) == SF_FLOWING;
 }
 
+static int can_end(const ln_socket_t *s) {
+  return (s->flags & (SF_EOF | SF_END_EMITTED)) == SF_EOF && s->rlen == 0 &&
+         flowing(s) && !is_destroyed(s);
+}
+
 static void maybe_end(ln_socket_t *s) {
-  if ((s->flags & (SF_EOF | SF_END_EMITTED)) == SF_EOF && s->rlen == 0 &&
-      flowing(s) && !is_destroyed(s)) {
+  if (can_end(s) && (s->flags & SF_DECODING)) {
+    /* Node's onEofChunk: the decoder's last characters come first. */
+    deliver(s, NULL, 0, 1);
+  }
+  if (can_end(s)) {
     s->flags |= SF_END_EMITTED;
     notify(s, LN_SOCKET_EV_END, NULL);
     if (!is_destroyed(s))
@@ -283,7 +342,7 @@ static void flow(ln_socket_t *s) {
     uint32_t len = s->rlen;
     s->rbuf = NULL;
     s->rlen = s->rcap = 0;
-    deliver(s, data, len);
+    deliver(s, data, len, 0);
     free(data);
   }
   maybe_end(s);
@@ -299,7 +358,7 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
     s->bytes_read += (uint64_t)nread;
     touch(s);
     if (flowing(s) && s->rlen == 0) {
-      deliver(s, buf->base, (size_t)nread);
+      deliver(s, buf->base, (size_t)nread, 0);
     } else if (keep(s, buf->base, (size_t)nread) != 0) {
       destroy(s, UV_ENOMEM, "read");
     } else if (flowing(s)) {
@@ -351,6 +410,15 @@ void ln_socket_resume(ln_socket_t *s) {
 
 int ln_socket_is_paused(const ln_socket_t *s) {
   return (s->flags & SF_PAUSED) != 0;
+}
+
+void ln_socket_set_encoding(ln_socket_t *s, int enc) {
+  ln_decoder_init(&s->decoder, enc);
+  s->flags |= SF_DECODING;
+}
+
+int ln_socket_encoding(const ln_socket_t *s) {
+  return (s->flags & SF_DECODING) ? s->decoder.enc : -1;
 }
 
 /* ---- writing ---------------------------------------------------------- */
@@ -853,7 +921,9 @@ int ln_socket_connect(ln_socket_t *s, const ln_connect_opts_t *o) {
 
   /* A closed socket starts again from scratch (Node's _undestroy). */
   s->flags &= SF_UNREF | SF_NODELAY | SF_KEEPALIVE | SF_HALF_OPEN |
-              SF_NOT_READABLE | SF_NOT_WRITABLE | SF_PAUSED | SF_FLOWING;
+              SF_NOT_READABLE | SF_NOT_WRITABLE | SF_PAUSED | SF_FLOWING |
+              SF_DECODING;
+  ln_decoder_init(&s->decoder, s->decoder.enc);
   s->bytes_read = s->bytes_written = 0;
   s->error = 0;
   s->error_syscall = NULL;

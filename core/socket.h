@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "addr.h"
+#include "decoder.h"
 #include "loop.h"
 
 typedef struct ln_socket_s ln_socket_t;
@@ -32,7 +33,8 @@ typedef struct {
 typedef enum {
   LN_SOCKET_EV_LOOKUP,  /* a name was resolved: status, address, family, host */
   LN_SOCKET_EV_CONNECT, /* connected: Node's 'connect' then 'ready' */
-  LN_SOCKET_EV_DATA,    /* data, len: bytes read (valid during the call) */
+  LN_SOCKET_EV_DATA,    /* data, len: bytes read, or text after
+                           ln_socket_set_encoding (valid during the call) */
   LN_SOCKET_EV_END,     /* the peer ended and every byte was delivered */
   LN_SOCKET_EV_DRAIN,   /* the write queue emptied after write() said full */
   LN_SOCKET_EV_WRITE,   /* a write with a req token completed: req, status */
@@ -100,6 +102,7 @@ struct ln_socket_s {
   int error;                     /* the error to deliver, once destroyed */
   const char *error_syscall;
   uint32_t keepalive_delay;      /* seconds, applied on connect */
+  ln_decoder_t decoder;          /* after ln_socket_set_encoding() */
   uint32_t flags;
   uint16_t pending;              /* work for the next tick */
   uint8_t state;                 /* ln_socket_state_t */
@@ -169,6 +172,16 @@ void ln_socket_resume(ln_socket_t *s);
 
 /* Whether the embedder wants data: not paused. Node's flowing !== false. */
 int ln_socket_is_paused(const ln_socket_t *s);
+
+/* Node's setEncoding(enc): from the next DATA on, data is text decoded as
+ * enc (an ln_encoding_t; see decoder.h) says, UTF-8, never with a character
+ * split across two DATA (the rest of one waits for the next read), and what
+ * is still held when the peer ends comes as a last DATA before END. A
+ * second call starts a fresh decoder, as Node's does. */
+void ln_socket_set_encoding(ln_socket_t *s, int enc);
+
+/* The encoding given to ln_socket_set_encoding, or -1 (bytes). */
+int ln_socket_encoding(const ln_socket_t *s);
 
 /* Idle timeout in ms, 0 for none: TIMEOUT after ms without a read or a
  * write, again after the next activity. Returns 0 or a libuv error. */

@@ -177,3 +177,133 @@ describe('end', function()
     h.run()
   end)
 end)
+
+describe('setEncoding', function()
+  -- The server sends each chunk as a read of its own (it waits until the
+  -- client has read the one before), then ends; the client decodes with
+  -- encoding. Returns what each 'data' carried, as hex, expected values
+  -- being what Node's StringDecoder gives for the same reads.
+  local function hex(s)
+    return (s:gsub('.', function(c) return string.format('%02x', c:byte()) end))
+  end
+
+  local function decode(encoding, chunks)
+    local got = {}
+    local server
+    server = h.listen(function(socket)
+      server:close()
+      local i = 0
+      local function nextChunk()
+        i = i + 1
+        if i > #chunks then return socket:end_() end
+        socket:write(chunks[i])
+      end
+      socket:on('data', nextChunk) -- the client's ack of each chunk
+      nextChunk()
+    end)
+    local client = net.connect(server:address().port, '127.0.0.1')
+    assert.are.equal(client, client:setEncoding(encoding))
+    client:on('data', function(text) got[#got + 1] = hex(text) end)
+    -- ack each chunk once its bytes are read, whether or not they made text
+    local read, acked = 0, 0
+    local function ackNext()
+      read = read + #chunks[acked + 1]
+      h.waitFor(function() return client.bytesRead >= read end, function()
+        acked = acked + 1
+        client:write('k')
+        if acked < #chunks then ackNext() end
+      end)
+    end
+    ackNext()
+    client:on('end', expect(function() client:end_() end))
+    h.run()
+    return got
+  end
+
+  local cases = {
+    { 'utf8', { '\xe4\xbd', '\xa0\xe5\xa5\xbd\xe2' },
+      { 'e4bda0e5a5bd', 'efbfbd' },
+      'keeps a split character for the next read, ends with U+FFFD' },
+    { 'UTF-8', { 'a\xffb\xc3(' }, { '61efbfbd62efbfbd28' },
+      'turns invalid bytes into U+FFFD' },
+    { 'hex', { 'hi', '\xff' }, { '36383639', '6666' }, 'gives hex digits' },
+    { 'base64', { 'ab', 'cde' }, { '59574a6a', '5a47553d' },
+      'gives base64 digits in groups of three bytes, padded at the end' },
+    { 'base64url', { '\xfb\xff' }, { '2d5f38' }, 'gives base64url digits' },
+    { 'Latin1', { '\xe9', 'A' }, { 'c3a9', '41' }, 'turns each byte into a character' },
+    { 'binary', { '\xe9' }, { 'c3a9' }, 'takes binary for latin1' },
+    { 'ascii', { '\xe9', 'A' }, { '69', '41' }, 'clears the high bit' },
+    { 'utf16le', { 'a\0', '\x3d\xd8', '\x00\xde' }, { '61', 'f09f9880' },
+      'joins a surrogate pair split across reads' },
+  }
+  for _, case in ipairs(cases) do
+    it(case[1] .. ' ' .. case[4], function()
+      assert.are.same(case[3], decode(case[1], case[2]))
+    end)
+  end
+
+  it('defaults to utf8 and reports readableEncoding', function()
+    local s = net.Socket()
+    assert.is_nil(s.readableEncoding)
+    s:setEncoding()
+    assert.are.equal('utf8', s.readableEncoding)
+    s:setEncoding('ucs2')
+    assert.are.equal('utf16le', s.readableEncoding)
+  end)
+
+  it('raises ERR_UNKNOWN_ENCODING for a name Node does not know', function()
+    local s = net.Socket()
+    for _, bad in ipairs({ 'bogus', 'buffer', 5, {} }) do
+      local ok, err = pcall(s.setEncoding, s, bad)
+      assert.is_false(ok)
+      assert.are.equal('ERR_UNKNOWN_ENCODING', err.code)
+      assert.are.equal('TypeError', err.name)
+    end
+    local _, err = pcall(s.setEncoding, s, 'bogus')
+    assert.are.equal('Unknown encoding: bogus', err.message)
+  end)
+end)
+
+describe('write with an encoding', function()
+  it('encodes the text first, as Buffer.from(data, encoding)', function()
+    local got = {}
+    local server
+    server = h.listen(function(socket)
+      server:close()
+      socket:on('data', function(d) got[#got + 1] = d end)
+    end)
+    local client
+    client = net.connect(server:address().port, '127.0.0.1', function()
+      client:write('6869', 'hex')
+      client:write('aGk=', 'base64')
+      client:write('aGk', 'base64url')
+      client:write('é', 'latin1')
+      client:write('hi', 'utf16le', expect())
+      client:write('plain', nil, expect())
+      client:end_('2e', 'hex', expect())
+    end)
+    client:resume()
+    h.run()
+    assert.are.equal('hihihi\xe9h\0i\0plain.', table.concat(got))
+  end)
+
+  it('raises ERR_UNKNOWN_ENCODING and writes nothing', function()
+    local server
+    server = h.listen(function(socket)
+      server:close()
+      socket:on('data', function(d) error('got ' .. d) end)
+      socket:on('end', expect())
+    end)
+    local client
+    client = net.connect(server:address().port, '127.0.0.1', function()
+      local ok, err = pcall(client.write, client, 'x', 'bogus')
+      assert.is_false(ok)
+      assert.are.equal('ERR_UNKNOWN_ENCODING', err.code)
+      ok, err = pcall(client.end_, client, 'x', 7)
+      assert.are.equal('Unknown encoding: 7', err.message)
+      client:end_()
+    end)
+    client:resume()
+    h.run()
+  end)
+end)
