@@ -78,6 +78,18 @@ static void push_aggregate(lua_State *L, ln_socket_t *s, int attempts) {
   lua_setfield(L, -2, "errors");
 }
 
+/* The error of a failure notification: the AggregateError when every
+ * address of a name failed, the error given to destroy(err), or a Node
+ * error for the code. */
+static void push_failure(lua_State *L, lnb_socket_t *ls, const ln_event_t *e) {
+  if (e->attempts > 1)
+    push_aggregate(L, &ls->s, e->attempts);
+  else if (e->status == LN_EUSER && ls->error_ref != LUA_NOREF)
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ls->error_ref);
+  else
+    lnb_push_error(L, e->status, e);
+}
+
 void lnb_socket_event(ln_socket_t *s, ln_socket_event_t ev,
                       const ln_event_t *e) {
   lnb_socket_t *ls = (lnb_socket_t *)s;
@@ -97,6 +109,8 @@ void lnb_socket_event(ln_socket_t *s, ln_socket_event_t ev,
     break;
   case LN_SOCKET_EV_CONNECT:
     emit0(b, ls, "connect");
+    break;
+  case LN_SOCKET_EV_READY:
     emit0(b, ls, "ready");
     break;
   case LN_SOCKET_EV_END:
@@ -130,7 +144,7 @@ void lnb_socket_event(ln_socket_t *s, ln_socket_event_t ev,
     lua_rawgeti(L, LUA_REGISTRYINDEX, cb);
     luaL_unref(L, LUA_REGISTRYINDEX, cb);
     if (e->status)
-      lnb_push_error(L, e->status, e);
+      push_failure(L, ls, e);
     else
       lua_pushnil(L);
     lnb_call(b, 1);
@@ -138,18 +152,12 @@ void lnb_socket_event(ln_socket_t *s, ln_socket_event_t ev,
   }
   case LN_SOCKET_EV_ERROR:
     lnb_emit_begin(b, ls->ref, "error");
-    if (e->attempts > 1) {
-      push_aggregate(L, s, e->attempts);
-    } else if (e->status == LN_EUSER && ls->error_ref != LUA_NOREF) {
-      lua_rawgeti(L, LUA_REGISTRYINDEX, ls->error_ref);
-      luaL_unref(L, LUA_REGISTRYINDEX, ls->error_ref);
-      ls->error_ref = LUA_NOREF;
-    } else {
-      lnb_push_error(L, e->status, e);
-    }
+    push_failure(L, ls, e);
     lnb_call(b, 3);
     break;
   case LN_SOCKET_EV_CLOSE:
+    luaL_unref(L, LUA_REGISTRYINDEX, ls->error_ref);
+    ls->error_ref = LUA_NOREF;
     lnb_emit_begin(b, ls->ref, "close");
     lua_pushboolean(L, e->status);
     sync_ref(L, ls, top + 1); /* closed: let go before the listeners run */
@@ -220,10 +228,16 @@ static int socket_write(lua_State *L) {
   return 1;
 }
 
-/* socket:_end(): ends the writable side once the queue is flushed. */
+/* socket:_end([callback]): ends the writable side once the queue is
+ * flushed; callback(err) as Node calls end's. */
 static int socket_end(lua_State *L) {
   lnb_socket_t *ls = check_socket(L);
-  ln_socket_end(&ls->s);
+  void *token = NULL;
+  if (lua_isfunction(L, 2)) {
+    lua_pushvalue(L, 2);
+    token = (void *)(intptr_t)luaL_ref(L, LUA_REGISTRYINDEX);
+  }
+  ln_socket_end(&ls->s, token);
   sync_ref(L, ls, 1);
   lua_settop(L, 1);
   return 1;

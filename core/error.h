@@ -10,6 +10,10 @@
   XX(WRITE_AFTER_END, "ERR_STREAM_WRITE_AFTER_END", "write after end")         \
   XX(DESTROYED, "ERR_STREAM_DESTROYED",                                        \
      "Cannot call write after a stream was destroyed")                         \
+  XX(DESTROYED_END, "ERR_STREAM_DESTROYED",                                    \
+     "Cannot call end after a stream was destroyed")                           \
+  XX(ALREADY_FINISHED, "ERR_STREAM_ALREADY_FINISHED",                          \
+     "Cannot call end after a stream was finished")                            \
   XX(SOCKET_CLOSED, "ERR_SOCKET_CLOSED", "Socket is closed")                   \
   XX(CLOSED_BEFORE_CONNECTION, "ERR_SOCKET_CLOSED_BEFORE_CONNECTION",          \
      "Socket closed before the connection was established")                    \

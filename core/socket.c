@@ -79,6 +79,7 @@ static void destroy(ln_socket_t *s, int err, const char *syscall);
 static void update_reading(ln_socket_t *s);
 static void connect_attempt(ln_socket_t *s);
 static void on_close(uv_handle_t *handle);
+static void error_event(ln_socket_t *s, ln_event_t *e);
 
 /* ---- notifications and ticks ------------------------------------------ */
 
@@ -440,6 +441,29 @@ static void token_done(ln_socket_t *s, void *token, int status) {
   write_done(s, w, status);
 }
 
+/* Tells the embedder of every token in list (writes never sent, end()
+ * calls) with status and the details of base, if given. */
+static void report_all(ln_socket_t *s, ln_wlist_t *list, int status,
+                       const ln_event_t *base) {
+  ln__write_t *w = ln__wlist_take(list);
+  while (w != NULL) {
+    ln__write_t *next = w->next;
+    s->writable_length -= w->len;
+    if (w->token != NULL) {
+      ln_event_t e = {0};
+      if (base != NULL)
+        e = *base;
+      e.status = status;
+      e.req = w->token;
+      if (e.syscall == NULL)
+        e.syscall = "write";
+      notify(s, LN_SOCKET_EV_WRITE, &e);
+    }
+    free(w);
+    w = next;
+  }
+}
+
 static void maybe_drain(ln_socket_t *s) {
   /* Node's afterWrite: 'drain' once the queue is empty, unless ending. */
   if ((s->flags & (SF_NEED_DRAIN | SF_ENDING)) == SF_NEED_DRAIN &&
@@ -605,6 +629,7 @@ static void finish(ln_socket_t *s) {
   if (is_destroyed(s) || (s->flags & SF_FINISHED))
     return;
   s->flags |= SF_FINISHED;
+  report_all(s, &s->ending, 0, NULL); /* Node's kOnFinished, before 'finish' */
   notify(s, LN_SOCKET_EV_FINISH, NULL);
   /* Node's autoDestroy: done once both sides are. */
   if (!is_destroyed(s) && (s->flags & (SF_END_EMITTED | SF_NOT_READABLE)))
@@ -640,8 +665,24 @@ static void shutdown_now(ln_socket_t *s) {
   }
 }
 
-void ln_socket_end(ln_socket_t *s) {
-  if (is_destroyed(s) || (s->flags & SF_ENDING))
+void ln_socket_end(ln_socket_t *s, void *req) {
+  if (s->flags & SF_FINISHED) {
+    token_done(s, req, LN_EALREADY_FINISHED);
+    return;
+  }
+  if (is_destroyed(s)) {
+    token_done(s, req, LN_EDESTROYED_END);
+    return;
+  }
+  if (req != NULL) {
+    ln__write_t *w = ln__write_new(NULL, 0, req);
+    if (w == NULL) {
+      destroy(s, UV_ENOMEM, "shutdown");
+      return;
+    }
+    ln__wlist_push(&s->ending, w);
+  }
+  if (s->flags & SF_ENDING)
     return;
   s->flags |= SF_ENDING;
   if (s->state == LN_SOCKET_OPEN)
@@ -701,6 +742,12 @@ static void on_connected(ln_socket_t *s) {
   notify(s, LN_SOCKET_EV_CONNECT, NULL);
   if (s->flags & SF_RESET) /* resetAndDestroy() while connecting */
     destroy(s, 0, NULL);
+  if ((s->pending & SP_WRITTEN) && !is_destroyed(s)) {
+    /* Node completes the writes made while connecting in its 'connect'. */
+    s->pending &= ~SP_WRITTEN;
+    written(s);
+  }
+  notify(s, LN_SOCKET_EV_READY, NULL); /* as Node, even once destroyed */
   if (!is_destroyed(s))
     update_reading(s);
 }
@@ -987,26 +1034,30 @@ int ln_socket_open(ln_socket_t *s, int fd) {
 
 /* ---- closing ---------------------------------------------------------- */
 
-static void fail_queued(ln_socket_t *s) {
-  ln__write_t *w = ln__wlist_take(&s->queued);
-  while (w != NULL) {
-    ln__write_t *next = w->next;
-    s->writable_length -= w->len;
-    if (w->token != NULL) {
-      ln_event_t e = {0};
-      e.status = LN_ECLOSED_BEFORE_CONNECTION;
-      e.req = w->token;
-      e.syscall = "write";
-      notify(s, LN_SOCKET_EV_WRITE, &e);
-    }
-    free(w);
-    w = next;
+/* The last step of every close: the writes never sent and the end()
+ * callbacks never finished are told, then CLOSE. */
+static void closed(ln_socket_t *s) {
+  ln_event_t e = {0};
+
+  report_all(s, &s->queued, LN_ECLOSED_BEFORE_CONNECTION, NULL);
+  if (s->ending.head != NULL) {
+    if (s->error != 0)
+      error_event(s, &e);
+    report_all(s, &s->ending, s->error ? s->error : LN_EDESTROYED_END, &e);
   }
+  if (s->connect != NULL) {
+    connect_release(s->connect);
+    s->connect = NULL;
+  }
+  s->state = LN_SOCKET_CLOSED;
+  memset(&e, 0, sizeof(e));
+  e.status = (s->flags & SF_HAD_ERROR) != 0;
+  notify(s, LN_SOCKET_EV_CLOSE, &e);
 }
 
 static void on_close(uv_handle_t *handle) {
   ln_socket_t *s = ln__container_of(handle, ln_socket_t, h.handle);
-  int had_error;
+  ln_loop_t *loop = s->loop;
 
   s->flags &= ~(SF_HANDLE | SF_READING);
   if (s->flags & SF_REOPEN) {
@@ -1022,24 +1073,12 @@ static void on_close(uv_handle_t *handle) {
       return;
     }
   }
-  ln_loop_enter(s->loop);
+  ln_loop_enter(loop);
   free(s->rbuf);
   s->rbuf = NULL;
   s->rlen = s->rcap = 0;
-  if (s->connect != NULL) {
-    connect_release(s->connect);
-    s->connect = NULL;
-  }
-  fail_queued(s);
-  had_error = (s->flags & SF_HAD_ERROR) != 0;
-  s->state = LN_SOCKET_CLOSED;
-  {
-    ln_event_t e = {0};
-    e.status = had_error;
-    notify(s, LN_SOCKET_EV_CLOSE, &e);
-  }
-  /* s may be gone now: the embedder could let go of it on CLOSE. */
-  ln_loop_leave(s->loop);
+  closed(s); /* s may be gone now: the embedder can let go of it on CLOSE */
+  ln_loop_leave(loop);
 }
 
 static void destroy(ln_socket_t *s, int err, const char *syscall) {
@@ -1088,34 +1127,38 @@ int ln_socket_reset(ln_socket_t *s) {
 
 /* ---- the tick --------------------------------------------------------- */
 
-static void deliver_error(ln_socket_t *s) {
-  ln_event_t e = {0};
+/* The details of s->error, as Node's exception carries them. */
+static void error_event(ln_socket_t *s, ln_event_t *e) {
   ln__connect_t *c = s->connect;
 
-  e.status = s->error;
-  e.syscall = s->error_syscall;
+  e->status = s->error;
+  e->syscall = s->error_syscall;
   if (c != NULL && c->count > 1 && c->current + 1 == c->count &&
       s->error == c->errors[0] && s->error_syscall == c->syscalls[0]) {
-    e.attempts = c->count; /* every address failed */
-    notify(s, LN_SOCKET_EV_ERROR, &e);
+    e->attempts = c->count; /* every address failed */
     return;
   }
   if (c != NULL && s->error_syscall != NULL) {
     if (strcmp(s->error_syscall, "getaddrinfo") == 0) {
-      e.host = c->host;
+      e->host = c->host;
     } else if (strcmp(s->error_syscall, "bind") == 0) {
-      e.address = c->local_address[0] ? c->local_address : NULL;
-      e.port = c->local_port;
+      e->address = c->local_address[0] ? c->local_address : NULL;
+      e->port = c->local_port;
     } else if (strcmp(s->error_syscall, "connect") == 0) {
-      e.address = (s->flags & SF_PIPE) ? c->host : c->address.address;
-      e.len = (s->flags & SF_PIPE) ? c->host_len : c->address.len;
-      e.port = (s->flags & SF_PIPE) ? 0 : c->address.port;
+      e->address = (s->flags & SF_PIPE) ? c->host : c->address.address;
+      e->len = (s->flags & SF_PIPE) ? c->host_len : c->address.len;
+      e->port = (s->flags & SF_PIPE) ? 0 : c->address.port;
       if (c->local_address[0] != '\0' && c->local_port != 0) {
-        e.local_address = c->local_address;
-        e.local_port = c->local_port;
+        e->local_address = c->local_address;
+        e->local_port = c->local_port;
       }
     }
   }
+}
+
+static void deliver_error(ln_socket_t *s) {
+  ln_event_t e = {0};
+  error_event(s, &e);
   notify(s, LN_SOCKET_EV_ERROR, &e);
 }
 
@@ -1145,23 +1188,13 @@ static void on_tick(ln_tick_t *tick) {
       finish(s);
     } else if (p & SP_ENDW) {
       s->pending &= ~SP_ENDW;
-      ln_socket_end(s);
+      ln_socket_end(s, NULL);
     } else if (p & SP_ERROR) {
       s->pending &= ~SP_ERROR;
       deliver_error(s);
     } else {
       s->pending &= ~SP_CLOSE;
-      if (s->connect != NULL) {
-        connect_release(s->connect);
-        s->connect = NULL;
-      }
-      fail_queued(s);
-      s->state = LN_SOCKET_CLOSED;
-      {
-        ln_event_t e = {0};
-        e.status = (s->flags & SF_HAD_ERROR) != 0;
-        notify(s, LN_SOCKET_EV_CLOSE, &e);
-      }
+      closed(s);
       return; /* s may be gone */
     }
   }

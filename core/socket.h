@@ -32,12 +32,16 @@ typedef struct {
 /* Notifications, in the order Node emits the matching events. */
 typedef enum {
   LN_SOCKET_EV_LOOKUP,  /* a name was resolved: status, address, family, host */
-  LN_SOCKET_EV_CONNECT, /* connected: Node's 'connect' then 'ready' */
+  LN_SOCKET_EV_CONNECT, /* connected: Node's 'connect' */
+  LN_SOCKET_EV_READY,   /* then 'ready', after the WRITE of each write made
+                           while connecting that the kernel took at once */
   LN_SOCKET_EV_DATA,    /* data, len: bytes read, or text after
                            ln_socket_set_encoding (valid during the call) */
   LN_SOCKET_EV_END,     /* the peer ended and every byte was delivered */
   LN_SOCKET_EV_DRAIN,   /* the write queue emptied after write() said full */
-  LN_SOCKET_EV_WRITE,   /* a write with a req token completed: req, status */
+  LN_SOCKET_EV_WRITE,   /* a write or end() with a req token is done: req,
+                           status; for a failure the other fields are those
+                           of the ERROR that caused it, if any */
   LN_SOCKET_EV_FINISH,  /* end() done: every write flushed, FIN sent */
   LN_SOCKET_EV_TIMEOUT, /* idle for the time given to ln_socket_set_timeout */
   LN_SOCKET_EV_ERROR,   /* status, syscall, address, port, host */
@@ -92,6 +96,7 @@ struct ln_socket_s {
   struct ln__timeout_s *timeout; /* after ln_socket_set_timeout() */
   ln_wlist_t queued;             /* written before the connection was made */
   ln_wlist_t done;               /* finished, to report on the next tick */
+  ln_wlist_t ending;             /* end() tokens, told at FINISH or CLOSE */
   char *rbuf;                    /* read but not yet delivered */
   uint32_t rlen, rcap;
   uint32_t read_hwm, write_hwm;  /* high-water marks, bytes */
@@ -150,8 +155,13 @@ int ln_socket_open(ln_socket_t *s, int fd);
 int ln_socket_write(ln_socket_t *s, const char *data, size_t len, void *req);
 
 /* Ends the writable side once queued writes are flushed (Node's end()):
- * FINISH follows the shutdown. Does nothing if already ended. */
-void ln_socket_end(ln_socket_t *s);
+ * FINISH follows the shutdown; a second call adds nothing but its req.
+ * req, if not NULL, comes back in a WRITE notification, as Node calls
+ * end's callback: status 0 just before FINISH; the socket's error (or
+ * LN_EDESTROYED_END) just before CLOSE when it closed unfinished;
+ * LN_EALREADY_FINISHED or LN_EDESTROYED_END on the next tick when called
+ * after FINISH or after destroy. */
+void ln_socket_end(ln_socket_t *s, void *req);
 
 /* Closes the socket at once (Node's destroy([err])). err is 0 or the error
  * to deliver (LN_EUSER for one the embedder keeps itself); then CLOSE.

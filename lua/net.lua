@@ -116,7 +116,9 @@ function Socket:connect(...)
 end
 
 ---socket:end_([data[, encoding]][, callback]) -> socket: writes data,
----then ends the writable side; callback(err) on 'finish' or error.
+---then ends the writable side. callback(err) as Node calls end's: nil just
+---before 'finish'; the socket's error, or ERR_STREAM_DESTROYED, when it
+---closes unfinished; ERR_STREAM_ALREADY_FINISHED after 'finish'.
 function Socket:end_(data, encoding, cb)
   if type(data) == 'function' then
     data, encoding, cb = nil, nil, data
@@ -124,23 +126,7 @@ function Socket:end_(data, encoding, cb)
     encoding, cb = nil, encoding
   end
   if data ~= nil then self:write(data, encoding) end
-  if cb then
-    local done
-    local function onFinish() done(nil) end
-    local function onError(err) done(err) end
-    done = function(err)
-      self:removeListener('finish', onFinish)
-      self:removeListener('error', onError)
-      cb(err)
-    end
-    if self.destroyed then
-      nextTick(cb)
-    else
-      self:on('finish', onFinish)
-      self:on('error', onError)
-    end
-  end
-  return self:_end()
+  return self:_end(cb)
 end
 Socket['end'] = Socket.end_
 

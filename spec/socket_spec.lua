@@ -13,6 +13,18 @@ local function echoServer()
   return server, server:address().port
 end
 
+-- A server on 127.0.0.1 that reads and drops everything of one connection
+-- and does not mind its reset.
+local function sinkServer()
+  local server
+  server = h.listen(function(socket)
+    server:close()
+    socket:resume()
+    socket:on('error', function() end)
+  end)
+  return server, server:address().port
+end
+
 describe('net.connect', function()
   it('connects with (port, host, listener) and emits connect then ready',
     function()
@@ -370,6 +382,93 @@ describe('ending', function()
     h.run()
   end)
 
+  it('calls end_ callbacks before the finish listeners, as Node', function()
+    local _, port = echoServer()
+    local order = {}
+    local client
+    client = net.connect(port, '127.0.0.1', function()
+      client:on('finish', function() order[#order + 1] = 'finish' end)
+      client:end_(function(err) order[#order + 1] = 'first ' .. tostring(err) end)
+      client:end_(function(err) order[#order + 1] = 'second ' .. tostring(err) end)
+    end)
+    client:resume()
+    h.run()
+    assert.are.same({ 'first nil', 'second nil', 'finish' }, order)
+  end)
+
+  it('gives ERR_STREAM_ALREADY_FINISHED to an end_ callback after finish',
+    function()
+      local _, port = echoServer()
+      local client
+      client = net.connect(port, '127.0.0.1', function() client:end_() end)
+      client:on('finish', function()
+        local returned = false
+        client:end_(expect(function(err)
+          assert.is_true(returned) -- on the next tick
+          assert.are.equal('ERR_STREAM_ALREADY_FINISHED', err.code)
+          assert.are.equal('Cannot call end after a stream was finished',
+            err.message)
+        end))
+        returned = true
+      end)
+      client:resume()
+      h.run()
+    end)
+
+  it('gives ERR_STREAM_DESTROYED to the end_ callback of a socket closed ' ..
+    'unfinished, before close', function()
+      local server, port = sinkServer()
+      local order = {}
+      local client
+      client = net.connect(port, '127.0.0.1', function()
+        -- more than the kernel takes at once: end() cannot finish at once
+        client:write(string.rep('x', 8 * 1024 * 1024))
+        client:end_(function(err)
+          order[#order + 1] = err.code .. ': ' .. err.message
+        end)
+        client:destroy()
+        client:end_(function(err) order[#order + 1] = 'after ' .. err.code end)
+      end)
+      client:on('close', function() order[#order + 1] = 'close' end)
+      h.run()
+      assert.are.same({
+        'after ERR_STREAM_DESTROYED',
+        'ERR_STREAM_DESTROYED: Cannot call end after a stream was destroyed',
+        'close' }, order)
+      assert.is_false(server.listening)
+    end)
+
+  it('gives the error to the end_ callback after the error event', function()
+    local _, port = sinkServer()
+    local order = {}
+    local client
+    client = net.connect(port, '127.0.0.1', function()
+      client:write(string.rep('x', 8 * 1024 * 1024))
+      client:end_(function(err) order[#order + 1] = 'end_ ' .. err.message end)
+      client:destroy({ message = 'mine' })
+    end)
+    client:on('error', function(err) order[#order + 1] = 'error ' .. err.message end)
+    client:on('close', function() order[#order + 1] = 'close' end)
+    h.run()
+    assert.are.same({ 'error mine', 'end_ mine', 'close' }, order)
+  end)
+
+  it('an end_ callback is no error listener: the error stays uncaught',
+    function()
+      local _, port = echoServer()
+      local client
+      client = net.connect(port, '127.0.0.1', function()
+        client:write(string.rep('x', 8 * 1024 * 1024))
+        client:end_(function() end)
+        client:destroy({ message = 'not handled' })
+      end)
+      local ok, err = pcall(h.luanet.run)
+      assert.is_false(ok)
+      assert.are.equal('not handled', err.message)
+      h.luanet._closeAll()
+      h.run()
+    end)
+
   it('is also reachable as socket["end"]', function()
     local _, port = echoServer()
     local client
@@ -379,6 +478,24 @@ describe('ending', function()
     client:resume()
     client:on('close', expect())
     h.run()
+  end)
+end)
+
+describe('writes made while connecting', function()
+  it('call back after connect and before ready, as Node', function()
+    local _, port = echoServer()
+    local order = {}
+    local client = net.connect(port, '127.0.0.1')
+    client:on('connect', function() order[#order + 1] = 'connect' end)
+    client:write('a', function() order[#order + 1] = 'write a' end)
+    client:write('b', function() order[#order + 1] = 'write b' end)
+    client:on('ready', function()
+      order[#order + 1] = 'ready'
+      client:end_()
+    end)
+    client:resume()
+    h.run()
+    assert.are.same({ 'connect', 'write a', 'write b', 'ready' }, order)
   end)
 end)
 
