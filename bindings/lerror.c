@@ -18,7 +18,7 @@ static void set_int(lua_State *L, const char *k, lua_Integer v) {
 
 /* " address:port", or " address" when there is no port (Node's details). */
 static void add_details(luaL_Buffer *buf, const char *address, int port) {
-  if (address == NULL)
+  if (address == NULL || address[0] == '\0')
     return;
   luaL_addchar(buf, ' ');
   luaL_addstring(buf, address);

@@ -268,7 +268,10 @@ net.Stream = Socket
 function net.createConnection(...)
   local options, cb = normalizeArgs(select('#', ...), ...)
   local s = newSocket(options)
-  if options.timeout then s:setTimeout(options.timeout) end
+  local timeout = options.timeout
+  if timeout and timeout ~= 0 and timeout == timeout then -- JS truthiness
+    s:setTimeout(timeout)
+  end
   if cb then return s:connect(options, cb) end
   return s:connect(options)
 end
@@ -287,7 +290,9 @@ function Server:listen(...)
   if self.listening then error(errors.serverAlreadyListen(), 2) end
   if cb then self:once('listening', cb) end
   local backlogFromArgs = (n > 1 and toNumber(a1)) or (n > 2 and toNumber(a2))
+  local given = options -- what an error shows
   if core.isServer(a0) or core.isSocket(a0) then -- listen(handle)
+    given = a0
     options = { fd = a0:_fileno() or -1 }
   end
   if type(options.fd) == 'number' and options.fd >= 0 then
@@ -322,10 +327,10 @@ function Server:listen(...)
     return self
   end
   if options.port == nil and options.path == nil then
-    error(errors.invalidArgValue('options', options,
+    error(errors.invalidArgValue('options', given,
       'must have the property "port" or "path"'), 2)
   end
-  error(errors.invalidArgValue('options', options), 2)
+  error(errors.invalidArgValue('options', given), 2)
 end
 
 ---server:close([callback]) -> server: stops accepting; 'close' once the

@@ -41,6 +41,36 @@ describe('bad arguments raise at once, as Node words them', function()
     { "net.Socket({ keepAliveInitialDelay = 'x' })", function()
       net.Socket({ keepAliveInitialDelay = 'x' }) end,
       'TypeError', 'ERR_INVALID_ARG_TYPE', nil },
+    { "net.connect({ timeout = 'x' })", function()
+      net.connect({ port = 1, host = '127.0.0.1', timeout = 'x' }) end,
+      'TypeError', 'ERR_INVALID_ARG_TYPE', 'The "msecs" argument must be of ' ..
+      "type number. Received type string ('x')" },
+    { 'net.connect({ timeout = -1 })', function()
+      net.connect({ port = 1, host = '127.0.0.1', timeout = -1 }) end,
+      'RangeError', 'ERR_OUT_OF_RANGE', 'The value of "msecs" is out of ' ..
+      'range. It must be a non-negative finite number. Received -1' },
+    { "net.connect({ keepAliveInitialDelay = 'x' })", function()
+      net.connect({ port = 1, host = '127.0.0.1', keepAlive = true,
+        keepAliveInitialDelay = 'x' }) end,
+      'TypeError', 'ERR_INVALID_ARG_TYPE', 'The ' ..
+      '"options.keepAliveInitialDelay" property must be of type number. ' ..
+      "Received type string ('x')" },
+    { 'net.connect({ autoSelectFamilyAttemptTimeout = 1.5 })', function()
+      net.connect({ port = 1, host = '127.0.0.1',
+        autoSelectFamilyAttemptTimeout = 1.5 }) end,
+      'RangeError', 'ERR_OUT_OF_RANGE', 'The value of ' ..
+      '"options.autoSelectFamilyAttemptTimeout" is out of range. It must be ' ..
+      'an integer. Received 1.5' },
+    { 'net.connect({ autoSelectFamilyAttemptTimeout = 0 })', function()
+      net.connect({ port = 1, host = '127.0.0.1',
+        autoSelectFamilyAttemptTimeout = 0 }) end,
+      'RangeError', 'ERR_OUT_OF_RANGE', 'The value of ' ..
+      '"options.autoSelectFamilyAttemptTimeout" is out of range. It must be ' ..
+      '>= 1 && <= 2147483647. Received 0' },
+    { "net.connect({ autoSelectFamilyAttemptTimeout = 'x' })", function()
+      net.connect({ port = 1, host = '127.0.0.1',
+        autoSelectFamilyAttemptTimeout = 'x' }) end,
+      'TypeError', 'ERR_INVALID_ARG_TYPE', nil },
     { 'net.createServer(5)', function() net.createServer(5) end,
       'TypeError', 'ERR_INVALID_ARG_TYPE', 'The "options" argument must be ' ..
       'of type table. Received type number (5)' },

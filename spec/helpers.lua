@@ -84,13 +84,16 @@ end
 M.shellQuote = shellQuote
 
 ---Runs build/luanet with the arguments (a list), standard input from the
----string stdin if given. Returns stdout, stderr, exit code.
-function M.exec(args, stdin)
+---string stdin if given, under the command prefix (a list: a tracer) if
+---given. Returns stdout, stderr, exit code.
+function M.exec(args, stdin, prefix)
   local out, err, input = os.tmpname(), os.tmpname(), os.tmpname()
   local f = assert(io.open(input, 'wb'))
   f:write(stdin or '')
   f:close()
-  local cmd = { 'timeout', '20', M.exe }
+  local cmd = { 'timeout', '20' }
+  for _, a in ipairs(prefix or {}) do cmd[#cmd + 1] = shellQuote(a) end
+  cmd[#cmd + 1] = M.exe
   for _, a in ipairs(args) do cmd[#cmd + 1] = shellQuote(a) end
   local command = table.concat(cmd, ' ') .. ' <' .. input .. ' >' .. out ..
     ' 2>' .. err

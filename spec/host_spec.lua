@@ -56,12 +56,59 @@ describe('luanet', function()
     assert.are.equal(1, code)
   end)
 
-  it('passes process.argv: executable, script, arguments', function()
-    local path = script('console.log(#process.argv, process.argv[3], ' ..
-      'process.argv[4], process.argv[2] == arg0)')
-    local out = h.exec({ path, 'a', 'b' })
+  it('passes process.argv: executable, script, arguments, as absolute paths',
+    function()
+      local path = script('console.log(table.concat(process.argv, "|"))')
+      local dir, name = path:match('^(.*)/([^/]*)$')
+      local exe = io.popen('realpath ' .. h.exe):read('l')
+      local out = h.exec({ path, 'a', 'b c' })
+      assert.are.equal(exe .. '|' .. path .. '|a|b c\n', out)
+      -- a relative script path comes back absolute, as in Node
+      local p = io.popen('cd ' .. dir .. ' && ' .. exe .. ' ' .. name .. ' x')
+      out = p:read('a')
+      p:close()
+      os.remove(path)
+      assert.are.equal(exe .. '|' .. path .. '|x\n', out)
+      out = h.exec({ '-e', 'console.log(#process.argv, process.argv[2])', 'y' })
+      assert.are.equal('2 y\n', out)
+    end)
+
+  it('reports a script that cannot be opened, and exits 1', function()
+    local out, err, code = h.exec({ '/nonexistent/script.lua' })
+    assert.are.equal('', out)
+    assert.are.equal('luanet: cannot open /nonexistent/script.lua: ' ..
+      'No such file or directory\n', err)
+    assert.are.equal(1, code)
+  end)
+
+  it('reports a syntax error in a script file, and exits 1', function()
+    local path = script('local x = = 1')
+    local out, err, code = h.exec({ path })
     os.remove(path)
-    assert.matches('^4 a b', out)
+    assert.are.equal('', out)
+    assert.matches(':1: unexpected symbol near \'=\'', err)
+    assert.are.equal(1, code)
+  end)
+
+  it('reports an error raised by a script as uncaught, with its traceback',
+    function()
+      local path = script('console.log("before")\nlocal t\nprint(t.x)')
+      local out, err, code = h.exec({ path })
+      os.remove(path)
+      assert.are.equal('before\n', out)
+      assert.matches('^Uncaught Error: [^\n]*:3: attempt to index a nil ' ..
+        'value %(local \'t\'%)\nstack traceback:\n', err)
+      assert.are.equal(1, code)
+      _, err, code = h.exec({}, 'error("from stdin")')
+      assert.matches('^Uncaught Error: stdin:1: from stdin\n', err)
+      assert.are.equal(1, code)
+    end)
+
+  it('rejects -e without code', function()
+    local out, err, code = h.exec({ '-e' })
+    assert.are.equal('', out)
+    assert.matches('^luanet: %-e requires an argument\nusage: luanet', err)
+    assert.are.equal(9, code)
   end)
 
   it('lets a script require a module beside it', function()
@@ -75,9 +122,17 @@ describe('luanet', function()
     f:write('console.log(require("helper_mod").answer)')
     f:close()
     local out, _, code = h.exec({ dir .. '/main.lua' })
+    f = assert(io.open(dir .. '/missing.lua', 'w'))
+    f:write('require("no_such_mod")')
+    f:close()
+    local _, err, code2 = h.exec({ dir .. '/missing.lua' })
     os.execute('rm -rf ' .. dir)
     assert.are.equal('42\n', out)
     assert.are.equal(0, code)
+    assert.matches('^Uncaught Error: [^\n]*module \'no_such_mod\' not found',
+      err)
+    assert.matches(dir .. '/no_such_mod.lua', err, 1, true)
+    assert.are.equal(1, code2)
   end)
 end)
 
@@ -173,6 +228,23 @@ describe('globals', function()
     ]] })
     assert.are.equal('ticks 3\n', out)
   end)
+
+  it("has setImmediate and clearImmediate, and require('timers') gives " ..
+    'the same functions', function()
+      local out = h.exec({ '-e', [[
+        local timers = require('timers')
+        for _, name in ipairs({ 'setTimeout', 'clearTimeout', 'setInterval',
+            'clearInterval', 'setImmediate', 'clearImmediate' }) do
+          assert(timers[name] == _G[name], name)
+        end
+        local cancelled = setImmediate(function() console.log('cancelled') end)
+        clearImmediate(cancelled)
+        timers.setImmediate(function(a, b) console.log('immediate', a, b) end,
+          1, 2)
+        console.log('first')
+      ]] })
+      assert.are.equal('first\nimmediate 1 2\n', out)
+    end)
 
   it('raises ERR_INVALID_ARG_TYPE for a timer without a function', function()
     local out = h.exec({ '-e', [[

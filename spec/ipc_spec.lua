@@ -179,20 +179,15 @@ describe('listening on a handle', function()
 end)
 
 describe('net.Socket({ fd })', function()
-  it('wraps a connected descriptor', function()
-    -- bash opens the connection as descriptor 3 of a luanet script
+  -- Runs the script in build/luanet with a connection to a server of ours
+  -- open as its descriptor 3 (bash opens it); onconn(socket) gets the
+  -- server's end. Returns what the script printed once it printed 'close'.
+  local function withConnection(script, onconn)
     local server
     server = h.listen(function(socket)
       server:close()
-      socket:on('data', function(d) socket:end_('got ' .. d) end)
+      onconn(socket)
     end)
-    local script = [[
-      local s = require('net').Socket({ fd = 3 })
-      console.log(s.readyState, s.pending)
-      s:on('data', function(d) console.log(d) end)
-      s:on('close', function(hadError) console.log('close', hadError) end)
-      s:write('hello')
-    ]]
     local out = os.tmpname()
     local cmd = 'exec 3<>/dev/tcp/127.0.0.1/' .. server:address().port ..
       '; exec ' .. h.exe .. ' -e ' .. h.shellQuote(script) .. ' >' .. out
@@ -205,8 +200,62 @@ describe('net.Socket({ fd })', function()
     local text = f:read('a')
     f:close()
     os.remove(out)
+    return text
+  end
+
+  it('wraps a connected descriptor', function()
+    local text = withConnection([[
+      local s = require('net').Socket({ fd = 3 })
+      console.log(s.readyState, s.pending)
+      s:on('data', function(d) console.log(d) end)
+      s:on('close', function(hadError) console.log('close', hadError) end)
+      s:write('hello')
+    ]], function(socket)
+      socket:on('data', function(d) socket:end_('got ' .. d) end)
+    end)
     assert.are.equal('open false\ngot hello\nclose false\n', text)
   end)
+
+  it('with readable false, writes but never reads', function()
+    local got = {}
+    local text = withConnection([[
+      local s = require('net').Socket({ fd = 3, readable = false })
+      console.log(s.readyState, s.readable, s.writable)
+      s:on('data', function(d) console.log('data', d) end)
+      s:on('close', function(hadError) console.log('close', hadError) end)
+      s:write('via fd', function(err)
+        console.log('written', err)
+        s:end_()
+      end)
+    ]], function(socket)
+      socket:write('unread')
+      socket:on('data', function(d) got[#got + 1] = d end)
+      socket:on('end', expect())
+    end)
+    assert.are.equal('writeOnly false true\nwritten nil\nclose false\n', text)
+    assert.are.equal('via fd', table.concat(got))
+  end)
+
+  it('with writable false, reads, and a write is a write after end',
+    function()
+      local text = withConnection([[
+        local s = require('net').Socket({ fd = 3, writable = false })
+        console.log(s.readyState, s.readable, s.writable)
+        s:on('data', function(d)
+          console.log('data', d)
+          console.log(s:write('x', function(err) console.log('cb', err.code) end))
+        end)
+        s:on('error', function(err) console.log('error', err.code) end)
+        s:on('close', function(hadError) console.log('close', hadError) end)
+      ]], function(socket)
+        socket:on('error', function() end)
+        socket:resume()
+        socket:write('to a reader')
+      end)
+      assert.are.equal('readOnly true false\ndata to a reader\nfalse\n' ..
+        'cb ERR_STREAM_WRITE_AFTER_END\nerror ERR_STREAM_WRITE_AFTER_END\n' ..
+        'close true\n', text)
+    end)
 
   it('raises for descriptors that are not sockets', function()
     local ok, err = pcall(net.Socket, { fd = -1 })

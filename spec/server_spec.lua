@@ -41,6 +41,30 @@ describe('net.createServer', function()
     end)
 end)
 
+describe('net.Server', function()
+  it('is callable as createServer is, and makes a Server', function()
+    local server
+    server = net.Server({ pauseOnConnect = true }, expect(function(socket)
+      assert.is_true(socket:isPaused())
+      socket:destroy()
+      server:close()
+    end))
+    assert.are.equal(server, server:listen(0, '127.0.0.1'))
+    assert.is_false(net.Server().listening)
+    net.connect(server:address().port, '127.0.0.1'):resume()
+    h.run()
+  end)
+
+  it('raises ERR_INVALID_ARG_TYPE for options that are not a table',
+    function()
+      local ok, err = pcall(net.Server, 'x')
+      assert.is_false(ok)
+      assert.are.equal('ERR_INVALID_ARG_TYPE', err.code)
+      assert.are.equal('The "options" argument must be of type table. ' ..
+        "Received type string ('x')", err.message)
+    end)
+end)
+
 describe('server:listen', function()
   it('binds port 0 to a free port before returning, then emits listening',
     function()
@@ -81,6 +105,85 @@ describe('server:listen', function()
     server:on('connection', function(s) s:destroy() end)
     h.run()
   end)
+
+  it('picks a free port on the dual-stack address with no port at all',
+    function()
+      for _, args in ipairs({ {}, { expect() } }) do
+        local server = net.createServer()
+        server:listen(table.unpack(args))
+        local address = server:address()
+        assert.is_true(address.port > 0)
+        assert.is_true(address.address == '::' or address.address == '0.0.0.0')
+        server:on('listening', function() server:close() end)
+      end
+      h.run()
+    end)
+
+  it('accepts exclusive, which only matters to a cluster', function()
+    local server = net.createServer()
+    server:listen({ port = 0, host = '127.0.0.1', exclusive = true },
+      expect(function() server:close() end))
+    h.run()
+  end)
+
+  it('can listen again at once on a port whose connections are in ' ..
+    'TIME_WAIT (SO_REUSEADDR)', function()
+      local server, port
+      server, port = h.listen(function(socket)
+        socket:destroy() -- the server side closes first: its TIME_WAIT
+        server:close()
+      end)
+      local client = net.connect(port, '127.0.0.1')
+      client:resume()
+      client:on('close', expect(function()
+        local again = net.createServer()
+        again:on('error', function(err) error('relisten: ' .. err.message) end)
+        again:listen(port, '127.0.0.1', expect(function() again:close() end))
+      end))
+      h.run()
+    end)
+
+  it('emits ENOTFOUND for a host name that does not resolve', function()
+    local server = net.createServer()
+    server:on('listening', function() error('listening on nothing') end)
+    server:listen(0, 'nosuch.invalid')
+    server:on('error', expect(function(err)
+      assert.are.equal('ENOTFOUND', err.code)
+      assert.are.equal('getaddrinfo', err.syscall)
+      assert.are.equal('nosuch.invalid', err.hostname)
+      assert.are.equal('getaddrinfo ENOTFOUND nosuch.invalid', err.message)
+      assert.is_false(server.listening)
+    end))
+    h.run()
+  end)
+
+  it('takes a Socket as the handle: a connected one emits EINVAL', function()
+    local server, port = h.listen(function(socket) socket:resume() end)
+    local client
+    client = net.connect(port, '127.0.0.1', function()
+      local other = net.createServer()
+      other:listen(client)
+      other:on('error', expect(function(err)
+        assert.are.equal('EINVAL', err.code)
+        assert.are.equal('listen', err.syscall)
+        assert.are.equal('listen EINVAL: invalid argument', err.message)
+        client:destroy()
+        server:close()
+      end))
+    end)
+    h.run()
+  end)
+
+  it('raises ERR_INVALID_ARG_VALUE for a Server that is not listening',
+    function()
+      local server = net.createServer()
+      local ok, err = pcall(server.listen, server, net.createServer())
+      assert.is_false(ok)
+      assert.are.equal('ERR_INVALID_ARG_VALUE', err.code)
+      assert.matches('^The argument \'options\' must have the property ' ..
+        '"port" or "path"%. Received Server', err.message)
+      assert.is_false(server.listening)
+    end)
 
   it('takes the port as a string of digits', function()
     local server = net.createServer()

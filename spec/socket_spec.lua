@@ -172,6 +172,7 @@ describe('socket addresses', function()
       assert.are.equal(port, socket.localPort)
       assert.are.equal('127.0.0.1', socket.remoteAddress)
       assert.are.equal('IPv4', socket.remoteFamily)
+      assert.are.equal('IPv4', socket.localFamily)
       assert.is_true(socket.remotePort > 0)
       socket:destroy()
       server:close()
@@ -182,6 +183,7 @@ describe('socket addresses', function()
       assert.are.equal(port, client.remotePort)
       assert.are.equal('IPv4', client.remoteFamily)
       assert.are.equal('127.0.0.1', client.localAddress)
+      assert.are.equal('IPv4', client.localFamily)
       assert.is_true(client.localPort > 0)
       assert.are.same({ address = '127.0.0.1', family = 'IPv4',
         port = client.localPort }, client:address())
@@ -499,6 +501,42 @@ describe('writes made while connecting', function()
   end)
 end)
 
+describe('writing before the connection', function()
+  it('gives ERR_SOCKET_CLOSED to a socket that never connected', function()
+    local socket = net.Socket()
+    local order = {}
+    assert.is_false(socket:write('x', function(err)
+      order[#order + 1] = 'callback ' .. err.code
+    end))
+    socket:on('error', function(err)
+      order[#order + 1] = 'error ' .. err.code .. ': ' .. err.message
+    end)
+    socket:on('close', function(hadError)
+      order[#order + 1] = 'close ' .. tostring(hadError)
+    end)
+    h.run()
+    assert.are.same({ 'callback ERR_SOCKET_CLOSED',
+      'error ERR_SOCKET_CLOSED: Socket is closed', 'close true' }, order)
+  end)
+
+  it('gives ERR_SOCKET_CLOSED_BEFORE_CONNECTION to writes queued while ' ..
+    'connecting when destroyed', function()
+      local server, port = sinkServer()
+      local client = net.connect(port, '127.0.0.1')
+      client:write('never sent', expect(function(err)
+        assert.are.equal('ERR_SOCKET_CLOSED_BEFORE_CONNECTION', err.code)
+        assert.are.equal(
+          'Socket closed before the connection was established', err.message)
+      end))
+      client:on('close', expect(function(hadError)
+        assert.is_false(hadError)
+        server:close()
+      end))
+      client:destroy()
+      h.run()
+    end)
+end)
+
 describe('destroy', function()
   it('emits the given error, then close(true)', function()
     local _, port = echoServer()
@@ -529,18 +567,33 @@ describe('a name with several addresses', function()
   -- namespace of the child's own (needs root, as CI has).
   local hosts = os.tmpname()
   local f = assert(io.open(hosts, 'w'))
-  f:write('::1 dual.test\n127.0.0.1 dual.test\n127.0.0.1 localhost\n')
+  f:write('::1 dual.test\n127.0.0.1 dual.test\n127.0.0.1 localhost\n' ..
+    '10.9.9.2 slow.test\n127.0.0.1 slow.test\n')
   f:close()
   local canUnshare = os.execute('unshare -m sh -c "mount --bind ' .. hosts ..
     ' /etc/hosts" 2>/dev/null') == true
+  -- A network of the child's own where 10.9.9.2 never answers: its SYN
+  -- waits for an ARP reply that no one sends, so the connect hangs. A
+  -- gai.conf of its own makes the resolver put 10.9.9.2 first.
+  local gai = os.tmpname()
+  f = assert(io.open(gai, 'w'))
+  f:write('precedence ::ffff:10.9.9.0/120 60\nprecedence ::1/128 50\n' ..
+    'precedence ::/0 40\nprecedence ::ffff:0:0/96 10\n')
+  f:close()
+  local silentNet = 'ip link set lo up && ip link add v0 type veth peer ' ..
+    'name v1 && ip addr add 10.9.9.1/24 dev v0 && ip link set v0 up && ' ..
+    'ip link set v1 up && mount --bind ' .. gai .. ' /etc/gai.conf && '
+  local canNet = canUnshare and os.execute('unshare -m -n sh -c ' ..
+    h.shellQuote(silentNet .. 'true') .. ' 2>/dev/null') == true
 
-  local function run(code)
+  local function run(code, net)
     local script = os.tmpname()
     local g = assert(io.open(script, 'w'))
     g:write(code)
     g:close()
     local out = os.tmpname()
-    os.execute('unshare -m sh -c ' .. h.shellQuote('mount --bind ' .. hosts ..
+    os.execute('unshare -m ' .. (net and '-n ' or '') .. 'sh -c ' ..
+      h.shellQuote((net and silentNet or '') .. 'mount --bind ' .. hosts ..
       ' /etc/hosts && exec ' .. h.exe .. ' ' .. script .. ' >' .. out ..
       ' 2>&1'))
     local r = assert(io.open(out))
@@ -611,6 +664,78 @@ describe('a name with several addresses', function()
         for _, e in ipairs(err.errors) do print(e.message) end
       end)
       c:on('close', function(hadError) print('close ' .. tostring(hadError)) end)
+    ]]))
+  end)
+
+  it('moves on from an address that does not answer after ' ..
+    'autoSelectFamilyAttemptTimeout ms', function()
+      if not canNet then
+        pending('cannot make a private network (unshare -n needs root)')
+        return
+      end
+      assert.are.equal('connected 127.0.0.1 after >= 100 ms\n' ..
+        'connected 127.0.0.1 after >= 600 ms\n', run([[
+        local net = require('net')
+        local server = net.createServer(function(s) s:destroy() end)
+        local function try(ms, done)
+          local start = process.hrtime()
+          local c
+          c = net.connect({ port = server:address().port, host = 'slow.test',
+            autoSelectFamilyAttemptTimeout = ms }, function()
+              local took = (process.hrtime(start)[1] * 1e9 +
+                process.hrtime(start)[2]) / 1e6
+              print(('connected %s after >= %d ms'):format(c.remoteAddress,
+                took >= ms and ms or 0))
+              done()
+            end)
+          c:resume()
+        end
+        server:listen(0, '127.0.0.1', function()
+          try(100, function() try(600, function() server:close() end) end)
+        end)
+      ]], true))
+    end)
+
+  it('reports ETIMEDOUT for an address that did not answer', function()
+    if not canNet then
+      pending('cannot make a private network (unshare -n needs root)')
+      return
+    end
+    local server, port = h.listen()
+    server:close()
+    h.run()
+    assert.are.equal('AggregateError ETIMEDOUT\n' ..
+      'connect ETIMEDOUT 10.9.9.2:' .. port .. '\n' ..
+      'connect ECONNREFUSED 127.0.0.1:' .. port .. '\n', run([[
+      local c = require('net').connect({ port = ]] .. port .. [[,
+        host = 'slow.test', autoSelectFamilyAttemptTimeout = 50 })
+      c:on('error', function(err)
+        print(err.name .. ' ' .. err.code)
+        for _, e in ipairs(err.errors) do print(e.message) end
+      end)
+    ]], true))
+  end)
+
+  it('with family 6 resolves to IPv6 addresses only', function()
+    if not canUnshare or not h.hasIPv6() then
+      pending('no private /etc/hosts or no IPv6 loopback here')
+      return
+    end
+    assert.are.equal('lookup ::1 6\nconnected IPv6 ::1\n', run([[
+      local net = require('net')
+      local server
+      server = net.createServer(function(s) s:destroy(); server:close() end)
+      server:listen(0, '::1', function()
+        local c
+        c = net.connect({ port = server:address().port, host = 'dual.test',
+          family = 6 }, function()
+            print('connected ' .. c.remoteFamily .. ' ' .. c.remoteAddress)
+          end)
+        c:on('lookup', function(err, address, family)
+          print('lookup ' .. address .. ' ' .. family)
+        end)
+        c:resume()
+      end)
     ]]))
   end)
 
@@ -703,10 +828,30 @@ describe('net.Socket', function()
     h.run()
   end)
 
-  it('takes allowHalfOpen', function()
-    assert.is_true(net.Socket({ allowHalfOpen = true }).allowHalfOpen)
-    assert.is_false(net.Socket().allowHalfOpen)
-  end)
+  it('takes allowHalfOpen: after the peer ends, it can still write',
+    function()
+      assert.is_true(net.Socket({ allowHalfOpen = true }).allowHalfOpen)
+      assert.is_false(net.Socket().allowHalfOpen)
+      local got = {}
+      local server
+      server = h.listen(function(socket)
+        server:close()
+        socket:end_('bye')
+        socket:on('data', function(d) got[#got + 1] = d end)
+        socket:on('end', expect())
+      end)
+      local client = net.connect({ port = server:address().port,
+        host = '127.0.0.1', allowHalfOpen = true })
+      client:on('data', function() end)
+      client:on('end', expect(function()
+        assert.are.equal('writeOnly', client.readyState)
+        client:write('still ')
+        client:end_('here')
+      end))
+      client:on('close', expect())
+      h.run()
+      assert.are.equal('still here', table.concat(got))
+    end)
 
   it('can connect again after it closed', function()
     local server, port
@@ -753,6 +898,23 @@ describe('net.Socket', function()
     ]] })
     assert.are.equal(0, code)
     assert.are.equal('connected\n', out)
+  end)
+
+  it('a socket ref()ed again keeps the process alive once more', function()
+    local out, _, code = h.exec({ '-e', [[
+      local net = require('net')
+      local server = net.createServer(function(s)
+        s:unref()
+        setTimeout(function() s:end_('late') end, 50):unref()
+      end)
+      server:listen(0, '127.0.0.1')
+      server:unref()
+      local c = net.connect(server:address().port, '127.0.0.1')
+      c:on('data', function(d) console.log(d) end)
+      assert(c:unref():ref() == c)
+    ]] })
+    assert.are.equal(0, code)
+    assert.are.equal('late\n', out)
   end)
 
   it('resetAndDestroy closes with RST: the peer sees ECONNRESET', function()
