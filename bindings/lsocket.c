@@ -187,6 +187,29 @@ static int check_encoding(lua_State *L, int idx) {
   return lnb_raise(L, "unknownEncoding", 1);
 }
 
+/* Replaces the text at idx (len bytes at *data) with the bytes encoding
+ * enc makes of it, left on the stack (Node's Buffer.from(data, enc)). */
+static void push_encoded(lua_State *L, int enc, const char **data,
+                         size_t *len) {
+  luaL_Buffer buf;
+  char *out = luaL_buffinitsize(L, &buf, ln_encode_max(enc, *len));
+  luaL_pushresultsize(&buf, ln_encode(enc, *data, *len, out));
+  *data = lua_tolstring(L, -1, len);
+}
+
+/* core.encode(text, encoding) -> bytes, as Buffer.from(text, encoding);
+ * raises ERR_UNKNOWN_ENCODING (process.stdout:write uses it). */
+static int l_encode(lua_State *L) {
+  size_t len;
+  const char *data = luaL_checklstring(L, 1, &len);
+  int enc = check_encoding(L, 2);
+  if (enc == LN_ENC_UTF8)
+    lua_settop(L, 1);
+  else
+    push_encoded(L, enc, &data, &len);
+  return 1;
+}
+
 /* socket:write(data[, encoding][, callback]) -> boolean. data is bytes, or
  * text encoded as encoding says (Node's Buffer.from(data, encoding)).
  * Raises ERR_STREAM_NULL_VALUES, ERR_INVALID_ARG_TYPE,
@@ -211,12 +234,8 @@ static int socket_write(lua_State *L) {
     if (lua_isfunction(L, 4))
       cb = 4;
     if (!lua_isnoneornil(L, 3) &&
-        (enc = check_encoding(L, 3)) != LN_ENC_UTF8) {
-      luaL_Buffer buf;
-      char *out = luaL_buffinitsize(L, &buf, ln_encode_max(enc, len));
-      luaL_pushresultsize(&buf, ln_encode(enc, data, len, out));
-      data = lua_tolstring(L, -1, &len); /* stays on the stack */
-    }
+        (enc = check_encoding(L, 3)) != LN_ENC_UTF8)
+      push_encoded(L, enc, &data, &len); /* stays on the stack */
   }
   if (cb) {
     lua_pushvalue(L, cb);
@@ -652,6 +671,8 @@ void lnb_open_socket(lua_State *L, lnb_t *b) {
   lua_setfield(L, core, "isSocket");
   lua_pushcfunction(L, is_ip);
   lua_setfield(L, core, "isIP");
+  lua_pushcfunction(L, l_encode);
+  lua_setfield(L, core, "encode");
 }
 
 void lnb_socket_push(lua_State *L, ln_socket_t *s) {

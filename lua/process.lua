@@ -7,13 +7,12 @@ local _, core = ...
 local EventEmitter = require('events')
 local errors = require('errors')
 
-local type, tostring, tonumber, select, pcall = type, tostring, tonumber,
-  select, pcall
+local type, tostring, tonumber, select = type, tostring, tonumber,
+  select
 local setmetatable, rawset, next = setmetatable, rawset, next
 local floor, tointeger, huge = math.floor, math.tointeger, math.huge
-local char, byte, format = string.char, string.byte, string.format
+local format = string.format
 local concat = table.concat
-local utf8 = utf8
 
 local MAX_SAFE_INTEGER = 9007199254740991
 
@@ -114,84 +113,6 @@ process.env = setmetatable({}, {
 
 -- ---- stdout, stderr -----------------------------------------------------
 
-local encodings = {
-  utf8 = 'utf8', ['utf-8'] = 'utf8', buffer = 'utf8',
-  latin1 = 'latin1', binary = 'latin1', ascii = 'latin1',
-  ucs2 = 'utf16le', ['ucs-2'] = 'utf16le', utf16le = 'utf16le',
-  ['utf-16le'] = 'utf16le', hex = 'hex', base64 = 'base64',
-  base64url = 'base64',
-}
-
--- The UTF-16 code units of s read as UTF-8 text (a byte that is not
--- UTF-8 stands for U+FFFD), as a JavaScript string holds them.
-local function units(s)
-  local out, n, i, len = {}, 0, 1, #s
-  while i <= len do
-    local ok, cp = pcall(utf8.codepoint, s, i)
-    local b = byte(s, i)
-    local size = 1
-    if ok then
-      size = b < 0x80 and 1 or b < 0xE0 and 2 or b < 0xF0 and 3 or 4
-    else
-      cp = 0xFFFD
-    end
-    if cp >= 0x10000 then
-      cp = cp - 0x10000
-      out[n + 1], out[n + 2] = 0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF)
-      n = n + 2
-    else
-      n = n + 1
-      out[n] = cp
-    end
-    i = i + size
-  end
-  return out, n
-end
-
-local b64 = {}
-do
-  local alphabet =
-    'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
-  for i = 1, 64 do b64[byte(alphabet, i)] = i - 1 end
-  b64[byte('-')], b64[byte('_')] = 62, 63
-end
-
--- The bytes Buffer.from(s, encoding) holds (encoding normalised).
-local function encode(s, encoding)
-  if encoding == 'utf8' then return s end
-  local out = {}
-  if encoding == 'hex' then
-    for i = 1, #s - 1, 2 do -- pairs of digits, up to the first bad one
-      local pair = s:sub(i, i + 1)
-      if not pair:find('^%x%x$') then break end
-      out[#out + 1] = char(tonumber(pair, 16))
-    end
-  elseif encoding == 'base64' then
-    local acc, bits = 0, 0
-    for i = 1, #s do
-      local v = b64[byte(s, i)]
-      if byte(s, i) == 61 then break end -- '='
-      if v then
-        acc, bits = (acc << 6 | v) & 0xFFFFFF, bits + 6
-        if bits >= 8 then
-          bits = bits - 8
-          out[#out + 1] = char(acc >> bits & 0xFF)
-        end
-      end
-    end
-  else
-    local u, n = units(s)
-    for i = 1, n do
-      if encoding == 'latin1' then
-        out[i] = char(u[i] & 0xFF)
-      else
-        out[i] = char(u[i] & 0xFF, u[i] >> 8)
-      end
-    end
-  end
-  return concat(out)
-end
-
 local WriteStream = setmetatable({ __name = 'WriteStream' },
   { __index = EventEmitter })
 WriteStream.__index = WriteStream
@@ -202,14 +123,11 @@ WriteStream.__index = WriteStream
 function WriteStream:write(chunk, encoding, cb)
   if type(encoding) == 'function' then
     encoding, cb = nil, encoding
-  elseif encoding then
-    local name = type(encoding) == 'string' and encodings[encoding:lower()]
-    if not name then error(errors.unknownEncoding(encoding), 2) end
-    encoding = name
   end
   if chunk == nil then error(errors.streamNullValues(), 2) end
   if type(chunk) ~= 'string' then error(errors.invalidChunk(chunk), 2) end
-  core.write(self.fd, encoding and encode(chunk, encoding) or chunk)
+  if encoding then chunk = core.encode(chunk, encoding) end
+  core.write(self.fd, chunk)
   if type(cb) == 'function' then core.nextTick(cb, nil) end
   return true
 end
