@@ -120,7 +120,10 @@ function M.spawn(args)
   function proc.output() return readAll(out), readAll(err) end
   function proc.kill() os.execute('kill ' .. pid .. ' 2>/dev/null') end
   function proc.wait()
-    os.execute('timeout 20 tail --pid=' .. pid .. ' -f /dev/null')
+    -- until it is gone or a zombie (its parent, the shell, is gone too)
+    os.execute('timeout 20 sh -c \'while [ -e /proc/' .. pid .. ' ] && ' ..
+      '! grep -q "^[0-9]* (.*) Z" /proc/' .. pid .. '/stat 2>/dev/null; ' ..
+      'do sleep 0.02; done\'')
     local o, e = readAll(out), readAll(err)
     os.remove(out)
     os.remove(err)
