@@ -50,6 +50,20 @@ static int try_handlers(lnb_t *b, lua_State *L) {
   return handled;
 }
 
+/* The REPL goes on after an uncaught error: it is printed as the host
+ * prints a fatal one (host.describe), and popped. */
+static void report(lnb_t *b, lua_State *L) {
+  const char *s;
+  size_t len;
+  lua_getfield(L, LUA_REGISTRYINDEX, "luanet.host");
+  lua_getfield(L, -1, "describe");
+  lua_pushvalue(L, -3);
+  lua_getfield(L, LUA_REGISTRYINDEX, LNB_TRACE);
+  if (lua_pcall(L, 2, 1, 0) == LUA_OK && (s = lua_tolstring(L, -1, &len)))
+    lnb_write(b, 2, s, len);
+  lua_pop(L, 3);
+}
+
 void lnb_uncaught(lnb_t *b, lua_State *L) {
   if (b->fatal) { /* the loop is stopping: one fatal error is enough */
     lua_pop(L, 1);
@@ -57,6 +71,10 @@ void lnb_uncaught(lnb_t *b, lua_State *L) {
   }
   if (try_handlers(b, L)) {
     lua_pop(L, 1);
+    return;
+  }
+  if (b->keep_going) {
+    report(b, L);
     return;
   }
   lua_setfield(L, LUA_REGISTRYINDEX, LNB_FATAL);

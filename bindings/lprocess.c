@@ -68,13 +68,10 @@ static int p_setenv(lua_State *L) {
   return 0;
 }
 
-/* core.write(fd, s): writes all of s to fd (1 or 2) synchronously, as
- * Node writes to files and pipes. Errors are ignored, as Node ignores
- * EPIPE on standard output. */
-static int p_write(lua_State *L) {
-  int fd = (int)luaL_checkinteger(L, 1);
-  size_t len;
-  const char *s = luaL_checklstring(L, 2, &len);
+void lnb_write(lnb_t *b, int fd, const char *s, size_t len) {
+  int line_start = len > 0 && s[len - 1] == '\n';
+  if (b->repl != NULL)
+    b->around_write(b->repl, 0, line_start);
   while (len > 0) {
     ssize_t n = write(fd, s, len);
     if (n < 0 && errno == EINTR)
@@ -89,6 +86,16 @@ static int p_write(lua_State *L) {
     s += n;
     len -= (size_t)n;
   }
+  if (b->repl != NULL)
+    b->around_write(b->repl, 1, line_start);
+}
+
+/* core.write(fd, s): writes all of s to fd (1 or 2) synchronously. */
+static int p_write(lua_State *L) {
+  size_t len;
+  int fd = (int)luaL_checkinteger(L, 1);
+  const char *s = luaL_checklstring(L, 2, &len);
+  lnb_write(lnb_state(L), fd, s, len);
   return 0;
 }
 

@@ -29,6 +29,11 @@ typedef struct lnb_s {
   int carry;
   /* The signals process listens to (lprocess.c), a list. */
   struct lnb_signal_s *signals;
+  /* The host's REPL (repl.c) while it reads: lnb_write calls around_write
+   * before (done 0) and after (done 1) every write to standard output or
+   * error, so that the prompt moves below what was written. */
+  struct lnb_repl_s *repl;
+  void (*around_write)(struct lnb_repl_s *repl, int done, int line_start);
 } lnb_t;
 
 /* Registry keys. */
@@ -114,6 +119,15 @@ ln_socket_t *lnb_server_socket_new(ln_server_t *s);
 /* ltimers.c, lprocess.c: add their functions to the core table on top. */
 void lnb_open_timers(lua_State *L, lnb_t *b);
 void lnb_open_process(lua_State *L, lnb_t *b);
+
+/* Writes len bytes of s to fd (1 or 2) at once, whole, as Node writes to
+ * files, pipes and terminals; errors (EPIPE) are ignored, as Node's. */
+void lnb_write(lnb_t *b, int fd, const char *s, size_t len);
+
+/* repl.c, in the host only: starts the REPL on standard input (libedit on
+ * a terminal, plain lines otherwise); the loop then runs it. Returns 0 or
+ * a libuv error. */
+int lnb_repl_start(lnb_t *b, lua_State *L);
 
 /* luanet.c */
 int luaopen_luanet(lua_State *L);

@@ -15,11 +15,11 @@ static const char usage[] =
     "usage: luanet [options] [script.lua [arguments...]]\n"
     "\n"
     "Runs script.lua, then its event loop until nothing is left to do.\n"
-    "Without a script, runs standard input.\n"
+    "Without a script: the REPL on a terminal, else standard input.\n"
     "\n"
     "options:\n"
     "  -e, --eval CODE   run CODE as the script\n"
-    "  -i, --interactive start the REPL\n"
+    "  -i, --interactive start the REPL (after the script or CODE, if any)\n"
     "  -v, --version     print the version and exit\n"
     "  -h, --help        print this help and exit\n"
     "  --                stop reading options\n";
@@ -28,7 +28,8 @@ typedef struct {
   const char *code;   /* -e */
   const char *script; /* the script's path; NULL for -e or stdin */
   int first_arg;      /* argv index of the script's first argument */
-  int interactive;
+  int interactive;    /* -i */
+  int stdin_script;   /* "-": standard input is the script */
 } options_t;
 
 /* Returns 0, or an exit status for --help, --version or a bad option. */
@@ -63,7 +64,7 @@ static int parse(int argc, char **argv, options_t *o, int *status) {
   if (o->code == NULL && i < argc && strcmp(argv[i], "-") != 0)
     o->script = argv[i++];
   else if (o->code == NULL && i < argc)
-    i++; /* "-": standard input */
+    i++, o->stdin_script = 1; /* "-" */
   o->first_arg = i;
   return 0;
 }
@@ -111,7 +112,7 @@ static int pmain(lua_State *L) {
   int argc = (int)lua_tointeger(L, 1);
   char **argv = lua_touserdata(L, 2);
   options_t o;
-  int status, nargs = 0, fatal;
+  int status, nargs = 0, fatal, repl;
   lnb_t *b;
 
   if (parse(argc, argv, &o, &status)) {
@@ -138,10 +139,17 @@ static int pmain(lua_State *L) {
     lua_pushnil(L);
   host_call(L, "install", 2, 0);
 
+  /* With no script on a terminal, or with -i: the REPL, after the script
+   * or code if there is one. */
+  repl = o.interactive ||
+         (o.code == NULL && o.script == NULL && !o.stdin_script &&
+          isatty(STDIN_FILENO));
   if (o.code != NULL)
     status = luaL_loadbuffer(L, o.code, strlen(o.code), "=[command line]");
-  else
+  else if (o.script != NULL || !repl)
     status = luaL_loadfile(L, o.script); /* NULL: standard input */
+  else
+    status = luaL_loadstring(L, "");
   if (status != LUA_OK) {
     fprintf(stderr, "luanet: %s\n", lua_tostring(L, -1));
     lua_pushinteger(L, 1);
@@ -155,6 +163,9 @@ static int pmain(lua_State *L) {
     lua_getfield(L, LUA_REGISTRYINDEX, LNB_FATAL);
     fatal = 1;
   } else {
+    if (repl && (status = lnb_repl_start(b, L)) != 0)
+      fprintf(stderr, "luanet: cannot start the REPL: %s\n",
+              uv_strerror(status));
     fatal = lnb_run(b, L); /* pushes the error if there is one */
   }
   if (fatal) {

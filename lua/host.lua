@@ -17,6 +17,13 @@ function M.install(argv, script)
   _G.process = process
   for k, v in pairs(require('timers')) do _G[k] = v end
   process.argv = argv
+  -- print() as Lua's, but written as console.log writes, so that output
+  -- stays in order with it and the REPL keeps its prompt below both.
+  _G.print = function(...)
+    local n, shown = select('#', ...), {}
+    for i = 1, n do shown[i] = tostring((select(i, ...))) end
+    core.write(1, table.concat(shown, '\t', 1, n) .. '\n')
+  end
   if script then
     local dir = script:match('^(.*)/[^/]*$') or '.'
     package.path = dir .. '/?.lua;' .. dir .. '/?/init.lua;' .. package.path
