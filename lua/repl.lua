@@ -163,15 +163,18 @@ local function newEnv()
 end
 
 -- The function of chunk, or nil and the error, or nil and true when the
--- chunk is unfinished (the error is at its end), as lua.c's incomplete().
+-- chunk is unfinished: its error is at its end, as lua.c's incomplete()
+-- says, read as an expression (`1 +`) or as statements (`x = 1 +`).
 local function compile(chunk, env)
   local source = hoist(chunk)
-  local f = load('return ' .. source .. ';', '=repl', 't', env)
+  local f, asExpression = load('return ' .. source, '=repl', 't', env)
   if f then return f end
   local err
   f, err = load(source, '=repl', 't', env)
   if f then return f end
-  if sub(err, -5) == '<eof>' then return nil, true end
+  if sub(err, -5) == '<eof>' or sub(asExpression, -5) == '<eof>' then
+    return nil, true
+  end
   return nil, err
 end
 

@@ -288,6 +288,12 @@ describe('luanet -i without a terminal', function()
         (out:gsub('<Timeout %(50 ms%): 0x%x+>', '<Timeout (50 ms)>')))
     end)
 
+  it('waits for the rest of an unfinished expression or statement',
+    function()
+      local out = h.exec({ '-i' }, '1 +\n2\nx =\n"a" ..\n"b"\nx\n')
+      assert.are.equal('> ... 3\n> ... ... > "ab"\n> \n', out)
+    end)
+
   it('stops at .exit', function()
     local out, _, code = h.exec({ '-i' }, '"before"\n.exit\n"after"\n')
     assert.are.equal(0, code)
