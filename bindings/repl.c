@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <editline/readline.h>
@@ -44,6 +45,9 @@ struct lnb_repl_s {
 
 /* libedit's callbacks take no user data: the one REPL of the process. */
 static lnb_repl_t *current;
+
+/* The terminal as it was before the REPL, put back when it ends. */
+static struct termios saved_terminal;
 
 /* Calls session:method(...) with the nargs values on top of b->L, and
  * leaves nresults values (nils when it raised, which is uncaught). */
@@ -155,6 +159,7 @@ static const ln_close_fn close_fn = closer;
 static void restore_terminal(void) {
   if (current != NULL) {
     rl_callback_handler_remove();
+    tcsetattr(STDIN_FILENO, TCSANOW, &saved_terminal);
     current = NULL;
   }
 }
@@ -187,6 +192,17 @@ static void save_history(lnb_repl_t *r, const char *line) {
   write_history(r->history);
 }
 
+/* libedit hands a line over in the terminal's cooked mode, where keys
+ * typed ahead while the line is evaluated would be echoed where the
+ * prompt is about to be drawn; they wait unechoed for libedit instead. */
+static void quiet_terminal(void) {
+  struct termios t;
+  if (tcgetattr(STDIN_FILENO, &t) == 0 && (t.c_lflag & ECHO)) {
+    t.c_lflag &= ~(tcflag_t)ECHO;
+    tcsetattr(STDIN_FILENO, TCSANOW, &t);
+  }
+}
+
 /* libedit's line handler: line is a whole line (ours to free), or NULL
  * for Ctrl-D on an empty line. */
 static void on_line(char *line) {
@@ -201,6 +217,7 @@ static void on_line(char *line) {
    * callback mode; removing the handler here and installing it again
    * after rl_callback_read_char returns starts the next line cleanly. */
   rl_callback_handler_remove();
+  quiet_terminal();
   r->line_read = 1;
   r->shown = 0;
   r->interrupted = 0;
@@ -338,6 +355,8 @@ static void find_history(lnb_repl_t *r) {
 
 static int start_terminal(lnb_repl_t *r) {
   int err;
+  if (tcgetattr(STDIN_FILENO, &saved_terminal) != 0)
+    return uv_translate_sys_error(errno);
   rl_readline_name = "luanet";
   rl_catch_signals = 0;
   rl_attempted_completion_function = complete;

@@ -43,9 +43,17 @@ function Terminal:keys(...)
     table.concat(keys, ' '))
 end
 
+-- Types text and waits until the line shows it: keys are then read one
+-- after the other, as a person types them.
 function Terminal:type(text)
   os.execute('tmux -L ' .. self.name .. ' send-keys -t luanet -l ' ..
     h.shellQuote(text))
+  for _ = 1, 250 do
+    if self:screen():sub(-#text) == text then return end
+    os.execute('sleep 0.02')
+  end
+  error('the terminal never showed the typed ' .. text .. '; it shows:\n' ..
+    self:screen(), 2)
 end
 
 -- Types a line and presses Enter.
@@ -55,8 +63,8 @@ function Terminal:line(text)
 end
 
 function Terminal:screen()
-  -- without trailing spaces: '> ' is '>' at the end of the screen
-  local text = sh('tmux -L ' .. self.name .. ' capture-pane -p -t luanet')
+  -- wrapped lines joined, without trailing spaces: '> ' is '>' at the end
+  local text = sh('tmux -L ' .. self.name .. ' capture-pane -p -J -t luanet')
   return (text:gsub('[ \t]+\n', '\n'):gsub('%s+$', ''))
 end
 
