@@ -23,18 +23,7 @@ local function raised(fn, ...)
   return err
 end
 
--- Runs fn with process.emitWarning recording; returns what it was given.
-local function warnings(fn)
-  local process, got = h.process, {}
-  local emitWarning = process.emitWarning
-  process.emitWarning = function(message, kind)
-    got[#got + 1] = kind .. ': ' .. message
-  end
-  local ok, err = pcall(fn)
-  process.emitWarning = emitWarning
-  if not ok then error(err, 0) end
-  return got
-end
+local warnings = h.warnings
 
 local function leak(n, event, class, max)
   return 'MaxListenersExceededWarning: Possible EventEmitter memory leak ' ..

@@ -78,6 +78,22 @@ local function readAll(path)
   return s
 end
 
+M.readAll = readAll
+
+---Runs fn with process.emitWarning recording; returns what it was given,
+---as 'Kind: message' strings.
+function M.warnings(fn)
+  local process, got = luanet.process, {}
+  local emitWarning = process.emitWarning
+  process.emitWarning = function(message, kind)
+    got[#got + 1] = kind .. ': ' .. message
+  end
+  local ok, err = pcall(fn)
+  process.emitWarning = emitWarning
+  if not ok then error(err, 0) end
+  return got
+end
+
 local function shellQuote(s)
   return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
 end

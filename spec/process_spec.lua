@@ -18,13 +18,7 @@ local function checkError(err, name, code, message)
   assert.are.equal(message, err.message)
 end
 
-local function readAll(path)
-  local f = io.open(path, 'rb')
-  if not f then return '' end
-  local s = f:read('a')
-  f:close()
-  return s
-end
+local readAll = h.readAll
 
 -- Starts build/luanet -e source in the background. Returns output() (what
 -- it printed on stdout so far) and status(): the exit status once it

@@ -26,18 +26,7 @@ local function onUncaught(listener)
   finally(function() process:off('uncaughtException', listener) end)
 end
 
--- Runs fn with process.emitWarning recording; returns what it was given.
-local function warnings(fn)
-  local got = {}
-  local emitWarning = process.emitWarning
-  process.emitWarning = function(message, kind)
-    got[#got + 1] = kind .. ': ' .. message
-  end
-  local ok, err = pcall(fn)
-  process.emitWarning = emitWarning
-  if not ok then error(err, 0) end
-  return got
-end
+local warnings = h.warnings
 
 describe('setTimeout', function()
   it('calls fn once after the delay with the arguments, trailing nils kept',
