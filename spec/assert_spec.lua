@@ -38,13 +38,7 @@ local function run(code)
   return out
 end
 
-local function script(source)
-  local path = os.tmpname() .. '.lua'
-  local f = assert(io.open(path, 'w'))
-  f:write(source)
-  f:close()
-  return path
-end
+local script = h.script
 
 local PREFIX = 'AssertionError [ERR_ASSERTION]: '
 

@@ -80,6 +80,15 @@ end
 
 M.readAll = readAll
 
+---Writes source to a new temporary .lua file; returns its path.
+function M.script(source)
+  local path = os.tmpname() .. '.lua'
+  local f = assert(io.open(path, 'w'))
+  f:write(source)
+  f:close()
+  return path
+end
+
 ---Runs fn with process.emitWarning recording; returns what it was given,
 ---as 'Kind: message' strings.
 function M.warnings(fn)

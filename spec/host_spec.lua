@@ -2,13 +2,7 @@
 -- exit codes, and uncaught errors, checked by running build/luanet.
 local h = require('spec.helpers')
 
-local function script(source)
-  local path = os.tmpname() .. '.lua'
-  local f = assert(io.open(path, 'w'))
-  f:write(source)
-  f:close()
-  return path
-end
+local script = h.script
 
 describe('luanet', function()
   it('runs a script, then its loop, then exits 0', function()
