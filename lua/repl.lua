@@ -227,9 +227,15 @@ function REPLServer:_run(f)
 end
 
 -- Evaluates chunk, or keeps it when unfinished. Returns whether it was.
+-- A chunk of several lines that ends in an expression (from .editor or
+-- .load) gives that expression's values, as Node's editor mode does.
 function REPLServer:_eval(chunk)
   local f, err = compile(chunk, self.env)
   if err == true then return false end
+  local head, last = match(chunk, '^(.*\n)%s*([^\n]-)%s*$')
+  if not f and last and last ~= '' then
+    f = compile(head .. 'return ' .. last, self.env)
+  end
   if f then
     self:_run(f)
   else
