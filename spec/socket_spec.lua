@@ -568,7 +568,12 @@ describe('a name with several addresses', function()
   local hosts = os.tmpname()
   local f = assert(io.open(hosts, 'w'))
   f:write('::1 dual.test\n127.0.0.1 dual.test\n127.0.0.1 localhost\n' ..
-    '10.9.9.2 slow.test\n127.0.0.1 slow.test\n')
+    '10.9.9.2 slow.test\n127.0.0.1 slow.test\n' ..
+    -- one silent address each, so that no attempt finds the kernel has
+    -- already given up on its neighbour (EHOSTUNREACH after ~3 s)
+    '10.9.9.3 slow1.test\n127.0.0.1 slow1.test\n' ..
+    '10.9.9.4 slow2.test\n127.0.0.1 slow2.test\n' ..
+    '10.9.9.5 slow3.test\n127.0.0.1 slow3.test\n')
   f:close()
   local canUnshare = os.execute('unshare -m sh -c "mount --bind ' .. hosts ..
     ' /etc/hosts" 2>/dev/null') == true
@@ -679,10 +684,10 @@ describe('a name with several addresses', function()
         'connected 127.0.0.1 after >= 250 ms\n', run([[
         local net = require('net')
         local server = net.createServer(function(s) s:destroy() end)
-        local function try(ms, done)
+        local function try(host, ms, done)
           local start = process.hrtime()
           local c
-          c = net.connect({ port = server:address().port, host = 'slow.test',
+          c = net.connect({ port = server:address().port, host = host,
             autoSelectFamilyAttemptTimeout = ms }, function()
               local took = (process.hrtime(start)[1] * 1e9 +
                 process.hrtime(start)[2]) / 1e6
@@ -694,9 +699,9 @@ describe('a name with several addresses', function()
           c:resume()
         end
         server:listen(0, '127.0.0.1', function()
-          try(100, function()
-            try(600, function()
-              try(nil, function() server:close() end)
+          try('slow1.test', 100, function()
+            try('slow2.test', 600, function()
+              try('slow3.test', nil, function() server:close() end)
             end)
           end)
         end)
