@@ -278,6 +278,10 @@ void ln_decoder_init(ln_decoder_t *d, int enc) {
   d->enc = (uint8_t)enc;
 }
 
+int ln_decoder_holds(const ln_decoder_t *d) {
+  return d->pending > 0 || d->high != 0;
+}
+
 size_t ln_decoder_max(const ln_decoder_t *d, size_t len) {
   size_t n = len + d->pending;
 

@@ -50,6 +50,10 @@ typedef struct {
  * ln_encoding_parse. Never fails; d needs no cleanup. */
 void ln_decoder_init(ln_decoder_t *d, int enc);
 
+/* Whether d holds bytes of an unfinished character, which
+ * ln_decoder_end would turn into text. */
+int ln_decoder_holds(const ln_decoder_t *d);
+
 /* An upper bound, in bytes, of what ln_decoder_write(d, ..., len, ...) can
  * produce, and also of that write and the ln_decoder_end after it together.
  * Valid while len < SIZE_MAX / 4. */

@@ -318,9 +318,14 @@ static int flowing(const ln_socket_t *s) {
   return (s->flags & (SF_FLOWING | SF_PAUSED)) == SF_FLOWING;
 }
 
+/* Node's read(0) after the peer's FIN: 'end' once nothing is buffered,
+ * whether anyone reads or not; the characters a decoder still holds are
+ * buffered data too, delivered first once flowing. */
 static int can_end(const ln_socket_t *s) {
   return (s->flags & (SF_EOF | SF_END_EMITTED)) == SF_EOF && s->rlen == 0 &&
-         flowing(s) && !is_destroyed(s);
+         !is_destroyed(s) &&
+         (flowing(s) || !(s->flags & SF_DECODING) ||
+          !ln_decoder_holds(&s->decoder));
 }
 
 static void maybe_end(ln_socket_t *s) {

@@ -169,6 +169,31 @@ describe('end', function()
     h.run()
   end)
 
+  it('is emitted without a data listener when nothing was sent, as Node ' ..
+    'reads 0 bytes at the FIN', function()
+      local server
+      server = h.listen(function(socket)
+        server:close()
+        socket:on('end', expect(function()
+          assert.are.equal(0, socket.bytesRead)
+        end))
+        socket:on('close', expect()) -- ended its side too: not half-open
+      end)
+      local client = net.connect(server:address().port, '127.0.0.1')
+      client:on('connect', function() client:end_() end)
+      client:resume()
+      h.run()
+    end)
+
+  it('waits for the characters a decoder holds to be read', function()
+    sendTo(function(socket)
+      socket:setEncoding('utf8')
+      socket:on('end', expect(nil, 0))
+      timers.setTimeout(function() socket:destroy() end, 50)
+    end, '\xe4\xbd')
+    h.run()
+  end)
+
   it('is not emitted while nobody reads, as in Node', function()
     sendTo(function(socket)
       socket:on('end', expect(nil, 0))
