@@ -65,12 +65,24 @@ local function alive(proc)
   return os.execute('kill -0 ' .. proc.pid .. ' 2>/dev/null') == true
 end
 
----Whether something listens on the TCP port (as ss sees it).
+---Whether something listens on the TCP port, as the kernel's tables in
+---/proc/net/tcp and tcp6 say (state 0A is LISTEN).
 local function listening(port)
-  local p = assert(io.popen("ss -Hltn 'sport = :" .. port .. "'"))
-  local out = p:read('a')
-  p:close()
-  return out:find('LISTEN', 1, true) ~= nil
+  local suffix = (':%04X'):format(port)
+  for _, file in ipairs({ '/proc/net/tcp', '/proc/net/tcp6' }) do
+    local f = io.open(file)
+    if f then
+      for line in f:lines() do
+        local at, state = line:match('^%s*%d+: (%S+) %S+ (%x%x)')
+        if at and at:sub(-#suffix) == suffix and state == '0A' then
+          f:close()
+          return true
+        end
+      end
+      f:close()
+    end
+  end
+  return false
 end
 
 local function count(s, text)
