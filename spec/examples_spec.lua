@@ -312,9 +312,6 @@ end)
 
 -- 000, setKeepAlive and setNoDelay: what they set is seen in the system
 -- calls, by strace (as in options_spec.lua).
-local canTrace = os.execute('strace -qq -o /dev/null -e trace=none true ' ..
-  '2>/dev/null') == true
-
 ---Starts the example under strace (setsockopt calls only); killed at the
 ---end of the test. proc.calls() lists SO_KEEPALIVE, TCP_KEEPIDLE and
 ---TCP_NODELAY as 'NAME value'.
@@ -333,17 +330,8 @@ local function startTraced(name)
     return s
   end
   function proc.calls()
-    local calls = {}
-    local f = io.open(log)
-    if not f then return calls end
-    for line in f:lines() do
-      local opt, value = line:match('setsockopt%(%d+, [%w_]+, ([%w_]+), %[(%d+)%]')
-      if opt == 'SO_KEEPALIVE' or opt == 'TCP_KEEPIDLE' or opt == 'TCP_NODELAY' then
-        calls[#calls + 1] = opt .. ' ' .. value
-      end
-    end
-    f:close()
-    return calls
+    return h.syscalls(log,
+      { SO_KEEPALIVE = true, TCP_KEEPIDLE = true, TCP_NODELAY = true })
   end
   cleanups[#cleanups + 1] = function()
     -- strace outlives a SIGTERM of its own: end the traced luanet, its child
@@ -357,7 +345,7 @@ local function startTraced(name)
   return proc
 end
 
-local describeTraced = canTrace and describe or function(name)
+local describeTraced = h.canTrace and describe or function(name)
   describe(name, function()
     pending('strace cannot trace here, so ' .. name .. ' goes unchecked')
   end)

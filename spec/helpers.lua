@@ -103,6 +103,33 @@ function M.warnings(fn)
   return got
 end
 
+-- ---- strace: what a script cannot read back, seen in its system calls ----
+
+---Whether strace can trace here (it needs ptrace).
+M.canTrace = os.execute('strace -qq -o /dev/null -e trace=none true ' ..
+  '2>/dev/null') == true
+
+---The setsockopt and listen calls of the strace log at path, in order, as
+---'TCP_NODELAY 1', 'SO_KEEPALIVE 1', 'TCP_KEEPIDLE 3', 'listen 511'; only
+---those named in the set names, if given.
+function M.syscalls(path, names)
+  local calls = {}
+  local f = io.open(path)
+  if not f then return calls end
+  for line in f:lines() do
+    local name, value =
+      line:match('setsockopt%(%d+, [%w_]+, ([%w_]+), %[(%d+)%]')
+    if not name then
+      name, value = 'listen', line:match('listen%(%d+, (%d+)%)')
+    end
+    if value and (names == nil or names[name]) then
+      calls[#calls + 1] = name .. ' ' .. value
+    end
+  end
+  f:close()
+  return calls
+end
+
 local function shellQuote(s)
   return "'" .. tostring(s):gsub("'", "'\\''") .. "'"
 end

@@ -3,27 +3,14 @@
 -- check them: in the system calls build/luanet makes, seen by strace.
 local h = require('spec.helpers')
 
-local canTrace = os.execute('strace -qq -o /dev/null -e trace=none true ' ..
-  '2>/dev/null') == true
-
 -- Runs the script (text) in build/luanet under strace and returns its
--- setsockopt and listen calls, in order, as strings:
--- 'TCP_NODELAY 1', 'SO_KEEPALIVE 1', 'TCP_KEEPIDLE 3', 'listen 511'.
+-- setsockopt and listen calls, in order (see helpers.syscalls).
 local function syscalls(script)
   local log = os.tmpname()
   local _, err, code = h.exec({ '-e', script }, nil, {
     'strace', '-f', '-qq', '-o', log, '-e', 'trace=setsockopt,listen' })
   assert.are.equal(0, code, err)
-  local calls = {}
-  for line in io.lines(log) do
-    local name, value = line:match('setsockopt%(%d+, [%w_]+, ([%w_]+), %[(%d+)%]')
-    if name then
-      calls[#calls + 1] = name .. ' ' .. value
-    else
-      local backlog = line:match('listen%(%d+, (%d+)%)')
-      if backlog then calls[#calls + 1] = 'listen ' .. backlog end
-    end
-  end
+  local calls = h.syscalls(log)
   os.remove(log)
   return calls
 end
@@ -39,7 +26,7 @@ end
 
 local KEEPALIVE = { TCP_NODELAY = true, SO_KEEPALIVE = true, TCP_KEEPIDLE = true }
 
-local describeTraced = canTrace and describe or function(name)
+local describeTraced = h.canTrace and describe or function(name)
   describe(name, function()
     pending('strace cannot trace here, so ' .. name .. ' goes unchecked')
   end)
