@@ -103,6 +103,17 @@ void lnb_socket_event(ln_socket_t *s, ln_socket_event_t ev,
   lua_rawgeti(L, LUA_REGISTRYINDEX, ls->ref); /* held for the whole call */
   switch (ev) {
   case LN_SOCKET_EV_DATA:
+    /* The hot path: one plain listener is called as emit() would call it,
+     * without the trip through emit() (lua/events.lua keeps a lone
+     * listener as the function itself). */
+    if (lua_getiuservalue(L, top + 1, 1) == LUA_TTABLE &&
+        lua_getfield(L, -1, "data") == LUA_TFUNCTION) {
+      lua_remove(L, -2);
+      lua_pushlstring(L, e->data, e->len);
+      lnb_call(b, 1);
+      break;
+    }
+    lua_settop(L, top + 1);
     lnb_emit_begin(b, ls->ref, "data");
     lua_pushlstring(L, e->data, e->len);
     lnb_call(b, 3);
