@@ -74,6 +74,38 @@ describe('a socket without a data listener', function()
   end)
 end)
 
+describe('data listeners', function()
+  it('are called alike whether one, several, or once()', function()
+    local got = {}
+    local server
+    server = h.listen(function(socket)
+      server:close()
+      socket:on('data', function(d) got[#got + 1] = 'first ' .. d end)
+    end)
+    local client = net.connect(server:address().port, '127.0.0.1')
+    local replies = {}
+    client:on('connect', function() client:write('a') end)
+    client:once('data', function(d) replies[#replies + 1] = 'once ' .. d end)
+    client:on('data', function(d)
+      replies[#replies + 1] = 'each ' .. d
+      if d == 'B' then client:end_() end
+    end)
+    client:on('end', expect())
+    -- the server answers every chunk it gets, in upper case
+    server:on('connection', function(socket)
+      socket:on('data', function(d)
+        socket:write(d:upper())
+        if d == 'a' then
+          timers.setTimeout(function() client:write('b') end, 10)
+        end
+      end)
+    end)
+    h.run()
+    assert.are.same({ 'first a', 'first b' }, got)
+    assert.are.same({ 'once A', 'each A', 'each B' }, replies)
+  end)
+end)
+
 describe('pause and resume', function()
   it('reads nothing from the kernel while paused', function()
     local received = {}
