@@ -14,8 +14,24 @@ typedef struct {
   int error_ref; /* destroy(err): the error to emit */
 } lnb_socket_t;
 
+/* The Socket at index 1 of a method. The methods keep the class's
+ * metatable as upvalue 2, so the usual case costs one comparison
+ * (luaL_checkudata looks the metatable up by name, at every write). */
 static lnb_socket_t *check_socket(lua_State *L) {
-  return luaL_checkudata(L, 1, SOCKET_T);
+  void *p = lua_touserdata(L, 1);
+  if (p != NULL && lua_getmetatable(L, 1)) {
+    int same = lua_rawequal(L, -1, lua_upvalueindex(2));
+    lua_pop(L, 1);
+    if (same)
+      return p;
+  }
+  return luaL_checkudata(L, 1, SOCKET_T); /* raises the usual error */
+}
+
+/* The Socket of a getter: lnb_class calls getters only from the class's
+ * own __index, so index 1 is a Socket. */
+static lnb_socket_t *self(lua_State *L) {
+  return lua_touserdata(L, 1);
 }
 
 /* Keeps the userdata at idx referenced exactly while the core may still
@@ -491,7 +507,7 @@ static int socket_tostring(lua_State *L) {
 /* Node has no addresses for a Unix socket's ends (its Pipe handle has no
  * getpeername or getsockname). */
 static int push_peer_field(lua_State *L, int peer, int what) {
-  lnb_socket_t *ls = check_socket(L);
+  lnb_socket_t *ls = self(L);
   ln_addr_t a;
   if (ln_socket_is_pipe(&ls->s) || ln_socket_address(&ls->s, peer, &a) != 0)
     return 0;
@@ -526,62 +542,62 @@ static int get_local_family(lua_State *L) {
 }
 
 static int get_bytes_read(lua_State *L) {
-  lua_pushinteger(L, (lua_Integer)check_socket(L)->s.bytes_read);
+  lua_pushinteger(L, (lua_Integer)self(L)->s.bytes_read);
   return 1;
 }
 static int get_bytes_written(lua_State *L) {
-  lua_pushinteger(L, (lua_Integer)check_socket(L)->s.bytes_written);
+  lua_pushinteger(L, (lua_Integer)self(L)->s.bytes_written);
   return 1;
 }
 static int get_writable_length(lua_State *L) {
-  lua_pushinteger(L, (lua_Integer)check_socket(L)->s.writable_length);
+  lua_pushinteger(L, (lua_Integer)self(L)->s.writable_length);
   return 1;
 }
 static int get_writable_hwm(lua_State *L) {
-  lua_pushinteger(L, check_socket(L)->s.write_hwm);
+  lua_pushinteger(L, self(L)->s.write_hwm);
   return 1;
 }
 static int get_readable_hwm(lua_State *L) {
-  lua_pushinteger(L, check_socket(L)->s.read_hwm);
+  lua_pushinteger(L, self(L)->s.read_hwm);
   return 1;
 }
 static int get_connecting(lua_State *L) {
-  lua_pushboolean(L, ln_socket_connecting(&check_socket(L)->s));
+  lua_pushboolean(L, ln_socket_connecting(&self(L)->s));
   return 1;
 }
 static int get_pending(lua_State *L) {
-  lua_pushboolean(L, ln_socket_pending(&check_socket(L)->s));
+  lua_pushboolean(L, ln_socket_pending(&self(L)->s));
   return 1;
 }
 static int get_destroyed(lua_State *L) {
-  lua_pushboolean(L, ln_socket_destroyed(&check_socket(L)->s));
+  lua_pushboolean(L, ln_socket_destroyed(&self(L)->s));
   return 1;
 }
 static int get_ready_state(lua_State *L) {
-  lua_pushstring(L, ln_socket_ready_state(&check_socket(L)->s));
+  lua_pushstring(L, ln_socket_ready_state(&self(L)->s));
   return 1;
 }
 static int get_readable(lua_State *L) {
-  lua_pushboolean(L, ln_socket_readable(&check_socket(L)->s));
+  lua_pushboolean(L, ln_socket_readable(&self(L)->s));
   return 1;
 }
 static int get_writable(lua_State *L) {
-  lua_pushboolean(L, ln_socket_writable(&check_socket(L)->s));
+  lua_pushboolean(L, ln_socket_writable(&self(L)->s));
   return 1;
 }
 static int get_allow_half_open(lua_State *L) {
-  lua_pushboolean(L, ln_socket_allow_half_open(&check_socket(L)->s));
+  lua_pushboolean(L, ln_socket_allow_half_open(&self(L)->s));
   return 1;
 }
 static int get_readable_encoding(lua_State *L) {
-  const char *name = ln_encoding_name(ln_socket_encoding(&check_socket(L)->s));
+  const char *name = ln_encoding_name(ln_socket_encoding(&self(L)->s));
   if (name == NULL)
     return 0;
   lua_pushstring(L, name);
   return 1;
 }
 static int get_timeout(lua_State *L) {
-  uint64_t ms = ln_socket_get_timeout(&check_socket(L)->s);
+  uint64_t ms = ln_socket_get_timeout(&self(L)->s);
   if (ms == 0)
     return 0;
   lua_pushinteger(L, (lua_Integer)ms);
@@ -664,7 +680,8 @@ void lnb_open_socket(lua_State *L, lnb_t *b) {
   int core = lua_gettop(L);
   lua_createtable(L, 0, 40);
   lua_pushlightuserdata(L, b);
-  luaL_setfuncs(L, methods, 1);
+  luaL_newmetatable(L, SOCKET_T); /* filled in by lnb_class */
+  luaL_setfuncs(L, methods, 2);
   lnb_class(L, SOCKET_T, -1, getters, NULL);
   luaL_getmetatable(L, SOCKET_T);
   lua_pushcfunction(L, socket_gc);
