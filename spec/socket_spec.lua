@@ -692,8 +692,10 @@ describe('a name with several addresses', function()
               local took = (process.hrtime(start)[1] * 1e9 +
                 process.hrtime(start)[2]) / 1e6
               local want = ms or 250 -- Node's default
+              -- libuv's timers count from the loop's time, in whole ms,
+              -- read when this turn of the loop began: a few ms early
               print(('connected %s after >= %d ms'):format(c.remoteAddress,
-                took >= want and want or 0))
+                took >= want - 10 and want or took))
               done()
             end)
           c:resume()
