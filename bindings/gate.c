@@ -50,9 +50,7 @@ static int try_handlers(lnb_t *b, lua_State *L) {
   return handled;
 }
 
-/* The REPL goes on after an uncaught error: it is printed as the host
- * prints a fatal one (host.describe), and popped. */
-static void report(lnb_t *b, lua_State *L) {
+void lnb_report(lnb_t *b, lua_State *L) {
   const char *s;
   size_t len;
   lua_getfield(L, LUA_REGISTRYINDEX, "luanet.host");
@@ -73,8 +71,8 @@ void lnb_uncaught(lnb_t *b, lua_State *L) {
     lua_pop(L, 1);
     return;
   }
-  if (b->keep_going) {
-    report(b, L);
+  if (b->keep_going) { /* the REPL prints it and goes on */
+    lnb_report(b, L);
     return;
   }
   lua_setfield(L, LUA_REGISTRYINDEX, LNB_FATAL);

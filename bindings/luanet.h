@@ -64,6 +64,11 @@ int lnb_msgh(lua_State *L);
 /* Handles an error value on top of L's stack as uncaught (pops it). */
 void lnb_uncaught(lnb_t *b, lua_State *L);
 
+/* Prints the uncaught error on top of L to standard error as the host
+ * shows one (host.describe: "Uncaught Error: ...", the traceback), and
+ * pops it. The host only: it needs the registry's luanet.host. */
+void lnb_report(lnb_t *b, lua_State *L);
+
 /* Pushes emit, the object (registry ref), and the event name: the start
  * of an emit. Push the arguments, then call lnb_call(b, 2 + nargs). */
 void lnb_emit_begin(lnb_t *b, int ref, const char *event);

@@ -99,15 +99,6 @@ static void host_call(lua_State *L, const char *name, int nargs, int nresults) {
   lua_call(L, nargs, nresults);
 }
 
-/* Prints the fatal error on top of L to stderr (pops it). */
-static void report(lua_State *L) {
-  lua_getfield(L, LUA_REGISTRYINDEX, LNB_TRACE);
-  host_call(L, "describe", 2, 1);
-  fputs(lua_tostring(L, -1), stderr);
-  fflush(stderr);
-  lua_pop(L, 1);
-}
-
 static int pmain(lua_State *L) {
   int argc = (int)lua_tointeger(L, 1);
   char **argv = lua_touserdata(L, 2);
@@ -169,7 +160,7 @@ static int pmain(lua_State *L) {
     fatal = lnb_run(b, L); /* pushes the error if there is one */
   }
   if (fatal) {
-    report(L);
+    lnb_report(b, L);
     lua_getglobal(L, "process");
     lua_pushinteger(L, 1);
     lua_setfield(L, -2, "exitCode");
@@ -178,7 +169,7 @@ static int pmain(lua_State *L) {
   lua_getglobal(L, "process");
   lua_getfield(L, -1, "_emitExit");
   if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
-    report(L);
+    lnb_report(b, L);
     lua_pushinteger(L, 7); /* Node: an 'exit' listener threw */
     return 1;
   }
