@@ -67,9 +67,23 @@ static void require(lua_State *L, const char *name) {
 }
 
 /* luanet.run(): runs the loop until nothing referenced is left. Raises an
- * uncaught error (one no 'uncaughtException' listener took). */
+ * uncaught error (one no 'uncaughtException' listener took). Called from
+ * inside the loop (a listener, a timer, a REPL line), raises Error
+ * ERR_LOOP_RUNNING instead: libuv's uv_run is not re-entrant, and the
+ * callback that called it would find its objects changed under it. Node
+ * has no such call; the code is in its style. */
 static int l_run(lua_State *L) {
-  if (lnb_run(lnb_state(L), L))
+  lnb_t *b = lnb_state(L);
+  /* Every callback of the loop runs inside a scope (core/loop.h), so a
+   * depth above 0 means one is on the C stack below us. */
+  if (b->loop.depth > 0) {
+    lua_pushliteral(L, "Error");
+    lua_pushliteral(L, "ERR_LOOP_RUNNING");
+    lua_pushliteral(L, "luanet.run() cannot run the event loop: it is "
+                       "already running");
+    return lnb_raise(L, "new", 3);
+  }
+  if (lnb_run(b, L))
     return lua_error(L);
   return 0;
 }

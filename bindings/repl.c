@@ -8,6 +8,7 @@
  * to the session as they arrive and it writes its own prompts. */
 #include <errno.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +37,8 @@ struct lnb_repl_s {
   uv_poll_t poll;   /* standard input, when it can be polled */
   uv_signal_t sigint; /* Ctrl-C, on a terminal */
   uv_fs_t req;      /* standard input, when it is a file */
-  char *pending;    /* input that is not yet a whole line */
-  size_t pending_len;
+  char *pending;    /* input not yet fed: pending[pending_start..len) */
+  size_t pending_start, pending_len, pending_cap;
   char history[4096]; /* the history file, or "" for none */
   char prompt[256];
   char buf[4096];
@@ -388,33 +389,61 @@ static int start_terminal(lnb_repl_t *r) {
 
 /* ---- anything else: lines as they come ------------------------------------ */
 
-/* Feeds the whole lines of what was read to the session. */
+/* Makes room in r->pending for len more bytes, dropping what was fed.
+ * Returns 0, or -1 when there is no memory for it. */
+static int reserve(lnb_repl_t *r, size_t len) {
+  size_t cap = r->pending_cap;
+  char *p;
+  if (r->pending_start > 0) {
+    r->pending_len -= r->pending_start;
+    memmove(r->pending, r->pending + r->pending_start, r->pending_len);
+    r->pending_start = 0;
+  }
+  if (len <= cap - r->pending_len)
+    return 0;
+  while (len > cap - r->pending_len) {
+    if (cap > SIZE_MAX / 2)
+      return -1;
+    cap = cap < 4096 ? 4096 : cap * 2;
+  }
+  if ((p = realloc(r->pending, cap)) == NULL)
+    return -1;
+  r->pending = p;
+  r->pending_cap = cap;
+  return 0;
+}
+
+/* Feeds the whole lines of what was read to the session, one at a time.
+ * A line is copied out of r->pending before the session sees it, and
+ * r->pending is looked at afresh after: whatever the line does, nothing
+ * here points into memory that it may have moved or freed. The caller
+ * holds r. */
 static void feed(lnb_repl_t *r, const char *data, size_t len) {
   lua_State *L = r->b->L;
-  char *p = realloc(r->pending, r->pending_len + len + 1);
-  size_t start = 0;
-  if (p == NULL)
+  if (reserve(r, len) != 0) {
+    fputs("luanet: out of memory for the REPL's input\n", stderr);
+    stop(r, 0);
     return;
-  r->pending = p;
-  memcpy(p + r->pending_len, data, len);
+  }
+  memcpy(r->pending + r->pending_len, data, len);
   r->pending_len += len;
-  for (size_t i = 0; i < r->pending_len && !r->done; i++) {
-    if (p[i] != '\n')
-      continue;
-    lua_pushlstring(L, p + start, i - start);
+  while (!r->done) {
+    const char *start = r->pending + r->pending_start;
+    const char *nl = memchr(start, '\n', r->pending_len - r->pending_start);
+    if (nl == NULL)
+      break;
+    lua_pushlstring(L, start, (size_t)(nl - start));
+    r->pending_start += (size_t)(nl - start) + 1;
     session_call(r, "_line", 1, 0);
-    start = i + 1;
     if (session_closed(r))
       stop(r, 1);
     else
       session_call(r, "displayPrompt", 0, 0);
   }
-  memmove(p, p + start, r->pending_len - start);
-  r->pending_len -= start;
 }
 
 static void end_of_input(lnb_repl_t *r) {
-  if (r->pending_len > 0 && !r->done)
+  if (r->pending_len > r->pending_start && !r->done)
     feed(r, "\n", 1); /* a last line without its newline */
   if (!r->done) {
     session_call(r, "_finishEditor", 0, 0);
@@ -428,6 +457,7 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
   lnb_repl_t *r = owner((uv_handle_t *)poll);
   ssize_t n;
   (void)events;
+  r->refs++; /* r outlives what the lines do */
   ln_loop_enter(&r->b->loop);
   n = status < 0 ? -1 : read(STDIN_FILENO, r->buf, sizeof(r->buf));
   if (n > 0)
@@ -435,6 +465,7 @@ static void on_readable(uv_poll_t *poll, int status, int events) {
   else if (n == 0 || (errno != EAGAIN && errno != EINTR))
     end_of_input(r);
   ln_loop_leave(&r->b->loop);
+  release(r);
 }
 
 static void read_file(lnb_repl_t *r);
