@@ -263,6 +263,9 @@ function commands.editor(self)
   self:_write('// Entering editor mode (Ctrl+D to finish, Ctrl+C to cancel)\n')
 end
 
+-- .load FILE, with Node's messages: "Failed to load: FILE" when it cannot
+-- be opened, "... is not a valid file" when it cannot be read (a
+-- directory opens, but does not read).
 function commands.load(self, path)
   local f = path ~= '' and io.open(path, 'rb')
   if not f then
@@ -271,6 +274,10 @@ function commands.load(self, path)
   end
   local chunk = f:read('a')
   f:close()
+  if not chunk then
+    self:_write('Failed to load: ' .. path .. ' is not a valid file\n')
+    return
+  end
   if not self:_eval(chunk) then
     self:_write('Failed to load: ' .. path .. ': unfinished chunk\n')
   end
@@ -293,6 +300,26 @@ function REPLServer:_line(line)
   local chunk = self.buffer and self.buffer .. '\n' .. line or line
   if find(chunk, '^%s*$') then return end
   self.buffer = not self:_eval(chunk) and chunk or nil
+end
+
+-- One line read from a stream: Ctrl-D ends editor mode, anything else is
+-- a line; then the prompt. What the session's own code raises is written
+-- as an uncaught error, as Node's REPL domain catches it: it never
+-- reaches the stream's listener, and so never ends the process.
+function REPLServer:_input(line)
+  local trace
+  local ok, err = xpcall(function()
+    if self.editor and line == '\4' then
+      self:_finishEditor()
+    else
+      self:_line(line)
+    end
+  end, function(e)
+    trace = debug.traceback('', 2)
+    return e
+  end)
+  if not ok then self:_write(require('host').describe(err, trace)) end
+  self:displayPrompt()
 end
 
 ---repl:_finishEditor(): evaluates what editor mode collected (Ctrl-D).
@@ -444,20 +471,28 @@ function M.start(options)
         if not nl then break end
         local line = gsub(sub(pending, 1, nl - 1), '\r$', '')
         pending = sub(pending, nl + 1)
-        if self.editor and line == '\4' then
-          self:_finishEditor()
-        else
-          self:_line(line)
-        end
-        self:displayPrompt()
+        self:_input(line)
       end
     end
     local function onend() self:close() end
+    -- The stream's errors (a client that left: EPIPE, ECONNRESET) are the
+    -- session's, as Node's REPL takes them: its 'error' listeners get
+    -- them, or, without any, they are written as uncaught errors to the
+    -- output, and the process goes on.
+    local function onerror(err)
+      if self:listenerCount('error') > 0 then
+        self:emit('error', err)
+      else
+        self:_write(require('host').describe(err))
+      end
+    end
     input:on('data', ondata)
     input:on('end', onend)
+    input:on('error', onerror)
     self._detach = function()
       input:off('data', ondata)
       input:off('end', onend)
+      input:off('error', onerror)
     end
     self:displayPrompt()
   end

@@ -59,7 +59,8 @@ describe('luanet.run() inside the running loop', function()
       assert.are.equal('', err) -- nothing from the sanitizers either
       assert.are.equal(0, code)
       assert.matches(LOOP_RUNNING, out, 1, true)
-      assert.matches('\n> "after"\n> \ntimer\n$', out)
+      assert.matches('\n> "after"\n', out, 1, true)
+      assert.matches('\ntimer\n', out, 1, true) -- the loop went on
     end)
 
   it('is refused in a listener of a script, which sees the error',
@@ -74,4 +75,96 @@ describe('luanet.run() inside the running loop', function()
       assert.are.equal(0, code)
       assert.are.equal('false\tERR_LOOP_RUNNING\n', out)
     end)
+end)
+
+-- README's "Trying sockets by hand": a REPL for each connection.
+local function replServer(path, onsession)
+  local repl = require('repl')
+  return h.net.createServer(function(socket)
+    local session = repl.start({ input = socket, output = socket,
+      prompt = 'app> ' })
+    session:on('exit', function() socket:end_() end)
+    if onsession then onsession(socket, session) end
+  end):listen(path)
+end
+
+-- A client that sends lines one at a time, each after a prompt, and calls
+-- done(everything it read) at the end.
+local function converse(path, lines, done)
+  local c = h.net.connect(path)
+  local got, i = '', 0
+  c:on('data', function(d)
+    got = got .. d
+    if got:sub(-5) == 'app> ' and i < #lines then
+      i = i + 1
+      c:write(lines[i] .. '\n')
+    end
+  end)
+  c:on('end', function() done(got) end)
+  return c
+end
+
+local function socketPath()
+  local path = os.tmpname()
+  os.remove(path)
+  return path
+end
+
+describe('repl.start over a socket', function()
+  -- The same server in Node 22 (the README's code in JavaScript) survives
+  -- a client that sends '1+1\n' and closes at once: its REPL takes the
+  -- socket's EPIPE as an error of the session and writes it to the (dead)
+  -- output; the process goes on.
+  it('survives clients that leave early, and serves the next one',
+    function()
+      local path = socketPath()
+      local server, sessions = nil, 0
+      server = replServer(path, function()
+        sessions = sessions + 1
+        if sessions == 7 then server:close() end
+      end)
+      local function leaveAfterPrompt(send)
+        local c = h.net.connect(path)
+        c:once('data', function()
+          if send then c:write(send) end
+          c:destroy()
+        end)
+      end
+      local function leaveAtOnce()
+        h.net.connect(path, function(c) end):destroy()
+      end
+      leaveAtOnce()
+      leaveAfterPrompt()
+      leaveAfterPrompt('1 + 1\n')
+      leaveAfterPrompt('string.rep("x\\n", 3e5)\n') -- an answer of 2 MB
+      leaveAfterPrompt('1 + 1\n2 + 2\n3 + 3\n')
+      leaveAfterPrompt('error("boom")\n')
+      -- and one that stays to the end
+      converse(path, { '1 + 1', '.exit' }, h.expect(function(got)
+        assert.are.equal('app> 2\napp> ', got)
+      end))
+      h.run()
+      assert.are.equal(7, sessions)
+    end)
+
+  -- Node 22: `.load /tmp` prints "Failed to load: /tmp is not a valid
+  -- file", `.load /nonexistent` "Failed to load: /nonexistent".
+  it('.load of a directory says so, and the session goes on', function()
+    local path, dir = socketPath(), os.tmpname()
+    os.remove(dir)
+    assert(os.execute('mkdir ' .. dir))
+    local server
+    server = replServer(path, function(socket)
+      socket:on('error', function() end)
+      server:close()
+    end)
+    converse(path, { '.load ' .. dir, '.load ' .. dir .. '/nonexistent',
+      '1 + 1', '.exit' }, h.expect(function(got)
+        assert.are.equal('app> Failed to load: ' .. dir ..
+          ' is not a valid file\napp> Failed to load: ' .. dir ..
+          '/nonexistent\napp> 2\napp> ', got)
+      end))
+    h.run()
+    os.remove(dir)
+  end)
 end)
