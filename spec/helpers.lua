@@ -6,6 +6,12 @@ package.cpath = build .. '/?.so;' .. package.cpath
 
 local luanet = require('luanet')
 
+-- Keep luanet.so loaded until the process ends: when busted closes its Lua
+-- state, the finalizer of the registry's _CLIBS would unload the module
+-- before LeakSanitizer and valgrind report at exit, and their stacks would
+-- name no function of it.
+setmetatable(debug.getregistry()._CLIBS, nil)
+
 local M = {
   luanet = luanet,
   net = luanet.net,
