@@ -1,6 +1,7 @@
 /* The gate: every call from C into Lua, the uncaught-error path, the run
  * loop, and process.nextTick. After lua.c's docall and msghandler. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "luanet.h"
 
@@ -13,7 +14,19 @@ lnb_t *lnb_get(lua_State *L) {
 }
 
 int lnb_msgh(lua_State *L) {
+  size_t len;
+  const char *trace;
+  static const char c_frame[] = "\n\t[C]: in ?";
   luaL_traceback(L, L, NULL, 1);
+  /* The frames below the user's code are the gate's own C functions:
+   * nothing a reader can use. */
+  trace = lua_tolstring(L, -1, &len);
+  while (len >= sizeof(c_frame) - 1 &&
+         memcmp(trace + len - (sizeof(c_frame) - 1), c_frame,
+                sizeof(c_frame) - 1) == 0)
+    len -= sizeof(c_frame) - 1;
+  lua_pushlstring(L, trace, len);
+  lua_replace(L, -2);
   lua_pushvalue(L, -1);
   lua_setfield(L, LUA_REGISTRYINDEX, LNB_TRACE);
   if (lua_type(L, 1) == LUA_TTABLE) {
@@ -98,15 +111,28 @@ int lnb_call(lnb_t *b, int nargs) {
   return status != LUA_OK;
 }
 
-void lnb_emit_begin(lnb_t *b, int ref, const char *event) {
+int lnb_protect(lnb_t *b, lua_CFunction f, void *ud, int nargs) {
   lua_State *L = b->L;
+  lua_pushcfunction(L, f);
+  lua_insert(L, -nargs - 1);
+  lua_pushlightuserdata(L, ud);
+  lua_insert(L, -nargs - 1);
+  return lnb_call(b, nargs + 1);
+}
+
+void lnb_emit_begin(lnb_t *b, lua_State *L, int idx, const char *event) {
+  idx = lua_absindex(L, idx);
   lua_rawgeti(L, LUA_REGISTRYINDEX, b->emit_ref);
-  lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
+  lua_pushvalue(L, idx);
   lua_pushstring(L, event);
 }
 
 int lnb_run(lnb_t *b, lua_State *L) {
   lua_State *outer = b->L;
+  /* Notifications run on L's stack: room for what they push before
+   * their protected call (lua_checkstack does not raise). */
+  if (!lua_checkstack(L, LUA_MINSTACK))
+    return luaL_error(L, "out of memory"), 1;
   b->L = L;
   if (!b->fatal)
     ln_loop_run(&b->loop);
@@ -128,23 +154,35 @@ typedef struct {
   int ref; /* { n, fn, args... } */
 } lnb_tick_t;
 
-static void run_tick(ln_tick_t *tick) {
-  lnb_tick_t *t = (lnb_tick_t *)tick;
-  lnb_t *b = t->b;
-  lua_State *L = b->L;
-  int n, ref = t->ref;
-
-  free(t);
+/* The tick's call { fn, args..., n = } (registry ref at 2), through the
+ * gate. */
+static int tick_call(lua_State *L) {
+  int n, ref = (int)lua_tointeger(L, 2);
   lua_rawgeti(L, LUA_REGISTRYINDEX, ref);
   luaL_unref(L, LUA_REGISTRYINDEX, ref);
-  lua_getfield(L, -1, "n");
+  lua_pushliteral(L, "n");
+  lua_rawget(L, -2);
   n = (int)lua_tointeger(L, -1);
   lua_pop(L, 1);
   luaL_checkstack(L, n + 2, "too many arguments to a tick");
   for (int i = 1; i <= n; i++)
-    lua_rawgeti(L, -i, i);
-  lua_remove(L, -n - 1);
-  lnb_call(b, n - 1);
+    lua_rawgeti(L, 3, i);
+  lua_call(L, n - 1, 0);
+  return 0;
+}
+
+static void run_tick(ln_tick_t *tick) {
+  lnb_tick_t *t = (lnb_tick_t *)tick;
+  lnb_t *b = t->b;
+  int ref = t->ref;
+
+  free(t);
+  if (b->fatal) { /* stopping on an uncaught error: run nothing more */
+    luaL_unref(b->L, LUA_REGISTRYINDEX, ref);
+    return;
+  }
+  lua_pushinteger(b->L, ref);
+  lnb_protect(b, tick_call, NULL, 1);
 }
 
 void lnb_next_tick(lnb_t *b, lua_State *L, int nargs) {

@@ -17,8 +17,19 @@ static int call_accessor(lua_State *L, int table_idx) {
   return f(L);
 }
 
+/* The object at 1 must be of the class whose metatable is upvalue 3:
+ * the metamethods can be called by hand with anything. */
+static void check_self(lua_State *L) {
+  if (!lua_getmetatable(L, 1) || !lua_rawequal(L, -1, lua_upvalueindex(3))) {
+    lua_getfield(L, lua_upvalueindex(3), "__name");
+    luaL_typeerror(L, 1, lua_tostring(L, -1));
+  }
+  lua_pop(L, 1);
+}
+
 static int class_index(lua_State *L) {
   int n;
+  check_self(L);
   if (lua_getiuservalue(L, 1, 2) == LUA_TTABLE) {
     lua_pushvalue(L, 2);
     if (lua_rawget(L, -2) != LUA_TNIL)
@@ -36,6 +47,7 @@ static int class_index(lua_State *L) {
 }
 
 static int class_newindex(lua_State *L) {
+  check_self(L);
   if (call_accessor(L, lua_upvalueindex(2)) >= 0) /* setters */
     return 0;
   lua_pushvalue(L, 2);
@@ -84,10 +96,12 @@ void lnb_class(lua_State *L, const char *tname, int methods_idx,
   push_accessors(L, getters, 1);
   lua_pushvalue(L, methods_idx);
   lua_pushvalue(L, -2);
-  lua_pushcclosure(L, class_index, 2);
+  lua_pushvalue(L, -4);
+  lua_pushcclosure(L, class_index, 3); /* methods, getters, metatable */
   lua_setfield(L, -3, "__index");
   push_accessors(L, setters, 0);
-  lua_pushcclosure(L, class_newindex, 2); /* upvalues: getters, setters */
+  lua_pushvalue(L, -3);
+  lua_pushcclosure(L, class_newindex, 3); /* getters, setters, metatable */
   lua_setfield(L, -2, "__newindex");
   lua_pop(L, 1);
 }

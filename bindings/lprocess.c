@@ -199,17 +199,23 @@ static void signal_closer(uv_handle_t *handle) {
 }
 static const ln_close_fn signal_close_fn = signal_closer;
 
+/* core.onsignal(name, signum): run by lnb_protect with the signal at 1. */
+static int signal_call(lua_State *L) {
+  signal_t *sig = lua_touserdata(L, 1);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, sig->b->core_ref);
+  lua_getfield(L, -1, "onsignal");
+  lua_pushstring(L, sig->name);
+  lua_pushinteger(L, sig->handle.signum);
+  lua_call(L, 2, 0);
+  return 0;
+}
+
 static void on_signal(uv_signal_t *handle, int signum) {
   signal_t *sig = (signal_t *)handle;
   lnb_t *b = sig->b;
-  lua_State *L = b->L;
+  (void)signum;
   ln_loop_enter(&b->loop);
-  lua_rawgeti(L, LUA_REGISTRYINDEX, b->core_ref);
-  lua_getfield(L, -1, "onsignal");
-  lua_remove(L, -2);
-  lua_pushstring(L, sig->name);
-  lua_pushinteger(L, signum);
-  lnb_call(b, 2);
+  lnb_protect(b, signal_call, sig, 0);
   ln_loop_leave(&b->loop);
 }
 

@@ -26,9 +26,18 @@ static void sync_ref(lua_State *L, lnb_server_t *ls, int idx) {
   }
 }
 
+/* Makes the Socket of a new connection: run by lnb_protect, the result
+ * at 1. */
+static int make_socket(lua_State *L) {
+  ln_socket_t **out = lua_touserdata(L, 1);
+  *out = lnb_socket_new(L, lnb_get(L));
+  return 0;
+}
+
 ln_socket_t *lnb_server_socket_new(ln_server_t *s) {
-  lnb_t *b = s->loop->data;
-  return lnb_socket_new(b->L, b);
+  ln_socket_t *sock = NULL;
+  lnb_protect(s->loop->data, make_socket, &sock, 0);
+  return sock; /* NULL when out of memory: the connection is dropped */
 }
 
 static void set_field(lua_State *L, const char *k, const char *v) {
@@ -43,39 +52,33 @@ static void set_int(lua_State *L, const char *k, int v) {
   lua_setfield(L, -2, k);
 }
 
-void lnb_server_event(ln_server_t *s, ln_server_event_t ev,
-                      const ln_event_t *e) {
-  lnb_server_t *ls = (lnb_server_t *)s;
-  lnb_t *b = s->loop->data;
-  lua_State *L = b->L;
-  int top = lua_gettop(L);
+typedef struct {
+  lnb_t *b;
+  ln_server_event_t ev;
+  const ln_event_t *e;
+} notification_t;
 
-  if (ls->ref == LUA_NOREF)
-    return;
+/* Node's event for each notification, in ln_server_event_t's order. */
+static const char *const event_names[] = {"listening", "connection", "error",
+                                          "close", "drop"};
+
+/* Emits the event of a notification: run by lnb_protect, with the
+ * notification at 1 and the Server at 2. */
+static int emit_event(lua_State *L) {
+  const notification_t *n = lua_touserdata(L, 1);
+  const ln_event_t *e = n->e;
+  int nargs = 1;
+
   luaL_checkstack(L, 8, NULL);
-  lua_rawgeti(L, LUA_REGISTRYINDEX, ls->ref);
-  switch (ev) {
-  case LN_SERVER_EV_LISTENING:
-    lnb_emit_begin(b, ls->ref, "listening");
-    lnb_call(b, 2);
-    break;
+  lnb_emit_begin(n->b, L, 2, event_names[n->ev]);
+  switch (n->ev) {
   case LN_SERVER_EV_CONNECTION:
-    lnb_emit_begin(b, ls->ref, "connection");
     lnb_socket_push(L, e->socket);
-    lnb_call(b, 3);
     break;
   case LN_SERVER_EV_ERROR:
-    lnb_emit_begin(b, ls->ref, "error");
     lnb_push_error(L, e->status, e);
-    lnb_call(b, 3);
-    break;
-  case LN_SERVER_EV_CLOSE:
-    lnb_emit_begin(b, ls->ref, "close");
-    sync_ref(L, ls, top + 1);
-    lnb_call(b, 2);
     break;
   case LN_SERVER_EV_DROP:
-    lnb_emit_begin(b, ls->ref, "drop");
     lua_createtable(L, 0, 6);
     set_field(L, "localAddress", e->local_address);
     set_int(L, "localPort", e->local_port);
@@ -83,9 +86,33 @@ void lnb_server_event(ln_server_t *s, ln_server_event_t ev,
     set_field(L, "remoteAddress", e->address);
     set_int(L, "remotePort", e->port);
     set_field(L, "remoteFamily", ln_addr_family_name(e->family));
-    lnb_call(b, 3);
+    break;
+  default:
+    nargs = 0;
     break;
   }
+  lua_call(L, 2 + nargs, 0);
+  return 0;
+}
+
+void lnb_server_event(ln_server_t *s, ln_server_event_t ev,
+                      const ln_event_t *e) {
+  lnb_server_t *ls = (lnb_server_t *)s;
+  lnb_t *b = s->loop->data;
+  lua_State *L = b->L;
+  int top = lua_gettop(L);
+  notification_t n;
+
+  if (ls->ref == LUA_NOREF)
+    return;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, ls->ref); /* held for the whole call */
+  if (ev == LN_SERVER_EV_CLOSE)
+    sync_ref(L, ls, top + 1); /* closed: let go before the listeners run */
+  n.b = b;
+  n.ev = ev;
+  n.e = e;
+  lua_pushvalue(L, top + 1);
+  lnb_protect(b, emit_event, &n, 1);
   sync_ref(L, ls, top + 1);
   lua_settop(L, top);
 }

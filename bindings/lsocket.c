@@ -8,6 +8,10 @@
 
 #define SOCKET_T "luanet.Socket"
 
+/* Writes of at least this many bytes are pinned rather than copied (see
+ * ln_socket_write_pinned). */
+#define PIN_MIN (1024 * 1024)
+
 typedef struct {
   ln_socket_t s; /* first: the core's notifications cast back to this */
   int ref;       /* the registry's hold on the userdata while active */
@@ -63,11 +67,6 @@ ln_socket_t *lnb_socket_new(lua_State *L, lnb_t *b) {
 
 /* ---- notifications ------------------------------------------------------ */
 
-static void emit0(lnb_t *b, lnb_socket_t *ls, const char *event) {
-  lnb_emit_begin(b, ls->ref, event);
-  lnb_call(b, 2);
-}
-
 /* Node's AggregateError for a name whose every address failed: code of
  * the first error, no message, the errors in `errors`. */
 static void push_aggregate(lua_State *L, ln_socket_t *s, int attempts) {
@@ -106,54 +105,59 @@ static void push_failure(lua_State *L, lnb_socket_t *ls, const ln_event_t *e) {
     lnb_push_error(L, e->status, e);
 }
 
-void lnb_socket_event(ln_socket_t *s, ln_socket_event_t ev,
-                      const ln_event_t *e) {
-  lnb_socket_t *ls = (lnb_socket_t *)s;
-  lnb_t *b = s->loop->data;
-  lua_State *L = b->L;
-  int top = lua_gettop(L);
+typedef struct {
+  lnb_socket_t *ls;
+  ln_socket_event_t ev;
+  const ln_event_t *e;
+} notification_t;
 
-  if (ls->ref == LUA_NOREF)
-    return;
+/* Node's event for each notification, in ln_socket_event_t's order. */
+static const char *const event_names[] = {
+    "lookup", "connect", "ready", "data",  "end",  "drain",
+    NULL,     "finish",  "timeout", "error", "close"};
+
+/* Emits the event of a notification (a WRITE calls its callback): run by
+ * lnb_protect, with the notification at 1 and the Socket at 2. */
+static int emit_event(lua_State *L) {
+  const notification_t *n = lua_touserdata(L, 1);
+  lnb_socket_t *ls = n->ls;
+  const ln_event_t *e = n->e;
+  int nargs = 0;
+
   luaL_checkstack(L, 8, NULL);
-  lua_rawgeti(L, LUA_REGISTRYINDEX, ls->ref); /* held for the whole call */
-  switch (ev) {
-  case LN_SOCKET_EV_DATA:
+  if (n->ev == LN_SOCKET_EV_WRITE) {
+    int token = (int)(intptr_t)e->req;
+    if (lua_rawgeti(L, LUA_REGISTRYINDEX, token) == LUA_TTABLE)
+      lua_rawgeti(L, -1, 1); /* a pinned write's { cb or false, string } */
+    luaL_unref(L, LUA_REGISTRYINDEX, token);
+    if (!lua_toboolean(L, -1))
+      return 0;
+    if (e->status)
+      push_failure(L, ls, e);
+    else
+      lua_pushnil(L);
+    lua_call(L, 1, 0);
+    return 0;
+  }
+  if (n->ev == LN_SOCKET_EV_DATA && lua_getiuservalue(L, 2, 1) == LUA_TTABLE) {
     /* The hot path: one plain listener is called as emit() would call it,
      * without the trip through emit() (lua/events.lua keeps a lone
      * listener as the function itself). */
-    if (lua_getiuservalue(L, top + 1, 1) == LUA_TTABLE &&
-        lua_getfield(L, -1, "data") == LUA_TFUNCTION) {
-      lua_remove(L, -2);
+    lua_pushliteral(L, "data");
+    if (lua_rawget(L, -2) == LUA_TFUNCTION) {
       lua_pushlstring(L, e->data, e->len);
-      lnb_call(b, 1);
-      break;
+      lua_call(L, 1, 0);
+      return 0;
     }
-    lua_settop(L, top + 1);
-    lnb_emit_begin(b, ls->ref, "data");
+    lua_settop(L, 2);
+  }
+  lnb_emit_begin(ls->s.loop->data, L, 2, event_names[n->ev]);
+  switch (n->ev) {
+  case LN_SOCKET_EV_DATA:
     lua_pushlstring(L, e->data, e->len);
-    lnb_call(b, 3);
-    break;
-  case LN_SOCKET_EV_CONNECT:
-    emit0(b, ls, "connect");
-    break;
-  case LN_SOCKET_EV_READY:
-    emit0(b, ls, "ready");
-    break;
-  case LN_SOCKET_EV_END:
-    emit0(b, ls, "end");
-    break;
-  case LN_SOCKET_EV_DRAIN:
-    emit0(b, ls, "drain");
-    break;
-  case LN_SOCKET_EV_FINISH:
-    emit0(b, ls, "finish");
-    break;
-  case LN_SOCKET_EV_TIMEOUT:
-    emit0(b, ls, "timeout");
+    nargs = 1;
     break;
   case LN_SOCKET_EV_LOOKUP:
-    lnb_emit_begin(b, ls->ref, "lookup");
     if (e->status) {
       lnb_push_error(L, e->status, e);
       lua_pushnil(L);
@@ -164,33 +168,45 @@ void lnb_socket_event(ln_socket_t *s, ln_socket_event_t ev,
       lua_pushinteger(L, e->family);
     }
     lua_pushstring(L, e->host);
-    lnb_call(b, 6);
+    nargs = 4;
     break;
-  case LN_SOCKET_EV_WRITE: {
-    int cb = (int)(intptr_t)e->req;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, cb);
-    luaL_unref(L, LUA_REGISTRYINDEX, cb);
-    if (e->status)
-      push_failure(L, ls, e);
-    else
-      lua_pushnil(L);
-    lnb_call(b, 1);
-    break;
-  }
   case LN_SOCKET_EV_ERROR:
-    lnb_emit_begin(b, ls->ref, "error");
     push_failure(L, ls, e);
-    lnb_call(b, 3);
+    nargs = 1;
     break;
   case LN_SOCKET_EV_CLOSE:
-    luaL_unref(L, LUA_REGISTRYINDEX, ls->error_ref);
-    ls->error_ref = LUA_NOREF;
-    lnb_emit_begin(b, ls->ref, "close");
     lua_pushboolean(L, e->status);
-    sync_ref(L, ls, top + 1); /* closed: let go before the listeners run */
-    lnb_call(b, 3);
+    nargs = 1;
+    break;
+  default:
     break;
   }
+  lua_call(L, 2 + nargs, 0);
+  return 0;
+}
+
+void lnb_socket_event(ln_socket_t *s, ln_socket_event_t ev,
+                      const ln_event_t *e) {
+  lnb_socket_t *ls = (lnb_socket_t *)s;
+  lnb_t *b = s->loop->data;
+  lua_State *L = b->L;
+  int top = lua_gettop(L);
+  notification_t n;
+
+  if (ls->ref == LUA_NOREF)
+    return;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, ls->ref); /* held for the whole call */
+  if (ev == LN_SOCKET_EV_CLOSE) {
+    /* Closed: let go before the listeners run (one may connect again). */
+    luaL_unref(L, LUA_REGISTRYINDEX, ls->error_ref);
+    ls->error_ref = LUA_NOREF;
+    sync_ref(L, ls, top + 1);
+  }
+  n.ls = ls;
+  n.ev = ev;
+  n.e = e;
+  lua_pushvalue(L, top + 1);
+  lnb_protect(b, emit_event, &n, 1);
   sync_ref(L, ls, top + 1);
   lua_settop(L, top);
 }
@@ -246,7 +262,7 @@ static int socket_write(lua_State *L) {
   size_t len;
   const char *data;
   void *token = NULL;
-  int cb = 0, r, enc;
+  int cb = 0, r, enc, chunk = 2;
 
   if (lua_type(L, 2) != LUA_TSTRING) {
     if (lua_isnoneornil(L, 2))
@@ -261,14 +277,32 @@ static int socket_write(lua_State *L) {
     if (lua_isfunction(L, 4))
       cb = 4;
     if (!lua_isnoneornil(L, 3) &&
-        (enc = check_encoding(L, 3)) != LN_ENC_UTF8)
+        (enc = check_encoding(L, 3)) != LN_ENC_UTF8) {
       push_encoded(L, enc, &data, &len); /* stays on the stack */
+      chunk = lua_gettop(L);
+    }
   }
-  if (cb) {
-    lua_pushvalue(L, cb);
+  if (len >= PIN_MIN) {
+    /* The core keeps the string's own bytes, held by the token { cb,
+     * string } until its WRITE, rather than copy what the kernel does
+     * not take at once. */
+    lua_createtable(L, 2, 0);
+    if (cb)
+      lua_pushvalue(L, cb);
+    else
+      lua_pushboolean(L, 0);
+    lua_rawseti(L, -2, 1);
+    lua_pushvalue(L, chunk);
+    lua_rawseti(L, -2, 2);
     token = (void *)(intptr_t)luaL_ref(L, LUA_REGISTRYINDEX);
+    r = ln_socket_write_pinned(&ls->s, data, len, token);
+  } else {
+    if (cb) {
+      lua_pushvalue(L, cb);
+      token = (void *)(intptr_t)luaL_ref(L, LUA_REGISTRYINDEX);
+    }
+    r = ln_socket_write(&ls->s, data, len, token);
   }
-  r = ln_socket_write(&ls->s, data, len, token);
   sync_ref(L, ls, 1);
   lua_pushboolean(L, r == 1);
   return 1;
@@ -354,6 +388,7 @@ static int socket_set_timeout(lua_State *L) {
   lnb_socket_t *ls = check_socket(L);
   lua_Integer ms = luaL_checkinteger(L, 2);
   int err = ln_socket_set_timeout(&ls->s, ms > 0 ? (uint64_t)ms : 0);
+  sync_ref(L, ls, 1); /* an armed timer keeps the socket */
   if (err)
     return luaL_error(L, "setTimeout: %s", uv_strerror(err));
   return 0;

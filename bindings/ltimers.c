@@ -78,19 +78,26 @@ static void store_call(lua_State *L, int ud, int fn_idx, int first, int last) {
   lua_setiuservalue(L, ud, CALL_UV);
 }
 
-/* Calls the stored call of the userdata at idx through the gate. Returns
- * lnb_call's result: 1 if it raised. */
-static int call_stored(lnb_t *b, lua_State *L, int idx) {
+/* Calls the stored call of the userdata at 2: run by lnb_protect. */
+static int stored_call(lua_State *L) {
   int n;
-  lua_getiuservalue(L, idx, CALL_UV);
-  lua_getfield(L, -1, "n");
+  lua_getiuservalue(L, 2, CALL_UV);
+  lua_pushliteral(L, "n");
+  lua_rawget(L, -2);
   n = (int)lua_tointeger(L, -1);
   lua_pop(L, 1);
   luaL_checkstack(L, n + 2, "too many arguments to a timer");
   for (int i = 1; i <= n; i++)
-    lua_rawgeti(L, -i, i);
-  lua_remove(L, -n - 1);
-  return lnb_call(b, n - 1);
+    lua_rawgeti(L, 3, i);
+  lua_call(L, n - 1, 0);
+  return 0;
+}
+
+/* Calls the stored call of the userdata at idx through the gate. Returns
+ * 1 if it raised. */
+static int call_stored(lnb_t *b, lua_State *L, int idx) {
+  lua_pushvalue(L, idx);
+  return lnb_protect(b, stored_call, NULL, 1);
 }
 
 /* validateFunction(callback, 'callback'), Node's first check. */

@@ -69,9 +69,18 @@ void lnb_uncaught(lnb_t *b, lua_State *L);
  * pops it. The host only: it needs the registry's luanet.host. */
 void lnb_report(lnb_t *b, lua_State *L);
 
-/* Pushes emit, the object (registry ref), and the event name: the start
- * of an emit. Push the arguments, then call lnb_call(b, 2 + nargs). */
-void lnb_emit_begin(lnb_t *b, int ref, const char *event);
+/* Runs f through the gate: f is called as a Lua C function with ud (a
+ * light userdata) at index 1 and the nargs values on top of b->L's stack
+ * after it (popped). Everything a notification does in Lua, lookups and
+ * allocations included, runs in such an f, so that no error can unwind
+ * through libuv: it is uncaught, as lnb_call says. f calls listeners with
+ * lua_call. Returns 0, or 1 if f raised. */
+int lnb_protect(lnb_t *b, lua_CFunction f, void *ud, int nargs);
+
+/* Pushes emit, the object at idx of L, and the event name: the start of an
+ * emit. Push the arguments, then lua_call(L, 2 + nargs, 0) (inside a
+ * function run by lnb_protect). */
+void lnb_emit_begin(lnb_t *b, lua_State *L, int idx, const char *event);
 
 /* Runs the loop until nothing referenced is left, or a fatal error.
  * Returns 0, or 1 with the fatal error pushed on L. */

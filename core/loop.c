@@ -1,15 +1,65 @@
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "loop.h"
 #include "ln.h"
 
+#define OWN_MAX ((int)(sizeof(((ln_loop_t *)0)->own_fds) / sizeof(int)))
+
 int ln_loop_init(ln_loop_t *loop, const ln_hooks_t *hooks, void *data) {
+  int free_fds[OWN_MAX], n = 0, err;
+
   memset(loop, 0, offsetof(ln_loop_t, rbuf));
   loop->hooks = hooks;
   loop->data = data;
   loop->ticks_tail = &loop->ticks;
-  return uv_loop_init(&loop->uv);
+  /* Descriptors are allocated lowest first: those among the lowest free
+   * ones that are open after uv_loop_init are libuv's (some, like the
+   * signal lock pipe, are found nowhere in the loop's fields). */
+  if ((free_fds[0] = open("/dev/null", O_RDONLY | O_CLOEXEC)) >= 0)
+    for (n = 1; n < OWN_MAX; n++)
+      if ((free_fds[n] = fcntl(free_fds[0], F_DUPFD_CLOEXEC, 0)) < 0)
+        break;
+  for (int i = 0; i < n; i++)
+    close(free_fds[i]);
+  if ((err = uv_loop_init(&loop->uv)) != 0)
+    return err;
+  for (int i = 0; i < n; i++)
+    if (fcntl(free_fds[i], F_GETFD) >= 0)
+      loop->own_fds[loop->own_count++] = free_fds[i];
+  return 0;
+}
+
+typedef struct {
+  int fd, found;
+} fd_search_t;
+
+static void find_fd(uv_handle_t *handle, void *arg) {
+  fd_search_t *search = arg;
+  uv_os_fd_t fd;
+  if (!uv_is_closing(handle) && uv_fileno(handle, &fd) == 0 &&
+      fd == search->fd)
+    search->found = 1;
+}
+
+int ln_loop_owns_fd(ln_loop_t *loop, int fd) {
+  uv_loop_t *uv = &loop->uv;
+  fd_search_t search = {fd, 0};
+
+  if (fd < 0)
+    return 0;
+  for (int i = 0; i < loop->own_count; i++)
+    if (loop->own_fds[i] == fd)
+      return 1;
+  /* libuv's private fields, stable across 1.x on Unix. */
+  if (fd == uv_backend_fd(uv) || fd == uv->signal_pipefd[0] ||
+      fd == uv->signal_pipefd[1] || fd == uv->async_wfd ||
+      ((unsigned)fd < uv->nwatchers && uv->watchers[fd] != NULL))
+    return 1;
+  uv_walk(uv, find_fd, &search);
+  return search.found;
 }
 
 void ln_loop_defer(ln_loop_t *loop, ln_tick_t *tick, ln_tick_cb cb) {

@@ -49,12 +49,21 @@ struct ln_loop_s {
   char *tbuf;              /* decoded text on its way to the embedder */
   size_t tcap;             /* (setEncoding); grown as needed, kept */
   int tbuf_busy;
+  int own_fds[8];          /* descriptors libuv opened in ln_loop_init */
+  int own_count;
   char rbuf[LN_READ_BUFFER_SIZE];
 };
 
 /* Initialises loop (caller-owned memory) with its own uv loop. hooks must
  * outlive the loop. Returns 0 or a libuv error. */
 int ln_loop_init(ln_loop_t *loop, const ln_hooks_t *hooks, void *data);
+
+/* Whether fd belongs to the loop: libuv's own descriptors (its epoll,
+ * wakeup and signal descriptors, the process-wide lock pipe opened by the
+ * first loop) or one a handle of the loop holds. Such a descriptor must
+ * not be wrapped again (net.Socket({ fd })): closing it would break the
+ * loop. */
+int ln_loop_owns_fd(ln_loop_t *loop, int fd);
 
 /* Closes every handle still open, runs the loop until their close callbacks
  * have run, and closes the uv loop. Notifications to the embedder are

@@ -1,6 +1,7 @@
 /* net.Socket's behaviour. See socket.h for the contract; this file follows
  * Node 20's lib/net.js and its stream state machine, event for event. */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -32,6 +33,7 @@
 #define SF_RELEASED 0x080000     /* the embedder let go: notify nothing */
 #define SF_REOPEN 0x100000       /* closing only to try the next address */
 #define SF_DECODING 0x200000     /* setEncoding(): DATA carries text */
+#define SF_HOLD 0x400000         /* more notifications follow: active */
 
 /* s->pending: what the next tick does, in this order. */
 #define SP_CONNECT 0x01   /* connect to a numeric address */
@@ -233,18 +235,19 @@ static void release_buf(ln_loop_t *loop, const uv_buf_t *buf) {
 
 /* Keeps len bytes of data for later delivery. Returns 0 or UV_ENOMEM. */
 static int keep(ln_socket_t *s, const char *data, size_t len) {
-  if (s->rlen + len > s->rcap) {
+  if (len > s->rcap - s->rlen) {
     size_t cap = s->rcap ? s->rcap : 4096;
     char *p;
-    while (cap < s->rlen + len)
-      cap *= 2;
-    if (cap > UINT32_MAX || (p = realloc(s->rbuf, cap)) == NULL)
+    while (cap - s->rlen < len)
+      if ((cap *= 2) > SIZE_MAX / 2)
+        return UV_ENOMEM;
+    if ((p = realloc(s->rbuf, cap)) == NULL)
       return UV_ENOMEM;
     s->rbuf = p;
-    s->rcap = (uint32_t)cap;
+    s->rcap = cap;
   }
   memcpy(s->rbuf + s->rlen, data, len);
-  s->rlen += (uint32_t)len;
+  s->rlen += len;
   return 0;
 }
 
@@ -345,7 +348,7 @@ static void maybe_end(ln_socket_t *s) {
 static void flow(ln_socket_t *s) {
   while (s->rlen > 0 && flowing(s) && !is_destroyed(s)) {
     char *data = s->rbuf;
-    uint32_t len = s->rlen;
+    size_t len = s->rlen;
     s->rbuf = NULL;
     s->rlen = s->rcap = 0;
     deliver(s, data, len, 0);
@@ -441,7 +444,7 @@ static void token_done(ln_socket_t *s, void *token, int status) {
   ln__write_t *w;
   if (token == NULL)
     return;
-  if ((w = ln__write_new(NULL, 0, token)) == NULL)
+  if ((w = ln__write_new(NULL, 0, token, 0)) == NULL)
     return; /* out of memory: the callback is lost, nothing else */
   write_done(s, w, status);
 }
@@ -519,10 +522,21 @@ static void on_write(uv_write_t *req, int status) {
   ln_loop_leave(s->loop);
 }
 
-/* Hands w to libuv. Returns 0 or an error (w is then still the caller's). */
+/* Hands w to libuv, in pieces of at most LN__BUF_MAX bytes. Returns 0 or
+ * an error (w is then still the caller's). */
 static int submit(ln_socket_t *s, ln__write_t *w) {
-  uv_buf_t buf = uv_buf_init(w->data, (unsigned)w->len);
-  return uv_write(&w->req, &s->h.stream, &buf, 1, on_write);
+  uv_buf_t small[4], *bufs = small;
+  size_t n = w->len > 0 ? (w->len - 1) / LN__BUF_MAX + 1 : 1;
+  int err;
+
+  if (n > 4 && (n > UINT_MAX || (bufs = malloc(n * sizeof(*bufs))) == NULL))
+    return UV_ENOMEM;
+  for (size_t i = 0; i < n; i++)
+    bufs[i] = ln__buf(w->base + i * LN__BUF_MAX, w->len - i * LN__BUF_MAX);
+  err = uv_write(&w->req, &s->h.stream, bufs, (unsigned)n, on_write);
+  if (bufs != small)
+    free(bufs); /* libuv keeps a copy */
+  return err;
 }
 
 /* Sends w, a write already copied: straight to the kernel if nothing is
@@ -531,12 +545,12 @@ static int submit(ln_socket_t *s, ln__write_t *w) {
 static void send_write(ln_socket_t *s, ln__write_t *w) {
   int err;
   if (uv_stream_get_write_queue_size(&s->h.stream) == 0 && w->len > 0) {
-    uv_buf_t buf = uv_buf_init(w->data, (unsigned)w->len);
+    uv_buf_t buf = ln__buf(w->base, w->len);
     int n = uv_try_write(&s->h.stream, &buf, 1);
     if (n > 0) {
       s->writable_length -= (size_t)n;
       w->len -= (size_t)n;
-      memmove(w->data, w->data + n, w->len);
+      w->base += n;
     } else if (n != UV_EAGAIN && n != UV_ENOSYS) {
       s->writable_length -= w->len;
       write_done(s, w, n);
@@ -558,7 +572,8 @@ static void send_write(ln_socket_t *s, ln__write_t *w) {
   }
 }
 
-int ln_socket_write(ln_socket_t *s, const char *data, size_t len, void *req) {
+static int write_data(ln_socket_t *s, const char *data, size_t len, void *req,
+                      int pinned) {
   ln__write_t *w;
   int full, err;
 
@@ -593,7 +608,7 @@ int ln_socket_write(ln_socket_t *s, const char *data, size_t len, void *req) {
   if (s->state == LN_SOCKET_OPEN && s->queued.head == NULL &&
       uv_stream_get_write_queue_size(&s->h.stream) == 0 && len > 0) {
     /* The hot path: no copy, no allocation when the kernel takes it all. */
-    uv_buf_t buf = uv_buf_init((char *)data, (unsigned)len);
+    uv_buf_t buf = ln__buf(data, len);
     int n = uv_try_write(&s->h.stream, &buf, 1);
     if (n < 0 && n != UV_EAGAIN && n != UV_ENOSYS) {
       s->writable_length -= len;
@@ -615,7 +630,7 @@ int ln_socket_write(ln_socket_t *s, const char *data, size_t len, void *req) {
     }
   }
 
-  if ((w = ln__write_new(data, len, req)) == NULL) {
+  if ((w = ln__write_new(data, len, req, pinned)) == NULL) {
     s->writable_length -= len;
     destroy(s, UV_ENOMEM, "write");
     return !full;
@@ -630,11 +645,21 @@ int ln_socket_write(ln_socket_t *s, const char *data, size_t len, void *req) {
   return !full;
 }
 
+int ln_socket_write(ln_socket_t *s, const char *data, size_t len, void *req) {
+  return write_data(s, data, len, req, 0);
+}
+
+int ln_socket_write_pinned(ln_socket_t *s, const char *data, size_t len,
+                           void *req) {
+  return write_data(s, data, len, req, 1);
+}
+
 static void finish(ln_socket_t *s) {
   if (is_destroyed(s) || (s->flags & SF_FINISHED))
     return;
-  s->flags |= SF_FINISHED;
+  s->flags |= SF_FINISHED | SF_HOLD; /* a socket never connected is idle */
   report_all(s, &s->ending, 0, NULL); /* Node's kOnFinished, before 'finish' */
+  s->flags &= ~SF_HOLD;
   notify(s, LN_SOCKET_EV_FINISH, NULL);
   /* Node's autoDestroy: done once both sides are. */
   if (!is_destroyed(s) && (s->flags & (SF_END_EMITTED | SF_NOT_READABLE)))
@@ -680,7 +705,7 @@ void ln_socket_end(ln_socket_t *s, void *req) {
     return;
   }
   if (req != NULL) {
-    ln__write_t *w = ln__write_new(NULL, 0, req);
+    ln__write_t *w = ln__write_new(NULL, 0, req, 0);
     if (w == NULL) {
       destroy(s, UV_ENOMEM, "shutdown");
       return;
@@ -692,6 +717,8 @@ void ln_socket_end(ln_socket_t *s, void *req) {
   s->flags |= SF_ENDING;
   if (s->state == LN_SOCKET_OPEN)
     shutdown_now(s);
+  else if (s->state == LN_SOCKET_IDLE)
+    defer(s, SP_FINISH); /* Node 22: nothing to flush, 'finish' at once */
 }
 
 /* ---- connecting ------------------------------------------------------- */
@@ -1016,6 +1043,8 @@ int ln_socket_open(ln_socket_t *s, int fd) {
     return UV_EISCONN;
   if (type != UV_TCP && type != UV_NAMED_PIPE)
     return fd < 0 ? UV_EBADF : LN_EINVALID_FD_TYPE;
+  if (ln_loop_owns_fd(s->loop, fd))
+    return UV_EEXIST; /* as libuv answers for a descriptor it watches */
   if ((err = init_handle(s, type == UV_NAMED_PIPE)) != 0)
     return err;
   err = type == UV_TCP ? uv_tcp_open(&s->h.tcp, fd)
@@ -1365,7 +1394,18 @@ const char *ln_socket_ready_state(const ln_socket_t *s) {
 
 int ln_socket_is_active(const ln_socket_t *s) {
   return s->state == LN_SOCKET_CONNECTING || s->state == LN_SOCKET_OPEN ||
-         s->state == LN_SOCKET_CLOSING || s->tick.cb != NULL;
+         s->state == LN_SOCKET_CLOSING || s->tick.cb != NULL ||
+         (s->flags & SF_HOLD) ||
+         (s->timeout != NULL && !s->timeout->expired);
+}
+
+static void free_list(ln_wlist_t *list) {
+  ln__write_t *w = ln__wlist_take(list);
+  while (w != NULL) {
+    ln__write_t *next = w->next;
+    free(w);
+    w = next;
+  }
 }
 
 void ln_socket_release(ln_socket_t *s) {
@@ -1374,6 +1414,10 @@ void ln_socket_release(ln_socket_t *s) {
     destroy(s, 0, NULL);
     return;
   }
+  close_timeout(s); /* an expired timer: libuv must not keep it */
+  free_list(&s->queued);
+  free_list(&s->done);
+  free_list(&s->ending);
   free(s->rbuf);
   s->rbuf = NULL;
   s->rlen = s->rcap = 0;

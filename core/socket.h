@@ -98,7 +98,7 @@ struct ln_socket_s {
   ln_wlist_t done;               /* finished, to report on the next tick */
   ln_wlist_t ending;             /* end() tokens, told at FINISH or CLOSE */
   char *rbuf;                    /* read but not yet delivered */
-  uint32_t rlen, rcap;
+  size_t rlen, rcap;
   uint32_t read_hwm, write_hwm;  /* high-water marks, bytes */
   size_t writable_length;        /* bytes written but not yet flushed */
   uint64_t bytes_read, bytes_written;
@@ -140,8 +140,9 @@ void ln_socket_init(ln_loop_t *loop, ln_socket_t *s, unsigned flags);
 int ln_socket_connect(ln_socket_t *s, const ln_connect_opts_t *opts);
 
 /* Wraps an already open file descriptor (a connected TCP or Unix stream
- * socket). Returns 0, or a libuv error (UV_EBADF...), or
- * LN_EINVALID_FD_TYPE when fd is not a stream socket. */
+ * socket). Returns 0, or a libuv error (UV_EBADF...; UV_EEXIST for a
+ * descriptor the loop owns, see ln_loop_owns_fd), or LN_EINVALID_FD_TYPE
+ * when fd is not a stream socket. */
 int ln_socket_open(ln_socket_t *s, int fd);
 
 /* Writes len bytes of data (copied when they cannot all go to the kernel
@@ -153,6 +154,13 @@ int ln_socket_open(ln_socket_t *s, int fd);
  * destroyed with that error, as Node does), LN_EDESTROYED after destroy()
  * (nothing else happens). A failed write still reports req. */
 int ln_socket_write(ln_socket_t *s, const char *data, size_t len, void *req);
+
+/* As ln_socket_write, but nothing is copied: data must stay valid and
+ * unchanged until req (not NULL) is reported in a WRITE notification,
+ * whatever happens to the socket. For large writes, where pinning the
+ * caller's bytes costs less than a copy. */
+int ln_socket_write_pinned(ln_socket_t *s, const char *data, size_t len,
+                           void *req);
 
 /* Ends the writable side once queued writes are flushed (Node's end()):
  * FINISH follows the shutdown; a second call adds nothing but its req.
@@ -232,7 +240,9 @@ int ln_socket_allow_half_open(const ln_socket_t *s);
 const char *ln_socket_ready_state(const ln_socket_t *s);
 
 /* Whether the core may still call back about s: connecting, open, closing,
- * or a notification queued. The embedder keeps s alive while it is. */
+ * a notification queued, or an idle timeout armed (Node fires 'timeout'
+ * even on a socket that never connected). The embedder keeps s alive
+ * while it is, and checks again after every call it makes. */
 int ln_socket_is_active(const ln_socket_t *s);
 
 /* Called by the embedder when it drops s for good (its finaliser). An

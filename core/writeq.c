@@ -1,17 +1,22 @@
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
 
-ln__write_t *ln__write_new(const char *data, size_t len, void *token) {
-  ln__write_t *w = malloc(sizeof(*w) + len);
-  if (w == NULL)
+ln__write_t *ln__write_new(const char *data, size_t len, void *token,
+                           int pinned) {
+  ln__write_t *w;
+  if (!pinned && len > SIZE_MAX - sizeof(*w))
+    return NULL;
+  if ((w = malloc(sizeof(*w) + (pinned ? 0 : len))) == NULL)
     return NULL;
   w->next = NULL;
   w->token = token;
   w->len = len;
   w->status = 0;
-  if (len > 0)
+  w->base = pinned ? (char *)data : w->data;
+  if (!pinned && len > 0)
     memcpy(w->data, data, len);
   return w;
 }
