@@ -39,9 +39,10 @@ struct lnb_repl_s {
   uv_fs_t req;      /* standard input, when it is a file */
   char *pending;    /* input not yet fed: pending[pending_start..len) */
   size_t pending_start, pending_len, pending_cap;
+  size_t pending_scanned; /* pending[pending_start..scanned) has no \n */
   char history[4096]; /* the history file, or "" for none */
   char prompt[256];
-  char buf[4096];
+  char buf[65536];  /* what one read of standard input gives */
 };
 
 /* libedit's callbacks take no user data: the one REPL of the process. */
@@ -396,6 +397,7 @@ static int reserve(lnb_repl_t *r, size_t len) {
   char *p;
   if (r->pending_start > 0) {
     r->pending_len -= r->pending_start;
+    r->pending_scanned -= r->pending_start;
     memmove(r->pending, r->pending + r->pending_start, r->pending_len);
     r->pending_start = 0;
   }
@@ -416,8 +418,9 @@ static int reserve(lnb_repl_t *r, size_t len) {
 /* Feeds the whole lines of what was read to the session, one at a time.
  * A line is copied out of r->pending before the session sees it, and
  * r->pending is looked at afresh after: whatever the line does, nothing
- * here points into memory that it may have moved or freed. The caller
- * holds r. */
+ * here points into memory that it may have moved or freed. Each byte is
+ * searched for a newline once, so a long line arriving in pieces costs
+ * its length, not its length times the pieces. The caller holds r. */
 static void feed(lnb_repl_t *r, const char *data, size_t len) {
   lua_State *L = r->b->L;
   if (reserve(r, len) != 0) {
@@ -429,11 +432,14 @@ static void feed(lnb_repl_t *r, const char *data, size_t len) {
   r->pending_len += len;
   while (!r->done) {
     const char *start = r->pending + r->pending_start;
-    const char *nl = memchr(start, '\n', r->pending_len - r->pending_start);
-    if (nl == NULL)
+    const char *nl = memchr(r->pending + r->pending_scanned, '\n',
+                            r->pending_len - r->pending_scanned);
+    if (nl == NULL) {
+      r->pending_scanned = r->pending_len;
       break;
+    }
     lua_pushlstring(L, start, (size_t)(nl - start));
-    r->pending_start += (size_t)(nl - start) + 1;
+    r->pending_start = r->pending_scanned = (size_t)(nl - r->pending) + 1;
     session_call(r, "_line", 1, 0);
     if (session_closed(r))
       stop(r, 1);

@@ -50,11 +50,11 @@ local function scan(s, fn)
       local eq = match(s, '^%[(=*)%[', i)
       e = select(2, find(s, ']' .. eq .. ']', i, true)) or n
     elseif c == '"' or c == "'" then
-      e = i + 1
-      while e <= n do
-        local d = sub(s, e, e)
-        if d == c or d == '\n' then break end
-        e = e + (d == '\\' and 2 or 1)
+      -- to the closing quote (or the line's end), leaping over escapes
+      local stop = c == '"' and '[\\"\n]' or "[\\'\n]"
+      e = find(s, stop, i + 1) or n
+      while e < n and sub(s, e, e) == '\\' do
+        e = find(s, stop, e + 2) or n
       end
     elseif find(c, '[%a_]') then
       e = select(2, find(s, '^[%w_]*', i + 1))
@@ -129,6 +129,7 @@ local function hoist(s)
     end
     k = k + 1
   end
+  if from == 1 then return s end -- no local: not a copy of a long line
   out[#out + 1] = sub(s, from)
   return concat(out)
 end
@@ -232,9 +233,12 @@ end
 function REPLServer:_eval(chunk)
   local f, err = compile(chunk, self.env)
   if err == true then return false end
-  local head, last = match(chunk, '^(.*\n)%s*([^\n]-)%s*$')
-  if not f and last and last ~= '' then
-    f = compile(head .. 'return ' .. last, self.env)
+  if not f then -- the last line, trimmed, as an expression
+    local nl = match(chunk, '^.*()\n')
+    local last = nl and match(chunk, '^%s*(.*%S)', nl + 1)
+    if last then
+      f = compile(sub(chunk, 1, nl) .. 'return ' .. last, self.env)
+    end
   end
   if f then
     self:_run(f)
@@ -291,7 +295,8 @@ function REPLServer:_line(line)
     self.editor[#self.editor + 1] = line
     return
   end
-  local name, arg = match(line, '^%s*%.(%a+)%s*(.-)%s*$')
+  local name, arg = match(line, '^%s*%.(%a+)()')
+  arg = name and (match(line, '^%s*(.*%S)', arg) or '')
   if name and commands[name] then return commands[name](self, arg) end
   if name and not self.buffer then
     self:_write('Invalid REPL keyword\n')
@@ -463,15 +468,27 @@ function M.start(options)
     env = newEnv(),
   }, REPLServer)
   if input ~= nil then
-    local pending = ''
+    -- The line being received, in pieces: each piece is searched once and
+    -- joined once, so a long line costs its length, however it arrives.
+    local pieces, n = {}, 0
     local function ondata(data)
-      pending = pending .. data
+      local from = 1
       while not self.closed do
-        local nl = find(pending, '\n', 1, true)
+        local nl = find(data, '\n', from, true)
         if not nl then break end
-        local line = gsub(sub(pending, 1, nl - 1), '\r$', '')
-        pending = sub(pending, nl + 1)
+        local line = sub(data, from, nl - 1)
+        if n > 0 then
+          pieces[n + 1] = line
+          line = concat(pieces, '', 1, n + 1)
+          pieces, n = {}, 0
+        end
+        from = nl + 1
+        if sub(line, -1) == '\r' then line = sub(line, 1, -2) end
         self:_input(line)
+      end
+      if not self.closed and from <= #data then
+        n = n + 1
+        pieces[n] = from == 1 and data or sub(data, from)
       end
     end
     local function onend() self:close() end

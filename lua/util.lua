@@ -257,14 +257,19 @@ end
 local formatValue
 
 -- A long string with line breaks, as Node splits it: one line of source
--- for each, joined by `..`.
+-- for each, joined by `..`. The lines are found with plain searches: a
+-- pattern such as '[^\n]*\n' retries from every byte of a line without a
+-- break, which took quadratic time.
 local function formatString(ctx, s)
   local len = width(s)
-  if len > 16 and len > BREAK_LENGTH - ctx.indent - 4 then
-    local lines = {}
-    for line in s:gmatch('[^\n]*\n') do lines[#lines + 1] = quote(line) end
-    local rest = match(s, '[^\n]+$')
-    if rest then lines[#lines + 1] = quote(rest) end
+  if len > 16 and len > BREAK_LENGTH - ctx.indent - 4 and
+      find(s, '\n', 1, true) then
+    local lines, from, n = {}, 1, #s
+    while from <= n do
+      local nl = find(s, '\n', from, true) or n
+      lines[#lines + 1] = quote(sub(s, from, nl))
+      from = nl + 1
+    end
     return concat(lines, ' ..\n' .. rep(' ', ctx.indent + 2))
   end
   return quote(s)

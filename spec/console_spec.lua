@@ -391,3 +391,64 @@ describe('console', function()
     }, out)
   end)
 end)
+
+-- Big values print in time linear in their size: each case is sized so
+-- that the quadratic printing of the past (a 64 KiB string took 19 s)
+-- would take minutes, and runs under a `timeout` of a few seconds, so a
+-- regression fails rather than hangs. Not a benchmark: linear takes
+-- milliseconds.
+describe('printing big values', function()
+  local MiB = 1 << 20
+
+  -- Runs the script source with build/luanet under timeout; returns its
+  -- standard output, standard error and exit code.
+  local function within(seconds, source)
+    local path = h.script(source)
+    local out, err, status = h.exec({ path }, nil,
+      { 'timeout', tostring(seconds) })
+    os.remove(path)
+    assert.are_not.equal(124, status, 'timed out after ' .. seconds .. ' s')
+    return out, err, status
+  end
+
+  it('inspects a 1 MiB string without a line break', function()
+    local out, err = within(10, [[
+      local util = require('util')
+      io.stdout:write(util.inspect(string.rep('a', 1 << 20)))
+    ]])
+    assert.are.equal('', err)
+    assert.are.equal('"' .. ('a'):rep(MiB) .. '"', out)
+  end)
+
+  it('inspects 1 MiB lines, and 1 MiB of bytes that are not UTF-8',
+    function()
+      local out, err = within(10, [[
+        local util = require('util')
+        local a, b = string.rep('a', 1 << 20), string.rep('b', 1 << 20)
+        io.stdout:write(util.inspect(a .. '\n' .. b .. '\nc'), '|',
+          util.inspect(a .. '\n'), '|', util.inspect(('\xff'):rep(1 << 20)))
+      ]])
+      assert.are.equal('', err)
+      local a, b = ('a'):rep(MiB), ('b'):rep(MiB)
+      assert.are.equal('"' .. a .. '\\n" ..\n  "' .. b .. '\\n" ..\n  "c"|' ..
+        '"' .. a .. '\\n"|"' .. ('\\xFF'):rep(MiB) .. '"', out)
+    end)
+
+  it('console.log of a table holding a 1 MiB string', function()
+    local out, err = within(10, [[
+      console.log({ s = string.rep('a', 1 << 20) })
+    ]])
+    assert.are.equal('', err)
+    assert.are.equal('{\n  s = "' .. ('a'):rep(MiB) .. '"\n}\n', out)
+  end)
+
+  it('the uncaught error printer, with a 1 MiB message', function()
+    local out, err, status = within(10, [[
+      error({ message = string.rep('m', 1 << 20) })
+    ]])
+    assert.are.equal('', out)
+    assert.are.equal(1, status)
+    assert.matches('^Uncaught {', err)
+    assert.matches('message = "' .. ('m'):rep(MiB) .. '"', err, 1, true)
+  end)
+end)
