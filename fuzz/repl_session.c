@@ -1,0 +1,79 @@
+/* Fuzz target: lua/repl.lua, a REPL session over a stream (the README's
+ * repl.start({ input = socket, output = socket })): its line assembly
+ * from 'data' chunks, its commands (.editor, .load, .break, .exit), its
+ * chunk handling (unfinished chunks, top-level locals) and the evaluation
+ * of what a peer types, in a sandbox (harness.c: fz_sandbox).
+ *
+ * Input: byte 0 seeds where the rest is cut into 'data' chunks (0: one
+ * chunk); the rest is what the peer sends, then 'end'. Checked:
+ *  - emitting 'data' and 'end' never raises (a session must not throw
+ *    into the socket's listener whatever the peer sends);
+ *  - the session sees exactly the lines of the input, in order, each
+ *    without its "\n" and one "\r" before it, however the chunks were
+ *    cut, up to a line that closes it (.exit); editor mode's Ctrl-D line
+ *    ends editor mode instead. */
+#include "harness.h"
+
+static const char code[] =
+    "return function(data)\n"
+    "  local repl, EventEmitter = require('repl'), require('events')\n"
+    "  local seed, text = data:byte(1) or 0, data:sub(2)\n"
+    "  local pieces, pos = {}, 1\n"
+    "  while pos <= #text do\n"
+    "    local n = #text\n"
+    "    if seed ~= 0 then\n"
+    "      seed = (seed * 1103515245 + 12345) % 2147483648\n"
+    "      n = seed % 17 + 1\n"
+    "    end\n"
+    "    pieces[#pieces + 1] = text:sub(pos, pos + n - 1)\n"
+    "    pos = pos + n\n"
+    "  end\n"
+    "  local expect = {}\n"
+    "  for line in text:gmatch('([^\\n]*)\\n') do\n"
+    "    expect[#expect + 1] = line:gsub('\\r$', '')\n"
+    "  end\n"
+    "  local seen = {}\n"
+    "  local input = EventEmitter()\n"
+    "  local session = repl.start({ input = input, prompt = '> ',\n"
+    "    output = { write = function() return true end } })\n"
+    "  local line, finish = session._line, session._finishEditor\n"
+    "  function session:_line(l)\n"
+    "    seen[#seen + 1] = l\n"
+    "    return line(self, l)\n"
+    "  end\n"
+    "  function session:_finishEditor()\n"
+    "    seen[#seen + 1] = '\\4'\n"
+    "    return finish(self)\n"
+    "  end\n"
+    "  for _, p in ipairs(pieces) do input:emit('data', p) end\n"
+    "  local closed = session.closed\n"
+    "  input:emit('end')\n"
+    "  for i = 1, #seen do\n"
+    "    if seen[i] ~= expect[i] then\n"
+    "      error(('line %d is %q, not %q'):format(i, seen[i],\n"
+    "        tostring(expect[i])), 0)\n"
+    "    end\n"
+    "  end\n"
+    "  if #seen ~= #expect and not closed then\n"
+    "    error(('%d lines seen of %d'):format(#seen, #expect), 0)\n"
+    "  end\n"
+    "end\n";
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  lua_State *L = fz_lua();
+  static int ready;
+  if (!ready) {
+    fz_sandbox(L);
+    ready = 1;
+  }
+  fz_function(L, "=repl_session", code);
+  lua_pushlstring(L, (const char *)data, size);
+  fz_begin(3000, 64u << 20);
+  if (fz_pcall(L, 1, 0) != LUA_OK && !fz_is_limit(L))
+    FZ_ASSERT(0, "%s", luaL_tolstring(L, -1, NULL));
+  lua_settop(L, 0);
+  fz_begin(3000, 64u << 20);
+  fz_run_loop(L, 1); /* what the typed code started: closed */
+  fz_restore(L);
+  return 0;
+}
