@@ -178,6 +178,11 @@ lua_State *fz_lua(void) {
                              "  require('host').install({ 'fuzz' }, nil)\n"
                              "end\n");
   FZ_ASSERT(fz_pcall(L, 0, 0) == LUA_OK, "%s", lua_tostring(L, -1));
+  /* As bindings/main.c keeps it, for lnb_report (the REPL's errors). */
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "host");
+  lua_call(L, 1, 1);
+  lua_setfield(L, LUA_REGISTRYINDEX, "luanet.host");
   return L;
 }
 
