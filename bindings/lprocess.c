@@ -311,6 +311,15 @@ void lnb_open_process(lua_State *L, lnb_t *b) {
     lua_pushlstring(L, path, len);
     lua_setfield(L, -2, "execPath");
   }
+  /* core.errno: libuv's code of each error name ('EALREADY' = -114 on
+   * Linux), for the system errors lua/ builds as Node does. */
+  lua_createtable(L, 0, 80);
+#define XX(code, _)                                                            \
+  lua_pushinteger(L, UV_##code);                                               \
+  lua_setfield(L, -2, #code);
+  UV_ERRNO_MAP(XX)
+#undef XX
+  lua_setfield(L, -2, "errno");
   lua_createtable(L, 0, sizeof(signals) / sizeof(signals[0]));
   for (size_t i = 0; signals[i].name != NULL; i++) {
     lua_pushinteger(L, signals[i].signum);

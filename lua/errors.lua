@@ -199,6 +199,32 @@ function M.unknownEncoding(enc)
     'Unknown encoding: ' .. tostring(enc))
 end
 
+--- Node's ExceptionWithHostPort: a system error of libuv's code (a name
+--- such as 'EALREADY') raised by syscall towards address and port, as
+--- "connect EALREADY 127.0.0.1:80 - Local (127.0.0.1:5000)"; port (a
+--- number, shown as JavaScript shows it) only if above 0; local (a string)
+--- only if given.
+---@param code string
+---@param syscall string
+---@param address string
+---@param port number|nil
+---@param localDetails string|nil
+---@return table err
+function M.exceptionWithHostPort(code, syscall, address, port, localDetails)
+  local details = ''
+  if port and port > 0 then
+    details = ' ' .. address .. ':' .. inspected(port)
+  elseif address then
+    details = ' ' .. address
+  end
+  if localDetails then
+    details = details .. ' - Local (' .. localDetails .. ')'
+  end
+  return new('Error', code, syscall .. ' ' .. code .. details, {
+    errno = core.errno[code], syscall = syscall, address = address,
+    port = port ~= 0 and port == port and port or nil }) -- Node: if (port)
+end
+
 --- ERR_UNHANDLED_ERROR: an 'error' event that was not an error table.
 function M.unhandledError(err, shown)
   local msg = 'Unhandled error.'
@@ -232,12 +258,14 @@ function M.validatePort(port, name)
   return floor(n)
 end
 
---- Node's validateNumber(value, name[, min[, max]]).
+--- Node's validateNumber(value, name[, min[, max]]): NaN passes unless
+--- a bound is given, as in Node.
 function M.validateNumber(value, name, min, max)
   if type(value) ~= 'number' then
     raise(M.invalidArgType(name, 'number', value))
   end
-  if (min and value < min) or (max and value > max) or value ~= value then
+  if (min and value < min) or (max and value > max) or
+      ((min or max) and value ~= value) then
     local range
     if min and max then range = '>= ' .. min .. ' && <= ' .. max
     elseif min then range = '>= ' .. min

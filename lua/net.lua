@@ -9,6 +9,7 @@ local EventEmitter = require('events')
 local errors = require('errors')
 
 local type, tonumber, select, floor = type, tonumber, select, math.floor
+local tointeger, huge = math.tointeger, math.huge
 local nextTick = core.nextTick
 
 local Socket, Server = core.Socket, core.Server
@@ -19,10 +20,25 @@ local net = {}
 
 -- ---- arguments ------------------------------------------------------------
 
--- Node's toNumber: a number >= 0, or false.
+-- Node's toNumber: Number(x) if it is >= 0, or false. A blank string is
+-- the number 0, as in JavaScript.
 local function toNumber(x)
+  if type(x) == 'string' and not x:find('%S') then return 0 end
   x = tonumber(x)
   return x ~= nil and x >= 0 and x or false
+end
+
+-- JavaScript's truthiness: false for nil, false, 0, NaN and ''.
+local function truthy(v)
+  return v ~= nil and v ~= false and v ~= 0 and v == v and v ~= ''
+end
+
+-- JavaScript's x | 0 for a number x: its integer part modulo 2^32, as a
+-- signed 32-bit integer (0 for NaN and the infinities).
+local function toInt32(x)
+  if x ~= x or x == huge or x == -huge then return 0 end
+  x = (x >= 0 and floor(x) or -floor(-x)) % 2 ^ 32
+  return tointeger(x >= 2 ^ 31 and x - 2 ^ 32 or x)
 end
 
 -- Node's isPipeName: a string that is not a non-negative number.
@@ -63,23 +79,29 @@ Socket.addListener = Socket.on
 ---socket:connect(options[, connectListener]), (path[, listener]),
 ---(port[, host][, listener]) -> socket. Raises ERR_MISSING_ARGS,
 ---ERR_INVALID_ARG_TYPE, ERR_SOCKET_BAD_PORT, ERR_INVALID_IP_ADDRESS.
+---As Node: while the socket is connecting, 'error' EALREADY follows on the
+---next tick; a localPort that Node's bind would not give back (1.5,
+---70000) emits 'error' EADDRINUSE (syscall 'bind') on the next tick.
 function Socket:connect(...)
   local options, cb = normalizeArgs(select('#', ...), ...)
   if cb then self:once('connect', cb) end
   if options.port == nil and options.path == nil then
     error(errors.missingArgs({ 'options', 'port', 'path' }), 2)
   end
-  local o = {}
-  if options.path ~= nil then
+  local o, failure = {}, nil
+  if truthy(options.path) then
     o.path = errors.validateString(options.path, 'options.path')
-  else
+  else -- a path of '' is none: Node's !!path
     local port = options.port
-    if type(port) ~= 'number' and type(port) ~= 'string' then
+    if port == nil then
+      port = 0 -- Node's undefined | 0
+    elseif type(port) ~= 'number' and type(port) ~= 'string' then
       error(errors.invalidArgType('options.port', { 'number', 'string' },
         port), 2)
     end
     o.port = errors.validatePort(port)
-    o.host = options.host or 'localhost'
+    o.host = options.host
+    if not truthy(o.host) then o.host = 'localhost' end
     if type(o.host) ~= 'string' then -- as dns.lookup() rejects it
       error(errors.invalidArgType('hostname', 'string', o.host), 2)
     end
@@ -90,9 +112,20 @@ function Socket:connect(...)
       end
       o.localAddress = localAddress
     end
-    if options.localPort ~= nil then
-      o.localPort = errors.validateNumber(options.localPort,
-        'options.localPort')
+    local localPort = options.localPort
+    if truthy(localPort) then
+      errors.validateNumber(localPort, 'options.localPort')
+      -- Node binds (localPort | 0) & 0xffff, then fails if the port bound
+      -- is not the one asked for (checkBindError), without connecting.
+      o.localPort = toInt32(localPort) & 0xFFFF
+      if localPort > 0 and o.localPort ~= localPort then
+        local family = net.isIP(o.host)
+        if family == 0 then family = options.family end
+        failure = errors.exceptionWithHostPort('EADDRINUSE', 'bind',
+          localAddress or
+          ((family == 6 or family == 'IPv6') and '::' or '0.0.0.0'),
+          localPort)
+      end
     end
     local family = options.family
     if family == 'IPv4' then family = 4 elseif family == 'IPv6' then family = 6 end
@@ -111,6 +144,22 @@ function Socket:connect(...)
         1)
       o.autoSelectFamilyAttemptTimeout = attempt < 10 and 10 or attempt
     end
+  end
+  if self.connecting then
+    -- Node starts again, and libuv refuses: EALREADY on the next tick,
+    -- with the local address the first connect has by then.
+    nextTick(function()
+      if not self.connecting then return end
+      self:destroy(errors.exceptionWithHostPort('EALREADY', 'connect',
+        o.path or o.host, o.port, tostring(self.localAddress or 'undefined')
+        .. ':' .. tostring(self.localPort or 'undefined')))
+    end)
+    return self
+  end
+  if failure then
+    -- Queued before the connect's own next tick, so that it runs first
+    -- and nothing is sent.
+    nextTick(function() self:destroy(failure) end)
   end
   return self:_connect(o)
 end
@@ -158,29 +207,36 @@ end
 ---every chunk read to destination, pausing while destination:write()
 ---says it is full until its 'drain' (Node's Readable.prototype.pipe), and
 ---ends it after 'end' unless options['end'] is false. destination is a
----Socket or any table with write (and end_, on, off if it has them);
----process.stdout and process.stderr are never ended.
+---Socket or any emitter with write (and end_ to be ended); process.stdout
+---and process.stderr are never ended. As in Node, one that is not an
+---emitter is refused at once (TypeError "dest.on is not a function"), and
+---one without end raises at 'end' ("dest.end is not a function").
 function Socket:pipe(dest, options)
   local src = self
   if (type(dest) ~= 'table' and type(dest) ~= 'userdata') or
       dest.write == nil then
     error(errors.invalidArgType('destination', 'table', dest), 2)
   end
+  if type(dest.on) ~= 'function' then
+    error(errors.new('TypeError', nil, 'dest.on is not a function'), 2)
+  end
   local process = require('process')
   local doEnd = not (type(options) == 'table' and options['end'] == false)
     and dest ~= process.stdout and dest ~= process.stderr
-  local canListen = type(dest.on) == 'function'
   local ondata, onend, ondrain, onclose, onerror, cleanup
 
   function ondata(chunk)
-    if dest:write(chunk) == false and canListen then
-      src:pause()
-    end
+    if dest:write(chunk) == false then src:pause() end
   end
   function ondrain() src:resume() end
   function onend()
     cleanup()
-    if doEnd then (dest.end_ or dest['end'])(dest) end
+    if not doEnd then return end
+    local end_ = dest.end_ or dest['end']
+    if type(end_) ~= 'function' then
+      error(errors.new('TypeError', nil, 'dest.end is not a function'), 0)
+    end
+    end_(dest)
   end
   function onclose() cleanup() end
   function onerror(err)
@@ -190,24 +246,20 @@ function Socket:pipe(dest, options)
   function cleanup()
     src:off('data', ondata)
     src:off('end', onend)
-    if canListen then
-      dest:off('drain', ondrain)
-      dest:off('close', onclose)
-      dest:off('finish', onclose)
-      dest:off('error', onerror)
-    end
+    dest:off('drain', ondrain)
+    dest:off('close', onclose)
+    dest:off('finish', onclose)
+    dest:off('error', onerror)
     src._pipes = nil
   end
 
   src._pipes = { dest = dest, cleanup = cleanup }
   src:on('end', onend)
-  if canListen then
-    dest:on('drain', ondrain)
-    dest:once('close', onclose)
-    dest:once('finish', onclose)
-    dest:prependListener('error', onerror)
-    dest:emit('pipe', src)
-  end
+  dest:on('drain', ondrain)
+  dest:once('close', onclose)
+  dest:once('finish', onclose)
+  dest:prependListener('error', onerror)
+  dest:emit('pipe', src)
   src:on('data', ondata)
   if src:isPaused() then src:resume() end
   return dest
@@ -373,7 +425,10 @@ local function newServer(options, listener)
   if o.keepAliveInitialDelay ~= nil then
     errors.validateNumber(o.keepAliveInitialDelay,
       'options.keepAliveInitialDelay')
-    if o.keepAliveInitialDelay < 0 then o.keepAliveInitialDelay = 0 end
+    -- Node keeps ~~(delay / 1000) seconds: NaN and Infinity are 0. The C
+    -- side takes whole milliseconds.
+    local seconds = toInt32(o.keepAliveInitialDelay / 1000)
+    o.keepAliveInitialDelay = seconds > 0 and seconds * 1000 or 0
   end
   if o.highWaterMark ~= nil then
     errors.validateNumber(o.highWaterMark, 'options.highWaterMark', 0)
