@@ -99,6 +99,24 @@ static void host_call(lua_State *L, const char *name, int nargs, int nresults) {
   lua_call(L, nargs, nresults);
 }
 
+/* The end after an uncaught error (on top of L): process._fatal() (which
+ * emits 'exit' as Node does), then the error printed. Returns 1 with the
+ * exit status pushed. */
+static int fatal_exit(lnb_t *b, lua_State *L) {
+  int status = 1;
+  lua_getfield(L, LUA_REGISTRYINDEX, LNB_TRACE); /* 'exit' may replace it */
+  lua_getglobal(L, "process");
+  lua_getfield(L, -1, "_fatal");
+  lua_remove(L, -2);
+  if (lua_pcall(L, 0, 1, 0) == LUA_OK && lua_isinteger(L, -1))
+    status = (int)lua_tointeger(L, -1);
+  lua_pop(L, 1);
+  lua_setfield(L, LUA_REGISTRYINDEX, LNB_TRACE);
+  lnb_report(b, L);
+  lua_pushinteger(L, status);
+  return 1;
+}
+
 static int pmain(lua_State *L) {
   int argc = (int)lua_tointeger(L, 1);
   char **argv = lua_touserdata(L, 2);
@@ -159,22 +177,24 @@ static int pmain(lua_State *L) {
               uv_strerror(status));
     fatal = lnb_run(b, L); /* pushes the error if there is one */
   }
-  if (fatal) {
-    lnb_report(b, L);
+  if (!fatal) {
+    /* 'exit', through the gate: what a listener raises is uncaught. */
     lua_getglobal(L, "process");
-    lua_pushinteger(L, 1);
-    lua_setfield(L, -2, "exitCode");
-    lua_pop(L, 1);
+    lua_getfield(L, -1, "_emitExit");
+    lua_remove(L, -2);
+    if (lnb_call(b, 0) && b->fatal) {
+      b->fatal = 0;
+      lua_getfield(L, LUA_REGISTRYINDEX, LNB_FATAL);
+      fatal = 1;
+    }
   }
+  if (fatal)
+    return fatal_exit(b, L);
+  /* Emitted now: this call only returns process.exitCode, or 0. */
   lua_getglobal(L, "process");
   lua_getfield(L, -1, "_emitExit");
-  if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
-    lnb_report(b, L);
-    lua_pushinteger(L, 7); /* Node: an 'exit' listener threw */
-    return 1;
-  }
-  if (!lua_isinteger(L, -1))
-    lua_pushinteger(L, fatal ? 1 : 0);
+  if (lua_pcall(L, 0, 1, 0) != LUA_OK || !lua_isinteger(L, -1))
+    lua_pushinteger(L, 0);
   return 1;
 }
 

@@ -329,13 +329,33 @@ function process._emitExit()
   return finalCode()
 end
 
+-- Whether a listener of the last uncaught error raised in turn.
+local handlerRaised = false
+
 -- Called by the gate for an error nothing caught: 'uncaughtExceptionMonitor'
 -- listeners see it, then true if an 'uncaughtException' listener took it.
+-- What either raises is the error that counts (Node's _fatalException).
 function process._uncaught(err)
+  handlerRaised = true -- until both emits return
   process:emit('uncaughtExceptionMonitor', err, 'uncaughtException')
-  if process:listenerCount('uncaughtException') == 0 then return false end
-  process:emit('uncaughtException', err, 'uncaughtException')
-  return true
+  local taken = process:listenerCount('uncaughtException') > 0
+  if taken then process:emit('uncaughtException', err, 'uncaughtException') end
+  handlerRaised = false
+  return taken
+end
+
+-- Called by the host for an error nothing took, before it prints it;
+-- returns the exit status. As Node: 7 if a listener of the error raised
+-- (no 'exit' then); else 'exit'(1) unless it was emitted already, with
+-- exitCode 1 and what its listeners raise dropped, and exitCode, or 1.
+function process._fatal()
+  if handlerRaised then return 7 end
+  if not process._exiting then
+    process._exiting = true
+    process.exitCode = 1
+    pcall(process.emit, process, 'exit', 1)
+  end
+  return exitValue or 1
 end
 
 return process

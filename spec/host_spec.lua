@@ -171,6 +171,143 @@ describe('uncaught errors', function()
   end)
 end)
 
+-- The exit codes and what is printed when a listener of process throws,
+-- as Node 22 gives them (node -e with the same JavaScript; its exit code
+-- and stdout quoted, its stderr shows the error named).
+describe('a process listener that throws', function()
+  -- on('uncaughtException', e => { log('handler got', e.message); throw
+  -- new Error('from handler') }); a timer throws 'first': prints "handler
+  -- got first", then Error: from handler on stderr; no 'exit'; exit 7.
+  it("'uncaughtException': exit 7 with its error, and no 'exit'", function()
+    local out, err, code = h.exec({ '-e', [[
+      process:on('exit', function(c) console.log('exit', c) end)
+      process:on('uncaughtException', function(e)
+        console.log('handler got', e)
+        error('from handler', 0)
+      end)
+      setTimeout(function() error('first', 0) end, 1)
+    ]] })
+    assert.are.equal(7, code)
+    assert.are.equal('handler got first\n', out)
+    assert.matches('^Uncaught Error: from handler\n', err)
+    assert.is_nil(err:find('Error: first', 1, true))
+  end)
+
+  -- The same thrown from the main script: exit 7.
+  it("'uncaughtException' for an error of the main chunk: exit 7", function()
+    local _, err, code = h.exec({ '-e', [[
+      process:on('uncaughtException', function() error('from handler', 0) end)
+      error('first', 0)
+    ]] })
+    assert.are.equal(7, code)
+    assert.matches('^Uncaught Error: from handler\n', err)
+  end)
+
+  -- on('uncaughtExceptionMonitor', ...throw), with or without an
+  -- 'uncaughtException' listener (which is not called): exit 7, Error:
+  -- from monitor.
+  it("'uncaughtExceptionMonitor': exit 7, other listeners skipped",
+    function()
+      for _, withHandler in ipairs({ false, true }) do
+        local out, err, code = h.exec({ '-e', [[
+          process:on('uncaughtExceptionMonitor', function(e)
+            console.log('monitor got', e)
+            error('from monitor', 0)
+          end)
+          if ]] .. tostring(withHandler) .. [[ then
+            process:on('uncaughtException', function(e)
+              console.log('handler got', e)
+            end)
+          end
+          setTimeout(function() error('first', 0) end, 1)
+        ]] })
+        assert.are.equal(7, code)
+        assert.are.equal('monitor got first\n', out)
+        assert.matches('^Uncaught Error: from monitor\n', err)
+      end
+    end)
+
+  -- on('exit', c => { log('exit listener', c); throw new Error('from
+  -- exit') }): prints "exit listener 0", then Error: from exit; exit 1.
+  -- Listeners after it do not run.
+  it("'exit': an uncaught error, exit 1", function()
+    local out, err, code = h.exec({ '-e', [[
+      process:on('exit', function(c)
+        console.log('exit listener', c)
+        error('from exit', 0)
+      end)
+      process:on('exit', function() console.log('never') end)
+    ]] })
+    assert.are.equal(1, code)
+    assert.are.equal('exit listener 0\n', out)
+    assert.matches('^Uncaught Error: from exit\nstack traceback:', err)
+  end)
+
+  -- process.exitCode = 5 (or process.exit(3), or exitCode = 0), then an
+  -- 'exit' listener that throws: exit 5 (3, 0), the code given.
+  it("'exit': the exit code already given stands", function()
+    for _, case in ipairs({ { 'process.exitCode = 5', 5 },
+      { 'process.exit(3)', 3 }, { 'process.exitCode = 0', 0 },
+      { 'setTimeout(function() process.exit(4) end, 1)', 4 } }) do
+      local _, err, code = h.exec({ '-e', [[
+        process:on('exit', function() error('from exit', 0) end)
+      ]] .. case[1] })
+      assert.are.equal(case[2], code, case[1])
+      assert.matches('^Uncaught Error: from exit\n', err)
+    end
+  end)
+
+  -- With an 'uncaughtException' listener the error of an 'exit' listener
+  -- is handled: "uE got from exit", exit 0 (or the exitCode the handler
+  -- sets: 4); a handler that throws too gives exit 7.
+  it("'exit': goes to 'uncaughtException' listeners", function()
+    local out, err, code = h.exec({ '-e', [[
+      process:on('uncaughtException', function(e) console.log('uE got', e) end)
+      process:on('exit', function() error('from exit', 0) end)
+    ]] })
+    assert.are.same({ 'uE got from exit\n', '', 0 }, { out, err, code })
+    _, _, code = h.exec({ '-e', [[
+      process:on('uncaughtException', function() process.exitCode = 4 end)
+      process:on('exit', function() error('from exit', 0) end)
+    ]] })
+    assert.are.equal(4, code)
+    out, err, code = h.exec({ '-e', [[
+      process:on('uncaughtException', function(e)
+        console.log('uE got', e)
+        error('from handler', 0)
+      end)
+      process:on('exit', function() error('from exit', 0) end)
+    ]] })
+    assert.are.equal(7, code)
+    assert.are.equal('uE got from exit\n', out)
+    assert.matches('^Uncaught Error: from handler\n', err)
+  end)
+
+  -- An uncaught error: 'exit'(1) runs first, what its listeners throw is
+  -- dropped, then the error is printed; exit 1 (or the exitCode an 'exit'
+  -- listener sets: 9).
+  it("after an uncaught error, 'exit' runs before the error is printed",
+    function()
+      local out, err, code = h.exec({ '-e', [[
+        process:on('exit', function(c)
+          process.stderr:write('exit listener ' .. c .. '\n')
+          error('from exit', 0)
+        end)
+        setTimeout(function() error('first', 0) end, 1)
+      ]] })
+      assert.are.equal(1, code)
+      assert.are.equal('', out)
+      assert.matches('^exit listener 1\nUncaught Error: first\n', err)
+      assert.is_nil(err:find('from exit', 1, true))
+      _, _, code = h.exec({ '-e', [[
+        process:on('exit', function() process.exitCode = 9 end)
+        process.exitCode = 5
+        setTimeout(function() error('first', 0) end, 1)
+      ]] })
+      assert.are.equal(9, code)
+    end)
+end)
+
 describe('process', function()
   it('exits with process.exitCode', function()
     local _, _, code = h.exec({ '-e', 'process.exitCode = 3' })
