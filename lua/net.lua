@@ -79,8 +79,8 @@ Socket.addListener = Socket.on
 ---socket:connect(options[, connectListener]), (path[, listener]),
 ---(port[, host][, listener]) -> socket. Raises ERR_MISSING_ARGS,
 ---ERR_INVALID_ARG_TYPE, ERR_SOCKET_BAD_PORT, ERR_INVALID_IP_ADDRESS.
----As Node: while the socket is connecting, 'error' EALREADY follows on the
----next tick; a localPort that Node's bind would not give back (1.5,
+---As Node: while the socket is connecting, 'error' EALREADY (EISCONN for
+---a path) follows on the next tick; a localPort that Node's bind would not give back (1.5,
 ---70000) emits 'error' EADDRINUSE (syscall 'bind') on the next tick.
 function Socket:connect(...)
   local options, cb = normalizeArgs(select('#', ...), ...)
@@ -146,13 +146,16 @@ function Socket:connect(...)
     end
   end
   if self.connecting then
-    -- Node starts again, and libuv refuses: EALREADY on the next tick,
-    -- with the local address the first connect has by then.
+    -- Node starts again, and libuv refuses on the next tick: EALREADY with
+    -- the local address the first connect has by then; for a path,
+    -- EISCONN (a Unix connect is done at once).
     nextTick(function()
       if not self.connecting then return end
-      self:destroy(errors.exceptionWithHostPort('EALREADY', 'connect',
-        o.path or o.host, o.port, tostring(self.localAddress or 'undefined')
-        .. ':' .. tostring(self.localPort or 'undefined')))
+      self:destroy(o.path and
+        errors.exceptionWithHostPort('EISCONN', 'connect', o.path) or
+        errors.exceptionWithHostPort('EALREADY', 'connect', o.host, o.port,
+          tostring(self.localAddress or 'undefined') .. ':' ..
+          tostring(self.localPort or 'undefined')))
     end)
     return self
   end

@@ -195,6 +195,31 @@ describe('connect() again', function()
     run()
   end)
 
+  -- s = net.connect(path); s.connect(path): 'error' "connect EISCONN
+  -- PATH" (errno -106, address the path, no port), then close(true).
+  it('while connecting to a path emits EISCONN, then closes', function()
+    local path = os.tmpname()
+    os.remove(path)
+    local server = net.createServer(function(c) c:destroy() end)
+    server:listen(path)
+    local client = net.connect(path)
+    client:connect(path)
+    client:on('connect', expect(nil, 0))
+    client:on('error', expect(function(err)
+      assert.are.equal('EISCONN', err.code)
+      assert.are.equal(-106, err.errno)
+      assert.are.equal('connect', err.syscall)
+      assert.are.equal(path, err.address)
+      assert.is_nil(err.port)
+      assert.are.equal('connect EISCONN ' .. path, err.message)
+    end))
+    client:on('close', expect(function(hadError)
+      assert.is_true(hadError)
+      server:close()
+    end))
+    run()
+  end)
+
   -- s.destroy(); s.connect(port, '127.0.0.1'): 'close' (of the destroy),
   -- then 'connect', and data flows.
   it('right after destroy() connects afresh once the old handle closed',
