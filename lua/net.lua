@@ -80,8 +80,8 @@ Socket.addListener = Socket.on
 ---(port[, host][, listener]) -> socket. Raises ERR_MISSING_ARGS,
 ---ERR_INVALID_ARG_TYPE, ERR_SOCKET_BAD_PORT, ERR_INVALID_IP_ADDRESS.
 ---As Node: while the socket is connecting, 'error' EALREADY (EISCONN for
----a path) follows on the next tick; a localPort that Node's bind would not give back (1.5,
----70000) emits 'error' EADDRINUSE (syscall 'bind') on the next tick.
+---a path) follows on the next tick; so does 'error' EADDRINUSE (syscall
+---'bind') for a localPort Node's bind does not give back (1.5, 70000).
 function Socket:connect(...)
   local options, cb = normalizeArgs(select('#', ...), ...)
   if cb then self:once('connect', cb) end
