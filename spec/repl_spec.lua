@@ -4,93 +4,10 @@
 local h = require('spec.helpers')
 local net, expect = h.net, h.expect
 
-local hasTmux = os.execute('tmux -V >/dev/null 2>&1') == true
-local SOCKET = 'luanet-spec-' .. tostring(os.time()) .. '-' ..
-  tostring(math.random(1e6))
+local terminal = require('spec.terminal')
+local withTerminal = terminal.with
 
-local function sh(cmd)
-  local p = assert(io.popen(cmd))
-  local out = p:read('a')
-  p:close()
-  return out
-end
-
--- A terminal running build/luanet: :keys(...) presses tmux keys,
--- :type(text) types text literally, :screen() reads the screen,
--- :waitFor(pattern) waits (5 s at most) until the screen shows it,
--- :close() ends it.
-local Terminal = {}
-Terminal.__index = Terminal
-
-local count = 0
-local function terminal(history, args)
-  count = count + 1
-  local name = SOCKET .. '-' .. count -- a tmux server of its own
-  local env = 'LUANET_REPL_HISTORY=' .. h.shellQuote(history or '')
-  local cmd = 'env ' .. env .. ' ' .. h.exe .. ' ' .. (args or '') ..
-    '; echo "[exit $?]"; sleep 30'
-  assert(os.execute('tmux -L ' .. name .. ' new-session -d -s luanet' ..
-    ' -x 100 -y 40 ' .. h.shellQuote(cmd)))
-  local t = setmetatable({ name = name }, Terminal)
-  t:waitFor('^>')
-  return t
-end
-
-function Terminal:keys(...)
-  local keys = {}
-  for _, k in ipairs({ ... }) do keys[#keys + 1] = k end
-  os.execute('tmux -L ' .. self.name .. ' send-keys -t luanet ' ..
-    table.concat(keys, ' '))
-end
-
--- Types text and waits until the line shows it: keys are then read one
--- after the other, as a person types them.
-function Terminal:type(text)
-  os.execute('tmux -L ' .. self.name .. ' send-keys -t luanet -l ' ..
-    h.shellQuote(text))
-  for _ = 1, 250 do
-    if self:screen():sub(-#text) == text then return end
-    os.execute('sleep 0.02')
-  end
-  error('the terminal never showed the typed ' .. text .. '; it shows:\n' ..
-    self:screen(), 2)
-end
-
--- Types a line and presses Enter.
-function Terminal:line(text)
-  self:type(text)
-  self:keys('Enter')
-end
-
-function Terminal:screen()
-  -- wrapped lines joined, without trailing spaces: '> ' is '>' at the end
-  local text = sh('tmux -L ' .. self.name .. ' capture-pane -p -J -t luanet')
-  return (text:gsub('[ \t]+\n', '\n'):gsub('%s+$', ''))
-end
-
-function Terminal:waitFor(pattern, plain)
-  for _ = 1, 250 do
-    local screen = self:screen()
-    if screen:find(pattern, 1, plain or false) then return screen end
-    os.execute('sleep 0.02')
-  end
-  error('the terminal never showed ' .. pattern .. '; it shows:\n' ..
-    self:screen(), 2)
-end
-
-function Terminal:close()
-  os.execute('tmux -L ' .. self.name .. ' kill-server 2>/dev/null')
-end
-
--- Runs fn(terminal) and closes the terminal, even when fn fails.
-local function withTerminal(history, fn, args)
-  local t = terminal(history, args)
-  local ok, err = pcall(fn, t)
-  t:close()
-  if not ok then error(err, 0) end
-end
-
-local describeTerminal = hasTmux and describe or function(name)
+local describeTerminal = terminal.available and describe or function(name)
   describe(name, function()
     pending('tmux is not installed, so ' .. name .. ' goes unchecked')
   end)
