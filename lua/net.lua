@@ -164,7 +164,12 @@ function Socket:connect(...)
     -- and nothing is sent.
     nextTick(function() self:destroy(failure) end)
   end
-  return self:_connect(o)
+  if self:_connect(o) == nil then
+    -- nil, 'EBUSY': destroyed, and its handle still closing. Node takes a
+    -- new handle at once; this one connects once 'close' is emitted.
+    self:once('close', function() self:_connect(o) end)
+  end
+  return self
 end
 
 ---socket:end_([data[, encoding]][, callback]) -> socket: writes data,

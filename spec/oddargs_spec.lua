@@ -224,8 +224,9 @@ describe('connect() again', function()
   -- then 'connect', and data flows.
   it('right after destroy() connects afresh once the old handle closed',
     function()
-      pending('needs the core: ln_socket_connect refuses a socket that is ' ..
-        'still closing (UV_EBUSY), and Lua cannot see that state')
+      pending('needs bindings/lsocket.c: socket_connect to return nil, ' ..
+        "'EBUSY' when ln_socket_connect refuses a socket still closing " ..
+        '(it raises "connect: resource busy or locked")')
       local server, port = h.listen(function(c) c:end_('hi') end)
       local client = net.Socket()
       local seen = {}
@@ -248,8 +249,9 @@ describe('listen() on a host getaddrinfo refuses', function()
   -- "getaddrinfo EINVAL " .. host; no 'listening'.
   for _, n in ipairs({ 300, 1024 * 1024 }) do
     it('emits getaddrinfo EINVAL for a ' .. n .. '-byte host', function()
-      pending('needs the core: listen_name returns the synchronous ' ..
-        'uv_getaddrinfo failure, which server_listen raises')
+      pending('needs core/server.c: listen_name to report a synchronous ' ..
+        'uv_getaddrinfo failure on the next tick; now server_listen ' ..
+        'raises it as "listen EINVAL"')
       local host = ('a'):rep(n)
       local server = net.createServer()
       server:on('listening', expect(nil, 0))
