@@ -22,7 +22,9 @@ for _ = 1, n do
 end
 setTimeout(function()
   local parts = {}
-  for code, count in pairs(errors) do parts[#parts + 1] = code .. ' ' .. count end
+  for code, count in pairs(errors) do
+    parts[#parts + 1] = code .. ' ' .. count
+  end
   print(('connected %d echoed %d closed %d errors %s'):format(connected,
     echoed, closed, #parts > 0 and table.concat(parts, ' ') or 'none'))
   process.exit(0)

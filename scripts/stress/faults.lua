@@ -75,7 +75,9 @@ function cases.rst()
         if not ok then return s:once('drain', pump) end
       end
     end
-    s:on('error', function(err) codes[err.code] = (codes[err.code] or 0) + 1 end)
+    s:on('error', function(err)
+      codes[err.code] = (codes[err.code] or 0) + 1
+    end)
     s:on('close', function(e)
       closed = closed + 1
       if e then hadError = hadError + 1 end
@@ -141,7 +143,9 @@ function cases.halfclose()
         check(got == request, ('server read %d of %d'):format(got, request))
         if halfOpen then answer() end
       end)
-      s:on('error', function(err) fail('server error ' .. tostring(err.code)) end)
+      s:on('error', function(err)
+        fail('server error ' .. tostring(err.code))
+      end)
       s:on('close', function()
         serverClosed = serverClosed + 1
         if serverClosed == n then server:close(done) end
@@ -159,7 +163,9 @@ function cases.halfclose()
         end)
         c:on('data', function(d) got = got + #d end)
         c:on('end', function() ended = true end)
-        c:on('error', function(err) fail('peer error ' .. tostring(err.code)) end)
+        c:on('error', function(err)
+          fail('peer error ' .. tostring(err.code))
+        end)
         c:on('close', function()
           closed = closed + 1
           if got == response and ended then
@@ -232,7 +238,9 @@ function cases.loris()
       c:on('error', function() end)
       c:on('end', function()
         dropped = dropped + 1
-        if now() - opened > timeout + 1000 then droppedLate = droppedLate + 1 end
+        if now() - opened > timeout + 1000 then
+          droppedLate = droppedLate + 1
+        end
       end)
     end
     local client = net.connect(port, '127.0.0.1')
@@ -253,7 +261,9 @@ function cases.loris()
       latencies[#latencies + 1] = now() - sent
       setTimeout(ask, 10)
     end)
-    client:on('error', function(err) fail('client error ' .. tostring(err.code)) end)
+    client:on('error', function(err)
+      fail('client error ' .. tostring(err.code))
+    end)
   end)
   process:on('exit', function()
     table.sort(latencies)
@@ -337,14 +347,16 @@ function cases.closemid()
       " 'close' %d time(s), with %s connections not destroyed")
       :format(whole, tostring(refused), closeCalls, tostring(live)))
     check(whole == n, 'transfers cut short by close()')
-    check(refused == 'ECONNREFUSED', 'a connection after close() was not refused')
+    check(refused == 'ECONNREFUSED',
+      'a connection after close() was not refused')
     check(closeCalls == 1 and closeErr == nil and live == 0,
       "'close' not once, or before the last connection ended")
   end)
 end
 
 if not cases[case] then
-  io.stderr:write('usage: luanet faults.lua rst|halfclose|loris|closemid [short]\n')
+  io.stderr:write('usage: luanet faults.lua ',
+    'rst|halfclose|loris|closemid [short]\n')
   os.exit(2)
 end
 cases[case]()
