@@ -12,7 +12,7 @@
  *  - ln_addr_format of the result is text that ln_addr_is_ip calls an
  *    address of the same family, and that parses to the same address.
  * With FUZZ_PRINT=1, prints "isIP<TAB>hex of the input" for each input
- * instead, to compare with Node's net.isIP (fuzz/isip.js). */
+ * instead, to compare with Node's net.isIP (fuzz/node/run). */
 #include <arpa/inet.h>
 #include <stdint.h>
 #include <stdio.h>
