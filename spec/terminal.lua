@@ -7,7 +7,8 @@ local h = require('spec.helpers')
 local M = {}
 
 local hasTmux = os.execute('tmux -V >/dev/null 2>&1') == true
-local SOCKET = 'luanet-spec-' .. tostring(os.time()) .. '-' ..
+-- tmux servers of this process: specs run in parallel
+local SOCKET = 'luanet-spec-' .. tostring(h.process.pid) .. '-' ..
   tostring(math.random(1e6))
 
 local function sh(cmd)
@@ -18,9 +19,9 @@ local function sh(cmd)
 end
 
 -- A terminal running build/luanet: :keys(...) presses tmux keys,
--- :type(text) types text literally, :screen() reads the screen,
--- :waitFor(pattern) waits (5 s at most) until the screen shows it,
--- :close() ends it.
+-- :type(text) types text literally, :paste(text, bracketed) pastes it,
+-- :screen() reads the screen, :waitFor(pattern, plain, seconds) waits (5 s
+-- by default) until the screen shows it, :close() ends it.
 local Terminal = {}
 Terminal.__index = Terminal
 
@@ -47,10 +48,10 @@ end
 
 -- Types text and waits until the line shows it: keys are then read one
 -- after the other, as a person types them.
-function Terminal:type(text)
+function Terminal:type(text, seconds)
   os.execute('tmux -L ' .. self.name .. ' send-keys -t luanet -l ' ..
     h.shellQuote(text))
-  for _ = 1, 250 do
+  for _ = 1, (seconds or 5) * 50 do
     if self:screen():sub(-#text) == text then return end
     os.execute('sleep 0.02')
   end
@@ -58,9 +59,10 @@ function Terminal:type(text)
     self:screen(), 2)
 end
 
--- Types a line and presses Enter.
-function Terminal:line(text)
-  self:type(text)
+-- Types a line and presses Enter (seconds: how long the typing may take
+-- to show, 5 by default).
+function Terminal:line(text, seconds)
+  self:type(text, seconds)
   self:keys('Enter')
 end
 
