@@ -112,9 +112,11 @@ end
 
 describe('repl.start over a socket', function()
   -- The same server in Node 22 (the README's code in JavaScript) survives
-  -- a client that sends '1+1\n' and closes at once: its REPL takes the
-  -- socket's EPIPE as an error of the session and writes it to the (dead)
-  -- output; the process goes on.
+  -- a client that reads the prompt, sends '1+1\n' and closes at once: its
+  -- REPL takes the socket's EPIPE as an error of the session and writes
+  -- it to the (dead) output; the process goes on. (A client gone before
+  -- the first prompt is written kills Node's: the EPIPE comes before its
+  -- REPL has a handler. luanet's survives that too.)
   it('survives clients that leave early, and serves the next one',
     function()
       local path = socketPath()
