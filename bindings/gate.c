@@ -111,13 +111,30 @@ int lnb_call(lnb_t *b, int nargs) {
   return status != LUA_OK;
 }
 
-int lnb_protect(lnb_t *b, lua_CFunction f, void *ud, int nargs) {
+void lnb_protect_begin(lnb_t *b, lua_CFunction f, void *ud) {
   lua_State *L = b->L;
+  lua_pushcfunction(L, lnb_msgh);
   lua_pushcfunction(L, f);
-  lua_insert(L, -nargs - 1);
   lua_pushlightuserdata(L, ud);
-  lua_insert(L, -nargs - 1);
-  return lnb_call(b, nargs + 1);
+}
+
+int lnb_protect_end(lnb_t *b, int nargs) {
+  lua_State *L = b->L;
+  int base = lua_gettop(L) - nargs - 2; /* the message handler */
+  int status = LUA_ERRRUN;
+
+  if (!b->fatal) { /* else stopping on an uncaught error: run nothing */
+    status = lua_pcall(L, nargs + 1, 0, base);
+    if (status != LUA_OK)
+      lnb_uncaught(b, L);
+  }
+  lua_settop(L, base - 1);
+  return status != LUA_OK;
+}
+
+int lnb_protect(lnb_t *b, lua_CFunction f, void *ud) {
+  lnb_protect_begin(b, f, ud);
+  return lnb_protect_end(b, 0);
 }
 
 void lnb_emit_begin(lnb_t *b, lua_State *L, int idx, const char *event) {
@@ -181,8 +198,9 @@ static void run_tick(ln_tick_t *tick) {
     luaL_unref(b->L, LUA_REGISTRYINDEX, ref);
     return;
   }
+  lnb_protect_begin(b, tick_call, NULL);
   lua_pushinteger(b->L, ref);
-  lnb_protect(b, tick_call, NULL, 1);
+  lnb_protect_end(b, 1);
 }
 
 void lnb_next_tick(lnb_t *b, lua_State *L, int nargs) {

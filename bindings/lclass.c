@@ -3,8 +3,31 @@
  * and `_events` (user value 1) for the emitter of lua/events.lua. */
 #include "luanet.h"
 
-/* Getters and setters are called directly, with the object at index 1
- * (and the value at 3 for a setter): they must not use upvalues. */
+static int get_events(lua_State *L) {
+  lua_getiuservalue(L, 1, 1);
+  return 1;
+}
+
+static int set_events(lua_State *L) {
+  lua_settop(L, 3);
+  lua_setiuservalue(L, 1, 1);
+  return 0;
+}
+
+/* The object at 1 must be of the class whose metatable is upvalue 3:
+ * the metamethods can be called by hand with anything. Raises otherwise. */
+static void check_self(lua_State *L) {
+  if (!lua_getmetatable(L, 1) || !lua_rawequal(L, -1, lua_upvalueindex(3))) {
+    lua_getfield(L, lua_upvalueindex(3), "__name");
+    luaL_typeerror(L, 1, lua_tostring(L, -1));
+  }
+  lua_pop(L, 1);
+}
+
+/* Calls the getter or setter for key 2 in the table at table_idx, if there
+ * is one, with the object at 1 (and the value at 3 for a setter): they must
+ * not use upvalues. Returns its results, or -1 when there is none. A
+ * getter casts its object, so the object's class is checked first. */
 static int call_accessor(lua_State *L, int table_idx) {
   lua_CFunction f;
   lua_pushvalue(L, 2);
@@ -14,22 +37,18 @@ static int call_accessor(lua_State *L, int table_idx) {
   }
   f = lua_tocfunction(L, -1);
   lua_pop(L, 1);
+  if (f != get_events && f != set_events) /* these do not cast */
+    check_self(L);
   return f(L);
 }
 
-/* The object at 1 must be of the class whose metatable is upvalue 3:
- * the metamethods can be called by hand with anything. */
-static void check_self(lua_State *L) {
-  if (!lua_getmetatable(L, 1) || !lua_rawequal(L, -1, lua_upvalueindex(3))) {
-    lua_getfield(L, lua_upvalueindex(3), "__name");
-    luaL_typeerror(L, 1, lua_tostring(L, -1));
-  }
-  lua_pop(L, 1);
-}
-
+/* __index: own fields, methods, getters. Own fields and methods are safe
+ * to look up on any full userdata (a method checks its self), so only the
+ * getters pay for the class check. */
 static int class_index(lua_State *L) {
   int n;
-  check_self(L);
+  if (lua_type(L, 1) != LUA_TUSERDATA)
+    check_self(L);
   if (lua_getiuservalue(L, 1, 2) == LUA_TTABLE) {
     lua_pushvalue(L, 2);
     if (lua_rawget(L, -2) != LUA_TNIL)
@@ -47,7 +66,8 @@ static int class_index(lua_State *L) {
 }
 
 static int class_newindex(lua_State *L) {
-  check_self(L);
+  if (lua_type(L, 1) != LUA_TUSERDATA)
+    check_self(L);
   if (call_accessor(L, lua_upvalueindex(2)) >= 0) /* setters */
     return 0;
   lua_pushvalue(L, 2);
@@ -65,17 +85,6 @@ static int class_newindex(lua_State *L) {
   }
   lua_insert(L, 2);
   lua_rawset(L, 2);
-  return 0;
-}
-
-static int get_events(lua_State *L) {
-  lua_getiuservalue(L, 1, 1);
-  return 1;
-}
-
-static int set_events(lua_State *L) {
-  lua_settop(L, 3);
-  lua_setiuservalue(L, 1, 1);
   return 0;
 }
 

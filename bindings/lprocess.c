@@ -215,7 +215,7 @@ static void on_signal(uv_signal_t *handle, int signum) {
   lnb_t *b = sig->b;
   (void)signum;
   ln_loop_enter(&b->loop);
-  lnb_protect(b, signal_call, sig, 0);
+  lnb_protect(b, signal_call, sig);
   ln_loop_leave(&b->loop);
 }
 

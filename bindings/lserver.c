@@ -36,7 +36,7 @@ static int make_socket(lua_State *L) {
 
 ln_socket_t *lnb_server_socket_new(ln_server_t *s) {
   ln_socket_t *sock = NULL;
-  lnb_protect(s->loop->data, make_socket, &sock, 0);
+  lnb_protect(s->loop->data, make_socket, &sock);
   return sock; /* NULL when out of memory: the connection is dropped */
 }
 
@@ -111,8 +111,9 @@ void lnb_server_event(ln_server_t *s, ln_server_event_t ev,
   n.b = b;
   n.ev = ev;
   n.e = e;
+  lnb_protect_begin(b, emit_event, &n);
   lua_pushvalue(L, top + 1);
-  lnb_protect(b, emit_event, &n, 1);
+  lnb_protect_end(b, 1);
   sync_ref(L, ls, top + 1);
   lua_settop(L, top);
 }

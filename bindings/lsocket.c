@@ -143,8 +143,7 @@ static int emit_event(lua_State *L) {
     /* The hot path: one plain listener is called as emit() would call it,
      * without the trip through emit() (lua/events.lua keeps a lone
      * listener as the function itself). */
-    lua_pushliteral(L, "data");
-    if (lua_rawget(L, -2) == LUA_TFUNCTION) {
+    if (lua_getfield(L, -1, "data") == LUA_TFUNCTION) {
       lua_pushlstring(L, e->data, e->len);
       lua_call(L, 1, 0);
       return 0;
@@ -205,8 +204,9 @@ void lnb_socket_event(ln_socket_t *s, ln_socket_event_t ev,
   n.ls = ls;
   n.ev = ev;
   n.e = e;
+  lnb_protect_begin(b, emit_event, &n);
   lua_pushvalue(L, top + 1);
-  lnb_protect(b, emit_event, &n, 1);
+  lnb_protect_end(b, 1);
   sync_ref(L, ls, top + 1);
   lua_settop(L, top);
 }
@@ -485,7 +485,12 @@ static int socket_connect(lua_State *L) {
   lua_getfield(L, 2, "autoSelectFamily");
   o.no_auto_select = lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1);
   lua_pop(L, 1);
-  if ((err = ln_socket_connect(&ls->s, &o)) != 0)
+  if ((err = ln_socket_connect(&ls->s, &o)) == UV_EBUSY) {
+    lua_pushnil(L); /* the old handle is still closing: lua/net.lua waits */
+    lua_pushliteral(L, "EBUSY");
+    return 2;
+  }
+  if (err != 0)
     return luaL_error(L, "connect: %s", ln_err_message(err));
   sync_ref(L, ls, 1);
   lua_settop(L, 1);

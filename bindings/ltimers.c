@@ -96,8 +96,9 @@ static int stored_call(lua_State *L) {
 /* Calls the stored call of the userdata at idx through the gate. Returns
  * 1 if it raised. */
 static int call_stored(lnb_t *b, lua_State *L, int idx) {
+  lnb_protect_begin(b, stored_call, NULL);
   lua_pushvalue(L, idx);
-  return lnb_protect(b, stored_call, NULL, 1);
+  return lnb_protect_end(b, 1);
 }
 
 /* validateFunction(callback, 'callback'), Node's first check. */

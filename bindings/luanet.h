@@ -69,13 +69,20 @@ void lnb_uncaught(lnb_t *b, lua_State *L);
  * pops it. The host only: it needs the registry's luanet.host. */
 void lnb_report(lnb_t *b, lua_State *L);
 
-/* Runs f through the gate: f is called as a Lua C function with ud (a
- * light userdata) at index 1 and the nargs values on top of b->L's stack
- * after it (popped). Everything a notification does in Lua, lookups and
+/* Runs f through the gate, as a Lua C function with ud (a light userdata)
+ * at index 1. Everything a notification does in Lua, lookups and
  * allocations included, runs in such an f, so that no error can unwind
- * through libuv: it is uncaught, as lnb_call says. f calls listeners with
- * lua_call. Returns 0, or 1 if f raised. */
-int lnb_protect(lnb_t *b, lua_CFunction f, void *ud, int nargs);
+ * through libuv: an error is uncaught, as lnb_call says. f calls listeners
+ * with lua_call. Returns 0, or 1 if f raised (or the loop is stopping on
+ * an uncaught error, when f does not run). */
+int lnb_protect(lnb_t *b, lua_CFunction f, void *ud);
+
+/* lnb_protect in two halves, for an f that takes arguments after ud:
+ * begin pushes the gate's handler, f and ud on b->L; push the nargs
+ * arguments; end makes the call and leaves the stack as it was before
+ * begin. */
+void lnb_protect_begin(lnb_t *b, lua_CFunction f, void *ud);
+int lnb_protect_end(lnb_t *b, int nargs);
 
 /* Pushes emit, the object at idx of L, and the event name: the start of an
  * emit. Push the arguments, then lua_call(L, 2 + nargs, 0) (inside a
