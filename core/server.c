@@ -339,8 +339,18 @@ static int listen_name(ln_server_t *s, const ln_listen_opts_t *o) {
   err = uv_getaddrinfo(&s->loop->uv, &r->req, on_resolved, r->host, NULL,
                        &hints);
   if (err) {
+    /* Node's dns.lookup: a name getaddrinfo refuses at once (too long,
+     * not IDNA) is an error on the next tick, as one it fails later. */
+    free(s->error_host);
+    s->error_host = malloc(len + 1); /* freed once delivered */
+    if (s->error_host != NULL)
+      memcpy(s->error_host, o->host, len + 1);
     free(r);
-    return err;
+    s->error = err;
+    s->error_syscall = "getaddrinfo";
+    memset(&s->error_address, 0, sizeof(s->error_address));
+    defer(s, SVP_ERROR);
+    return 0;
   }
   s->lookup = &r->req;
   return 0;
@@ -412,7 +422,10 @@ static void on_tick(ln_tick_t *tick) {
       e.address = s->error_address.address;
       e.len = s->error_address.len;
       e.port = s->error_address.port;
+      e.host = s->error_host;
       notify(s, LN_SERVER_EV_ERROR, &e);
+      free(s->error_host);
+      s->error_host = NULL;
     } else if (p & SVP_LISTENING) {
       s->pending &= ~SVP_LISTENING;
       if (s->listener != NULL)
@@ -493,6 +506,8 @@ int ln_server_is_active(const ln_server_t *s) {
 
 void ln_server_release(ln_server_t *s) {
   s->flags |= SVF_RELEASED;
+  free(s->error_host); /* an error never delivered (the loop is closing) */
+  s->error_host = NULL;
   if (s->listener != NULL || s->lookup != NULL)
     ln_server_close(s);
 }

@@ -224,9 +224,6 @@ describe('connect() again', function()
   -- then 'connect', and data flows.
   it('right after destroy() connects afresh once the old handle closed',
     function()
-      pending('needs bindings/lsocket.c: socket_connect to return nil, ' ..
-        "'EBUSY' when ln_socket_connect refuses a socket still closing " ..
-        '(it raises "connect: resource busy or locked")')
       local server, port = h.listen(function(c) c:end_('hi') end)
       local client = net.Socket()
       local seen = {}
@@ -249,9 +246,6 @@ describe('listen() on a host getaddrinfo refuses', function()
   -- "getaddrinfo EINVAL " .. host; no 'listening'.
   for _, n in ipairs({ 300, 1024 * 1024 }) do
     it('emits getaddrinfo EINVAL for a ' .. n .. '-byte host', function()
-      pending('needs core/server.c: listen_name to report a synchronous ' ..
-        'uv_getaddrinfo failure on the next tick; now server_listen ' ..
-        'raises it as "listen EINVAL"')
       local host = ('a'):rep(n)
       local server = net.createServer()
       server:on('listening', expect(nil, 0))
