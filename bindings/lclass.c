@@ -1,6 +1,7 @@
 /* Classes of userdata with Node's property model: own fields first (kept in
  * user value 2), then the class's methods, then computed fields (getters),
- * and `_events` (user value 1) for the emitter of lua/events.lua. */
+ * and `_events` (user value 1) for the emitter of lua/events.lua. And the
+ * readers of the options tables the classes' C methods take. */
 #include "luanet.h"
 
 static int get_events(lua_State *L) {
@@ -119,4 +120,35 @@ void *lnb_new(lua_State *L, size_t size, const char *tname) {
   void *p = lua_newuserdatauv(L, size, 2);
   luaL_setmetatable(L, tname);
   return p;
+}
+
+lua_Integer lnb_opt_int(lua_State *L, int t, const char *k, lua_Integer def,
+                        lua_Integer min, lua_Integer max) {
+  lua_Integer v = def;
+  if (lua_getfield(L, t, k) == LUA_TNUMBER) {
+    lua_Number n = lua_tonumber(L, -1);
+    if (lua_isinteger(L, -1))
+      v = lua_tointeger(L, -1);
+    else if (n == n) /* not NaN: a float in range converts safely */
+      v = n <= (lua_Number)min ? min : n >= (lua_Number)max ? max
+                                                            : (lua_Integer)n;
+  }
+  lua_pop(L, 1);
+  return v < min ? min : v > max ? max : v;
+}
+
+int lnb_opt_bool(lua_State *L, int t, const char *k) {
+  int v;
+  lua_getfield(L, t, k);
+  v = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return v;
+}
+
+const char *lnb_opt_string(lua_State *L, int t, const char *k, size_t *len) {
+  const char *s = NULL;
+  if (lua_getfield(L, t, k) == LUA_TSTRING)
+    s = lua_tolstring(L, -1, len);
+  lua_pop(L, 1); /* the string stays referenced by the table */
+  return s;
 }

@@ -1,5 +1,7 @@
 /* net.Server as Lua userdata over ln_server_t. Argument normalisation is in
  * lua/net.lua (listen's four forms, close's callback). */
+#include <limits.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "luanet.h"
@@ -118,22 +120,6 @@ void lnb_server_event(ln_server_t *s, ln_server_event_t ev,
   lua_settop(L, top);
 }
 
-static int opt_bool(lua_State *L, int t, const char *k) {
-  int v;
-  lua_getfield(L, t, k);
-  v = lua_toboolean(L, -1);
-  lua_pop(L, 1);
-  return v;
-}
-
-static lua_Integer opt_int(lua_State *L, int t, const char *k, lua_Integer d) {
-  lua_Integer v = d;
-  if (lua_getfield(L, t, k) == LUA_TNUMBER)
-    v = (lua_Integer)lua_tonumber(L, -1);
-  lua_pop(L, 1);
-  return v;
-}
-
 /* server:_listen(options): normalised by lua/net.lua. Raises Node's
  * ERR_SERVER_ALREADY_LISTEN; other failures arrive as 'error'. */
 static int server_listen(lua_State *L) {
@@ -143,17 +129,14 @@ static int server_listen(lua_State *L) {
 
   luaL_checktype(L, 2, LUA_TTABLE);
   memset(&o, 0, sizeof(o));
-  if (lua_getfield(L, 2, "host") == LUA_TSTRING)
-    o.host = lua_tostring(L, -1);
-  if (lua_getfield(L, 2, "path") == LUA_TSTRING)
-    o.path = lua_tolstring(L, -1, &o.path_len);
-  lua_pop(L, 2);
-  o.port = (int)opt_int(L, 2, "port", 0);
-  o.fd = (int)opt_int(L, 2, "fd", -1);
-  o.backlog = (int)opt_int(L, 2, "backlog", 0);
-  o.ipv6_only = opt_bool(L, 2, "ipv6Only");
-  o.readable_all = opt_bool(L, 2, "readableAll");
-  o.writable_all = opt_bool(L, 2, "writableAll");
+  o.host = lnb_opt_string(L, 2, "host", NULL);
+  o.path = lnb_opt_string(L, 2, "path", &o.path_len);
+  o.port = (int)lnb_opt_int(L, 2, "port", 0, 0, 65535);
+  o.fd = (int)lnb_opt_int(L, 2, "fd", -1, -1, INT_MAX);
+  o.backlog = (int)lnb_opt_int(L, 2, "backlog", 0, INT_MIN, INT_MAX);
+  o.ipv6_only = lnb_opt_bool(L, 2, "ipv6Only");
+  o.readable_all = lnb_opt_bool(L, 2, "readableAll");
+  o.writable_all = lnb_opt_bool(L, 2, "writableAll");
   err = ln_server_listen(&ls->s, &o);
   sync_ref(L, ls, 1);
   if (err == LN_EALREADY_LISTEN)
@@ -300,14 +283,16 @@ static int new_server(lua_State *L) {
 
   memset(&o, 0, sizeof(o));
   if (lua_istable(L, 1)) {
-    lua_Integer delay = opt_int(L, 1, "keepAliveInitialDelay", 0);
-    if (opt_bool(L, 1, "allowHalfOpen"))
+    lua_Integer delay =
+        lnb_opt_int(L, 1, "keepAliveInitialDelay", 0, 0, UINT32_MAX * 1000LL);
+    if (lnb_opt_bool(L, 1, "allowHalfOpen"))
       o.socket_flags |= LN_SOCKET_ALLOW_HALF_OPEN;
-    o.pause_on_connect = opt_bool(L, 1, "pauseOnConnect");
-    o.no_delay = opt_bool(L, 1, "noDelay");
-    o.keep_alive = opt_bool(L, 1, "keepAlive");
-    o.keep_alive_delay = delay > 0 ? (unsigned)(delay / 1000) : 0;
-    o.high_water_mark = (uint32_t)opt_int(L, 1, "highWaterMark", 0);
+    o.pause_on_connect = lnb_opt_bool(L, 1, "pauseOnConnect");
+    o.no_delay = lnb_opt_bool(L, 1, "noDelay");
+    o.keep_alive = lnb_opt_bool(L, 1, "keepAlive");
+    o.keep_alive_delay = (unsigned)(delay / 1000);
+    o.high_water_mark =
+        (uint32_t)lnb_opt_int(L, 1, "highWaterMark", 0, 0, UINT32_MAX);
   }
   ls = lnb_new(L, sizeof(*ls), SERVER_T);
   ln_server_init(&b->loop, &ls->s, &o);

@@ -1,6 +1,7 @@
 /* net.Socket as Lua userdata over ln_socket_t. The arguments' Node-style
  * normalisation lives in lua/net.lua; what is here is the hot path (write,
  * the events) and the fields. */
+#include <limits.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -450,22 +451,6 @@ static int socket_address(lua_State *L) {
   return 1;
 }
 
-static const char *opt_string(lua_State *L, int t, const char *k, size_t *len) {
-  const char *s = NULL;
-  if (lua_getfield(L, t, k) == LUA_TSTRING)
-    s = lua_tolstring(L, -1, len);
-  lua_pop(L, 1); /* the string stays referenced by the table */
-  return s;
-}
-
-static lua_Integer opt_int(lua_State *L, int t, const char *k) {
-  lua_Integer v;
-  lua_getfield(L, t, k);
-  v = lua_isnumber(L, -1) ? (lua_Integer)lua_tonumber(L, -1) : 0;
-  lua_pop(L, 1);
-  return v;
-}
-
 /* socket:_connect(options): options already normalised and checked by
  * lua/net.lua (port an integer, host a string, path a string). */
 static int socket_connect(lua_State *L) {
@@ -475,13 +460,14 @@ static int socket_connect(lua_State *L) {
 
   luaL_checktype(L, 2, LUA_TTABLE);
   memset(&o, 0, sizeof(o));
-  o.host = opt_string(L, 2, "host", NULL);
-  o.path = opt_string(L, 2, "path", &o.path_len);
-  o.local_address = opt_string(L, 2, "localAddress", NULL);
-  o.port = (int)opt_int(L, 2, "port");
-  o.local_port = (int)opt_int(L, 2, "localPort");
-  o.family = (int)opt_int(L, 2, "family");
-  o.attempt_timeout = (unsigned)opt_int(L, 2, "autoSelectFamilyAttemptTimeout");
+  o.host = lnb_opt_string(L, 2, "host", NULL);
+  o.path = lnb_opt_string(L, 2, "path", &o.path_len);
+  o.local_address = lnb_opt_string(L, 2, "localAddress", NULL);
+  o.port = (int)lnb_opt_int(L, 2, "port", 0, INT_MIN, INT_MAX);
+  o.local_port = (int)lnb_opt_int(L, 2, "localPort", 0, INT_MIN, INT_MAX);
+  o.family = (int)lnb_opt_int(L, 2, "family", 0, 0, 6);
+  o.attempt_timeout = (unsigned)lnb_opt_int(
+      L, 2, "autoSelectFamilyAttemptTimeout", 0, 0, UINT_MAX);
   lua_getfield(L, 2, "autoSelectFamily");
   o.no_auto_select = lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1);
   lua_pop(L, 1);

@@ -124,6 +124,16 @@ void lnb_class(lua_State *L, const char *tname, int methods_idx,
  * uses (1: the events table, 2: user fields) and the metatable tname. */
 void *lnb_new(lua_State *L, size_t size, const char *tname);
 
+/* Options tables (lua/net.lua has checked their types): field k of the
+ * table at t. A number is truncated and clamped to [min, max]; NaN, a
+ * missing field or another type is def. */
+lua_Integer lnb_opt_int(lua_State *L, int t, const char *k, lua_Integer def,
+                        lua_Integer min, lua_Integer max);
+int lnb_opt_bool(lua_State *L, int t, const char *k);
+/* A string field (len may be NULL), or NULL; it stays valid while the
+ * table holds it. */
+const char *lnb_opt_string(lua_State *L, int t, const char *k, size_t *len);
+
 /* lsocket.c */
 void lnb_open_socket(lua_State *L, lnb_t *b);
 ln_socket_t *lnb_socket_new(lua_State *L, lnb_t *b);

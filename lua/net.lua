@@ -439,7 +439,16 @@ local function newServer(options, listener)
     o.keepAliveInitialDelay = seconds > 0 and seconds * 1000 or 0
   end
   if o.highWaterMark ~= nil then
-    errors.validateNumber(o.highWaterMark, 'options.highWaterMark', 0)
+    -- Node 22 takes any number here; a negative one means the default, and
+    -- one that is not a whole finite number fails when a connection comes
+    -- (ERR_INVALID_ARG_VALUE from the socket's stream): raised at once here.
+    errors.validateNumber(o.highWaterMark, 'options.highWaterMark')
+    local hwm = o.highWaterMark
+    if hwm < 0 then
+      o.highWaterMark = nil
+    elseif hwm ~= floor(hwm) or hwm == math.huge then
+      error(errors.invalidArgValue('options.readableHighWaterMark', hwm), 2)
+    end
   end
   local server = core.newServer(o)
   if type(listener) == 'function' then server:on('connection', listener) end

@@ -304,3 +304,34 @@ describe('pipe() into what is not a stream', function()
     assert.are.same({ 'hello' }, written)
   end)
 end)
+
+-- Node 22: net.createServer({ highWaterMark = -1 }) gives connections the
+-- default marks; Infinity, NaN and 1.5 are accepted, and each connection
+-- then throws "TypeError [ERR_INVALID_ARG_VALUE]: The property
+-- 'options.readableHighWaterMark' is invalid. Received Infinity". luanet
+-- raises that error at createServer, before any connection.
+describe("createServer's highWaterMark", function()
+  it('takes a negative one as the default', function()
+    local default = net.Socket().readableHighWaterMark
+    local server
+    server = net.createServer({ highWaterMark = -1 }, expect(function(c)
+      assert.are.equal(default, c.readableHighWaterMark)
+      assert.are.equal(default, c.writableHighWaterMark)
+      c:destroy()
+      server:close()
+    end))
+    server:listen(0, '127.0.0.1', function()
+      net.connect(server:address().port, '127.0.0.1'):on('error', function() end)
+    end)
+    run()
+  end)
+
+  for _, v in ipairs({ math.huge, 0 / 0, 1.5 }) do
+    it('raises ERR_INVALID_ARG_VALUE for ' .. tostring(v), function()
+      local err = raised(net.createServer, { highWaterMark = v })
+      assert.are.equal('ERR_INVALID_ARG_VALUE', err.code)
+      assert.matches("The property 'options.readableHighWaterMark' is " ..
+        'invalid. Received', err.message, 1, true)
+    end)
+  end
+end)
