@@ -151,8 +151,10 @@ int lnb_run(lnb_t *b, lua_State *L) {
   if (!lua_checkstack(L, LUA_MINSTACK))
     return luaL_error(L, "out of memory"), 1;
   b->L = L;
+  b->running++;
   if (!b->fatal)
     ln_loop_run(&b->loop);
+  b->running--;
   b->L = outer;
   if (!b->fatal)
     return 0;

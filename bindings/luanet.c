@@ -74,9 +74,7 @@ static void require(lua_State *L, const char *name) {
  * has no such call; the code is in its style. */
 static int l_run(lua_State *L) {
   lnb_t *b = lnb_state(L);
-  /* Every callback of the loop runs inside a scope (core/loop.h), so a
-   * depth above 0 means one is on the C stack below us. */
-  if (b->loop.depth > 0) {
+  if (b->running) { /* uv_run is not re-entrant */
     lua_pushliteral(L, "Error");
     lua_pushliteral(L, "ERR_LOOP_RUNNING");
     lua_pushliteral(L, "luanet.run() cannot run the event loop: it is "

@@ -18,6 +18,7 @@ typedef struct lnb_s {
   int core_ref;        /* the table of primitives given to lua/ modules */
   int fatal;           /* an uncaught error waits in the registry */
   int keep_going;      /* the REPL: report uncaught errors, do not stop */
+  int running;         /* inside lnb_run: the loop must not be run again */
   /* setImmediate (ltimers.c): a FIFO run from the check phase. */
   uv_check_t check;
   uv_idle_t idle;              /* started while a ref'd one waits */
