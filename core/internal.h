@@ -58,4 +58,96 @@ void ln__server_connection_ended(ln_server_t *server);
 /* Closes a handle with its owner's closer, or plainly if it has none. */
 void ln__close_handle(uv_handle_t *handle);
 
+/* ---- sockets: what socket.c, read.c, writeq.c and connect.c share ---- */
+
+/* The socket's flags (s->flags) */
+#define SF_HANDLE 0x000001       /* s->h is initialised and must be closed */
+#define SF_PIPE 0x000002         /* s->h is a uv_pipe_t */
+#define SF_READING 0x000004      /* uv_read_start is in effect */
+#define SF_FLOWING 0x000008      /* deliver data as it arrives */
+#define SF_PAUSED 0x000010       /* pause(): read nothing */
+#define SF_EOF 0x000020          /* the peer's FIN was read */
+#define SF_END_EMITTED 0x000040  /* END delivered: no longer readable */
+#define SF_ENDING 0x000080       /* end() called: no longer writable */
+#define SF_SHUTDOWN 0x000100     /* uv_shutdown issued */
+#define SF_FINISHED 0x000200     /* FINISH delivered */
+#define SF_NEED_DRAIN 0x000400   /* write() said "full" */
+#define SF_HALF_OPEN 0x000800    /* allowHalfOpen */
+#define SF_HAD_ERROR 0x001000    /* destroyed with an error */
+#define SF_UNREF 0x002000        /* does not keep the loop alive */
+#define SF_NOT_READABLE 0x004000 /* { readable: false } */
+#define SF_NOT_WRITABLE 0x008000 /* { writable: false } */
+#define SF_RESET 0x010000        /* close with RST */
+#define SF_NODELAY 0x020000      /* TCP_NODELAY, to apply once connected */
+#define SF_KEEPALIVE 0x040000    /* SO_KEEPALIVE, to apply once connected */
+#define SF_RELEASED 0x080000     /* the embedder let go: notify nothing */
+#define SF_REOPEN 0x100000       /* closing only to try the next address */
+#define SF_DECODING 0x200000     /* setEncoding(): DATA carries text */
+#define SF_HOLD 0x400000         /* more notifications follow: active */
+
+/* s->pending: what the next tick does, in this order. */
+#define SP_CONNECT 0x01   /* connect to a numeric address */
+#define SP_CONNECTED 0x02 /* a Unix connect that completed at once */
+#define SP_FLOW 0x04      /* deliver buffered data, then END */
+#define SP_WRITTEN 0x08   /* DRAIN, then WRITE for each finished write */
+#define SP_FINISH 0x10    /* FINISH for a shutdown that completed at once */
+#define SP_ENDW 0x20      /* end() after END without allowHalfOpen */
+#define SP_ERROR 0x40     /* ERROR for s->error */
+#define SP_CLOSE 0x80     /* CLOSE for a socket that had no handle */
+
+static inline int ln__is_destroyed(const ln_socket_t *s) {
+  return s->state >= LN_SOCKET_CLOSING;
+}
+
+/* socket.c */
+/* Tells the embedder (nothing once it let go of s). e may be NULL. */
+void ln__notify(ln_socket_t *s, ln_socket_event_t ev, const ln_event_t *e);
+/* Queues work (SP_* bits) for s's next tick. */
+void ln__defer(ln_socket_t *s, unsigned what);
+/* Closes s (Node's destroy): ERROR for err (if not 0) on the next tick,
+ * then CLOSE once libuv closed the handle. syscall names the failing
+ * call for the error. Does nothing if already destroyed. */
+void ln__destroy(ln_socket_t *s, int err, const char *syscall);
+/* Records activity: the idle timeout starts again (Node's _unrefTimer). */
+void ln__touch(ln_socket_t *s);
+/* Initialises s->h as a pipe or TCP handle. Returns 0 or a libuv error. */
+int ln__init_handle(ln_socket_t *s, int pipe);
+/* Applies TCP_NODELAY and SO_KEEPALIVE as set before connecting. */
+void ln__apply_options(ln_socket_t *s);
+/* The close callback of s's handle. */
+void ln__on_close(uv_handle_t *handle);
+
+/* read.c */
+/* Starts or stops reading from the kernel as the state wants. */
+void ln__update_reading(ln_socket_t *s);
+/* Delivers what is buffered, then END if the peer ended. */
+void ln__flow(ln_socket_t *s);
+
+/* writeq.c */
+/* Reports w (finished at once, or failed) on the next tick. */
+void ln__write_done(ln_socket_t *s, ln__write_t *w, int status);
+/* Sends w, queued while connecting. */
+void ln__send_write(ln_socket_t *s, ln__write_t *w);
+/* DRAIN, then WRITE for each write done (the SP_WRITTEN tick). */
+void ln__written(ln_socket_t *s);
+/* FINISH, once end() was flushed and the FIN sent. */
+void ln__finish(ln_socket_t *s);
+/* Issues the shutdown of end() (FINISH follows). */
+void ln__shutdown(ln_socket_t *s);
+/* WRITE for every token in list with status (and base's details). */
+void ln__report_all(ln_socket_t *s, ln_wlist_t *list, int status,
+                    const ln_event_t *base);
+/* Frees every write of list, reporting nothing. */
+void ln__wlist_free(ln_wlist_t *list);
+
+/* connect.c */
+/* Tries the current address of s->connect. */
+void ln__connect_attempt(ln_socket_t *s);
+/* The connection is made: CONNECT, queued writes, READY. */
+void ln__connected(ln_socket_t *s);
+/* Lets go of a connection attempt (freed now or once libuv is done). */
+void ln__connect_release(struct ln__connect_s *c);
+/* The details of s->error for its ERROR notification. */
+void ln__error_event(ln_socket_t *s, ln_event_t *e);
+
 #endif

@@ -1,0 +1,229 @@
+/* Reading a socket, as Node's Readable: a bounded buffer while nobody
+ * reads, 'data' as it arrives while flowing, setEncoding's decoding, and
+ * 'end' once the peer's FIN and every byte were delivered. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ---- reading ---------------------------------------------------------- */
+
+static void on_alloc(uv_handle_t *handle, size_t hint, uv_buf_t *buf) {
+  ln_socket_t *s = ln__container_of(handle, ln_socket_t, h.handle);
+  ln_loop_t *loop = s->loop;
+  (void)hint;
+  if (!loop->rbuf_busy) {
+    loop->rbuf_busy = 1;
+    *buf = uv_buf_init(loop->rbuf, sizeof(loop->rbuf));
+  } else {
+    /* Never happens with libuv's one-read-at-a-time loop; stay safe. */
+    char *base = malloc(LN_READ_BUFFER_SIZE);
+    *buf = uv_buf_init(base, base != NULL ? LN_READ_BUFFER_SIZE : 0);
+  }
+}
+
+static void release_buf(ln_loop_t *loop, const uv_buf_t *buf) {
+  if (buf->base == loop->rbuf)
+    loop->rbuf_busy = 0;
+  else
+    free(buf->base);
+}
+
+/* Keeps len bytes of data for later delivery. Returns 0 or UV_ENOMEM. */
+static int keep(ln_socket_t *s, const char *data, size_t len) {
+  if (len > s->rcap - s->rlen) {
+    size_t cap = s->rcap ? s->rcap : 4096;
+    char *p;
+    while (cap - s->rlen < len)
+      if ((cap *= 2) > SIZE_MAX / 2)
+        return UV_ENOMEM;
+    if ((p = realloc(s->rbuf, cap)) == NULL)
+      return UV_ENOMEM;
+    s->rbuf = p;
+    s->rcap = cap;
+  }
+  memcpy(s->rbuf + s->rlen, data, len);
+  s->rlen += len;
+  return 0;
+}
+
+static void notify_data(ln_socket_t *s, const char *data, size_t len) {
+  ln_event_t e = {0};
+  e.data = data;
+  e.len = len;
+  ln__notify(s, LN_SOCKET_EV_DATA, &e);
+}
+
+/* Room for n bytes of decoded text: the loop's buffer, kept between reads
+ * so that decoding allocates nothing once it has grown, or (when a
+ * notification is already using it) a buffer of its own. NULL when out of
+ * memory. */
+static char *text_buffer(ln_loop_t *loop, size_t n) {
+  if (loop->tbuf_busy)
+    return malloc(n > 0 ? n : 1);
+  if (n > loop->tcap) {
+    char *p = realloc(loop->tbuf, n);
+    if (p == NULL)
+      return NULL;
+    loop->tbuf = p;
+    loop->tcap = n;
+  }
+  loop->tbuf_busy = 1;
+  return loop->tbuf;
+}
+
+static void text_release(ln_loop_t *loop, char *text) {
+  if (text == loop->tbuf)
+    loop->tbuf_busy = 0;
+  else
+    free(text);
+}
+
+/* Hands len bytes read to the embedder: as they are, or decoded (Node's
+ * readableAddChunk: no 'data' when a chunk decodes to nothing), or, for
+ * end, what the decoder still holds. */
+static void deliver(ln_socket_t *s, const char *data, size_t len, int end) {
+  ln_loop_t *loop = s->loop;
+  char *text;
+  size_t n;
+
+  if (!(s->flags & SF_DECODING)) {
+    if (!end)
+      notify_data(s, data, len);
+    return;
+  }
+  text = text_buffer(loop, ln_decoder_max(&s->decoder, len));
+  if (text == NULL) {
+    ln__destroy(s, UV_ENOMEM, "read");
+    return;
+  }
+  n = end ? ln_decoder_end(&s->decoder, text)
+          : ln_decoder_write(&s->decoder, data, len, text);
+  if (n > 0)
+    notify_data(s, text, n);
+  text_release(loop, text);
+}
+
+static void after_end(ln_socket_t *s) {
+  /* Node's endReadableNT: without allowHalfOpen the writable side ends on
+   * the next tick; otherwise a finished socket is done. */
+  if (!(s->flags & (SF_ENDING | SF_HALF_OPEN)))
+    ln__defer(s, SP_ENDW);
+  else if (s->flags & (SF_FINISHED | SF_NOT_WRITABLE))
+    ln__destroy(s, 0, NULL);
+}
+
+static int flowing(const ln_socket_t *s) {
+  return (s->flags & (SF_FLOWING | SF_PAUSED)) == SF_FLOWING;
+}
+
+/* Node's read(0) after the peer's FIN: 'end' once nothing is buffered,
+ * whether anyone reads or not; the characters a decoder still holds are
+ * buffered data too, delivered first once flowing. */
+static int can_end(const ln_socket_t *s) {
+  return (s->flags & (SF_EOF | SF_END_EMITTED)) == SF_EOF && s->rlen == 0 &&
+         !ln__is_destroyed(s) &&
+         (flowing(s) || !(s->flags & SF_DECODING) ||
+          !ln_decoder_holds(&s->decoder));
+}
+
+static void maybe_end(ln_socket_t *s) {
+  if (can_end(s) && (s->flags & SF_DECODING)) {
+    /* Node's onEofChunk: the decoder's last characters come first. */
+    deliver(s, NULL, 0, 1);
+  }
+  if (can_end(s)) {
+    s->flags |= SF_END_EMITTED;
+    ln__notify(s, LN_SOCKET_EV_END, NULL);
+    if (!ln__is_destroyed(s))
+      after_end(s);
+  }
+}
+
+/* Delivers what is buffered, as one chunk, then END if the peer ended. */
+void ln__flow(ln_socket_t *s) {
+  while (s->rlen > 0 && flowing(s) && !ln__is_destroyed(s)) {
+    char *data = s->rbuf;
+    size_t len = s->rlen;
+    s->rbuf = NULL;
+    s->rlen = s->rcap = 0;
+    deliver(s, data, len, 0);
+    free(data);
+  }
+  maybe_end(s);
+  ln__update_reading(s);
+}
+
+static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
+  ln_socket_t *s = ln__container_of(stream, ln_socket_t, h.stream);
+  ln_loop_t *loop = s->loop;
+
+  ln_loop_enter(loop);
+  if (nread > 0) {
+    s->bytes_read += (uint64_t)nread;
+    ln__touch(s);
+    if (flowing(s) && s->rlen == 0) {
+      deliver(s, buf->base, (size_t)nread, 0);
+    } else if (keep(s, buf->base, (size_t)nread) != 0) {
+      ln__destroy(s, UV_ENOMEM, "read");
+    } else if (flowing(s)) {
+      ln__defer(s, SP_FLOW);
+    }
+  } else if (nread == UV_EOF) {
+    s->flags |= SF_EOF;
+    ln__defer(s, SP_FLOW);
+  } else if (nread < 0) {
+    ln__destroy(s, (int)nread, "read");
+  }
+  release_buf(loop, buf);
+  if (!ln__is_destroyed(s))
+    ln__update_reading(s);
+  ln_loop_leave(loop);
+}
+
+void ln__update_reading(ln_socket_t *s) {
+  int want = s->state == LN_SOCKET_OPEN &&
+             !(s->flags & (SF_EOF | SF_PAUSED | SF_NOT_READABLE)) &&
+             s->rlen < s->read_hwm;
+  if (want && !(s->flags & SF_READING)) {
+    int err = uv_read_start(&s->h.stream, on_alloc, on_read);
+    if (err) {
+      ln__destroy(s, err, "read");
+      return;
+    }
+    s->flags |= SF_READING;
+  } else if (!want && (s->flags & SF_READING)) {
+    uv_read_stop(&s->h.stream);
+    s->flags &= ~SF_READING;
+  }
+}
+
+void ln_socket_pause(ln_socket_t *s) {
+  s->flags |= SF_PAUSED;
+  if (s->state == LN_SOCKET_OPEN)
+    ln__update_reading(s);
+}
+
+void ln_socket_resume(ln_socket_t *s) {
+  s->flags = (s->flags & ~SF_PAUSED) | SF_FLOWING;
+  if (s->state == LN_SOCKET_OPEN) {
+    if (s->rlen > 0 || (s->flags & SF_EOF))
+      ln__defer(s, SP_FLOW);
+    ln__update_reading(s);
+  }
+}
+
+int ln_socket_is_paused(const ln_socket_t *s) {
+  return (s->flags & SF_PAUSED) != 0;
+}
+
+void ln_socket_set_encoding(ln_socket_t *s, int enc) {
+  ln_decoder_init(&s->decoder, enc);
+  s->flags |= SF_DECODING;
+}
+
+int ln_socket_encoding(const ln_socket_t *s) {
+  return (s->flags & SF_DECODING) ? s->decoder.enc : -1;
+}
+
