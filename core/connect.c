@@ -98,7 +98,7 @@ void ln__connected(ln_socket_t *s) {
   }
   ln__notify(s, LN_SOCKET_EV_READY, NULL); /* as Node, even once destroyed */
   if (!ln__is_destroyed(s))
-    ln__update_reading(s);
+    ln__start_reading(s); /* Node's read(0) after 'connect' and 'ready' */
 }
 
 /* Closes the handle to try the next address with a fresh one. */

@@ -84,6 +84,9 @@ void ln__close_handle(uv_handle_t *handle);
 #define SF_REOPEN 0x100000       /* closing only to try the next address */
 #define SF_DECODING 0x200000     /* setEncoding(): DATA carries text */
 #define SF_HOLD 0x400000         /* more notifications follow: active */
+#define SF_PEER_KNOWN 0x800000   /* s->peer holds the peer's name */
+#define SF_READ_STARTED 0x1000000 /* reading began: pause() no longer stops
+                                    it before the high-water mark */
 
 /* s->pending: what the next tick does, in this order. */
 #define SP_CONNECT 0x01   /* connect to a numeric address */
@@ -120,6 +123,9 @@ void ln__on_close(uv_handle_t *handle);
 /* read.c */
 /* Starts or stops reading from the kernel as the state wants. */
 void ln__update_reading(ln_socket_t *s);
+/* Node's read(0) once connected or accepted: reading starts, unless the
+ * socket was paused before (then it starts at resume()). */
+void ln__start_reading(ln_socket_t *s);
 /* Delivers what is buffered, then END if the peer ended. */
 void ln__flow(ln_socket_t *s);
 

@@ -184,7 +184,8 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
 
 void ln__update_reading(ln_socket_t *s) {
   int want = s->state == LN_SOCKET_OPEN &&
-             !(s->flags & (SF_EOF | SF_PAUSED | SF_NOT_READABLE)) &&
+             (s->flags & (SF_READ_STARTED | SF_EOF | SF_NOT_READABLE)) ==
+                 SF_READ_STARTED &&
              s->rlen < s->read_hwm;
   if (want && !(s->flags & SF_READING)) {
     int err = uv_read_start(&s->h.stream, on_alloc, on_read);
@@ -199,6 +200,12 @@ void ln__update_reading(ln_socket_t *s) {
   }
 }
 
+void ln__start_reading(ln_socket_t *s) {
+  if (!(s->flags & SF_PAUSED))
+    s->flags |= SF_READ_STARTED;
+  ln__update_reading(s);
+}
+
 void ln_socket_pause(ln_socket_t *s) {
   s->flags |= SF_PAUSED;
   if (s->state == LN_SOCKET_OPEN)
@@ -206,7 +213,7 @@ void ln_socket_pause(ln_socket_t *s) {
 }
 
 void ln_socket_resume(ln_socket_t *s) {
-  s->flags = (s->flags & ~SF_PAUSED) | SF_FLOWING;
+  s->flags = (s->flags & ~SF_PAUSED) | SF_FLOWING | SF_READ_STARTED;
   if (s->state == LN_SOCKET_OPEN) {
     if (s->rlen > 0 || (s->flags & SF_EOF))
       ln__defer(s, SP_FLOW);

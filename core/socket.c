@@ -165,7 +165,7 @@ int ln_socket_open(ln_socket_t *s, int fd) {
     s->flags |= SF_ENDING | SF_FINISHED;
   ln__apply_options(s);
   ln__touch(s);
-  ln__update_reading(s);
+  ln__start_reading(s);
   return 0;
 }
 
@@ -354,7 +354,7 @@ int ln__socket_accept(ln_socket_t *s, ln_server_t *server,
 
 void ln__socket_start(ln_socket_t *s) {
   if (s->state == LN_SOCKET_OPEN)
-    ln__update_reading(s);
+    ln__start_reading(s);
 }
 
 int ln_socket_set_nodelay(ln_socket_t *s, int enable) {
@@ -384,11 +384,14 @@ void ln_socket_unref(ln_socket_t *s) {
     uv_unref(&s->h.handle);
 }
 
-int ln_socket_address(const ln_socket_t *s, int peer, ln_addr_t *out) {
+int ln_socket_address(ln_socket_t *s, int peer, ln_addr_t *out) {
   struct sockaddr_storage ss;
   int len = sizeof(ss), err;
 
-  if (s->state != LN_SOCKET_OPEN && s->state != LN_SOCKET_CONNECTING)
+  if (peer && s->peer != NULL && (s->flags & SF_PEER_KNOWN))
+    return ln_addr_format((struct sockaddr *)s->peer, out);
+  if (s->state != LN_SOCKET_OPEN &&
+      (peer || s->state != LN_SOCKET_CONNECTING)) /* Node's _getpeername */
     return UV_ENOTCONN;
   if (s->flags & SF_PIPE) {
     size_t n = sizeof(out->address);
@@ -405,6 +408,13 @@ int ln_socket_address(const ln_socket_t *s, int peer, ln_addr_t *out) {
              : uv_tcp_getsockname(&s->h.tcp, (struct sockaddr *)&ss, &len);
   if (err)
     return err;
+  /* Node keeps the peer's name from its first reading (_peername), so it
+   * still reads after 'close'; an IPv4 or IPv6 one fits the cache. */
+  if (peer && (size_t)len <= sizeof(*s->peer) &&
+      (s->peer != NULL || (s->peer = malloc(sizeof(*s->peer))) != NULL)) {
+    memcpy(s->peer, &ss, (size_t)len);
+    s->flags |= SF_PEER_KNOWN;
+  }
   return ln_addr_format((struct sockaddr *)&ss, out);
 }
 
@@ -427,14 +437,15 @@ int ln_socket_destroyed(const ln_socket_t *s) {
   return ln__is_destroyed(s);
 }
 
+/* Node's streams are readable and writable from the start, connected or
+ * not, until they end or are destroyed. */
 int ln_socket_readable(const ln_socket_t *s) {
-  return (s->state == LN_SOCKET_OPEN || s->state == LN_SOCKET_CONNECTING) &&
+  return !ln__is_destroyed(s) &&
          !(s->flags & (SF_END_EMITTED | SF_NOT_READABLE));
 }
 
 int ln_socket_writable(const ln_socket_t *s) {
-  return (s->state == LN_SOCKET_OPEN || s->state == LN_SOCKET_CONNECTING) &&
-         !(s->flags & (SF_ENDING | SF_NOT_WRITABLE));
+  return !ln__is_destroyed(s) && !(s->flags & (SF_ENDING | SF_NOT_WRITABLE));
 }
 
 int ln_socket_is_pipe(const ln_socket_t *s) {
@@ -460,7 +471,9 @@ int ln_socket_is_active(const ln_socket_t *s) {
 }
 
 void ln_socket_release(ln_socket_t *s) {
-  s->flags |= SF_RELEASED;
+  s->flags = (s->flags | SF_RELEASED) & ~SF_PEER_KNOWN;
+  free(s->peer);
+  s->peer = NULL;
   if (ln_socket_is_active(s)) {
     ln__destroy(s, 0, NULL);
     return;

@@ -79,8 +79,8 @@ typedef enum {
 #define LN_SOCKET_NOT_READABLE 0x2    /* Node's { readable: false } */
 #define LN_SOCKET_NOT_WRITABLE 0x4    /* Node's { writable: false } */
 
-/* Node's default highWaterMark for a net.Socket, in bytes. */
-#define LN_DEFAULT_HIGH_WATER_MARK 16384
+/* Node 22's default highWaterMark for a net.Socket, in bytes. */
+#define LN_DEFAULT_HIGH_WATER_MARK 65536
 
 struct ln_socket_s {
   union {
@@ -94,6 +94,7 @@ struct ln_socket_s {
   ln_server_t *server;          /* the server that accepted it, if any */
   struct ln__connect_s *connect; /* while connecting */
   struct ln__timeout_s *timeout; /* after ln_socket_set_timeout() */
+  struct sockaddr_in6 *peer;     /* the peer's name, once read (TCP) */
   ln_wlist_t queued;             /* written before the connection was made */
   ln_wlist_t done;               /* finished, to report on the next tick */
   ln_wlist_t ending;             /* end() tokens, told at FINISH or CLOSE */
@@ -181,7 +182,9 @@ void ln_socket_destroy(ln_socket_t *s, int err);
  * socket. */
 int ln_socket_reset(ln_socket_t *s);
 
-/* Stops reading from the kernel altogether (Node's pause()). */
+/* Stops delivering data (Node's pause()): reading from the kernel goes on
+ * up to the high-water mark, so the peer's FIN is still seen (Node's
+ * Readable), unless the socket was paused before it first read. */
 void ln_socket_pause(ln_socket_t *s);
 
 /* Delivers what is buffered (on the next tick) and then reads as data
@@ -216,8 +219,10 @@ void ln_socket_ref(ln_socket_t *s);
 void ln_socket_unref(ln_socket_t *s);
 
 /* The local (peer == 0) or remote address. Returns 0, or UV_ENOTCONN when
- * the socket has none (not connected, or closed). */
-int ln_socket_address(const ln_socket_t *s, int peer, ln_addr_t *out);
+ * the socket has none (not connected, or closed). As Node's, the remote
+ * address of a TCP socket is kept from the first time it is read while
+ * connected: it still reads after CLOSE, until the next connect. */
+int ln_socket_address(ln_socket_t *s, int peer, ln_addr_t *out);
 
 /* During an ERROR with e->attempts > 1: how attempt i (0-based) failed,
  * its status, syscall, address and port in out (the address text in

@@ -230,11 +230,11 @@ describe('socket:write', function()
     local client
     client = net.connect(server:address().port, '127.0.0.1', function()
       client:resume()
-      assert.is_false(client:write(string.rep('x', 16384)))
+      assert.is_false(client:write(string.rep('x', 65536)))
       client:end_()
     end)
     h.run()
-    assert.are.equal(16384, total)
+    assert.are.equal(65536, total)
   end)
 
   it('calls the write callback with nil once the data is handed over',
@@ -834,9 +834,13 @@ describe('net.Socket', function()
   it('makes an unconnected socket that connect() opens later', function()
     local _, port = echoServer()
     local socket = net.Socket()
+    -- Node 22: new net.Socket(): pending true, connecting false, readable
+    -- and writable true, readyState 'open'.
     assert.is_true(socket.pending)
     assert.is_false(socket.connecting)
-    assert.are.equal('closed', socket.readyState)
+    assert.is_true(socket.readable)
+    assert.is_true(socket.writable)
+    assert.are.equal('open', socket.readyState)
     assert.are.equal(socket, socket:connect(port, '127.0.0.1', expect(
       function() socket:destroy() end)))
     h.run()
@@ -994,6 +998,55 @@ describe('net.Socket', function()
       assert.are.equal(5, client.bytesWritten)
       assert.is_nil(client.remoteAddress)
     end))
+    h.run()
+  end)
+end)
+
+-- Node 22 (the same JavaScript): the peer's address is kept from the first
+-- time it is read while connected (_peername), so it still reads after
+-- 'close'; the local one, and address(), go with the handle; a socket
+-- whose peer was never read has none after 'close'.
+describe("a socket's addresses after 'close'", function()
+  it('keep the remote ones read while connected, on both sides', function()
+    local seen = {}
+    local server
+    server = h.listen(function(c)
+      server:close()
+      assert.is_true(c.remotePort > 0)
+      c:on('close', expect(function()
+        seen.server = { c.remoteAddress, c.remoteFamily, type(c.remotePort),
+          c.localAddress, c.localPort }
+      end))
+      c:end_()
+    end)
+    local port = server:address().port
+    local client = net.connect(port, '127.0.0.1')
+    client:on('connect', expect(function()
+      assert.are.equal(port, client.remotePort)
+    end))
+    client:on('close', expect(function()
+      seen.client = { client.remoteAddress, client.remotePort,
+        client.localAddress, client.localPort, next(client:address()) }
+    end))
+    client:resume()
+    h.run()
+    assert.are.same({ '127.0.0.1', 'IPv4', 'number' }, seen.server)
+    assert.are.same({ '127.0.0.1', port }, seen.client)
+  end)
+
+  it('have none that were never read', function()
+    local server
+    server = h.listen(function(c)
+      server:close()
+      c:on('close', expect(function()
+        assert.is_nil(c.remoteAddress)
+        assert.is_nil(c.remotePort)
+      end))
+      c:end_()
+    end)
+    local client = net.connect(server:address().port, '127.0.0.1')
+    client:on('close', expect(function() assert.is_nil(client.remoteAddress) end))
+    client:resume()
     h.run()
   end)
 end)

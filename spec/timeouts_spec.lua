@@ -140,9 +140,10 @@ describe('socket:setTimeout', function()
     local out, _, code = h.exec({ '-e', [[
       local net = require('net')
       local server
-      server = net.createServer(function(socket)
+      -- Paused before reading, as in Node 22 (a socket that began reading
+      -- goes on up to its high-water mark, which keeps the process alive).
+      server = net.createServer({ pauseOnConnect = true }, function(socket)
         server:close()
-        socket:pause()
         socket:setTimeout(5000, function() console.log('timeout') end)
       end):listen(0, '127.0.0.1')
       local c = net.connect(server:address().port, '127.0.0.1')
