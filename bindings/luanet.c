@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lblocklist.h"
 #include "lmodules.h"
 #include "luanet.h"
 
@@ -146,6 +147,7 @@ int luaopen_luanet(lua_State *L) {
   lua_newtable(L);
   core = lua_gettop(L);
   lnb_open_socket(L, b);
+  lnb_open_blocklist(L, b);
   lnb_open_server(L, b);
   lnb_open_timers(L, b);
   lnb_open_process(L, b);

@@ -483,4 +483,8 @@ function net.isIPv6(input)
   return net.isIP(input) == 6
 end
 
+-- net.BlockList and net.SocketAddress: lua/blocklist.lua.
+local blocklist = require('blocklist')
+net.BlockList, net.SocketAddress = blocklist.BlockList, blocklist.SocketAddress
+
 return net
