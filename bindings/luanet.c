@@ -67,6 +67,28 @@ static void require(lua_State *L, const char *name) {
   lua_call(L, 1, 1);
 }
 
+/* The modules a user may require, each also under its node: name. */
+static const char *const builtins[] = {"assert", "console", "events", "net",
+                                       "process", "repl", "timers", "util",
+                                       NULL};
+
+/* package.preload loader for "node:NAME": require(NAME), so that both
+ * names give the same table (Node's require('node:net') === net). */
+static int load_node_name(lua_State *L) {
+  require(L, luaL_checkstring(L, 1) + sizeof("node:") - 1);
+  return 1;
+}
+
+static void preload_node_names(lua_State *L) {
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+  for (int i = 0; builtins[i] != NULL; i++) {
+    lua_pushfstring(L, "node:%s", builtins[i]);
+    lua_pushcfunction(L, load_node_name);
+    lua_rawset(L, -3);
+  }
+  lua_pop(L, 1);
+}
+
 /* luanet.run(): runs the loop until nothing referenced is left. Raises an
  * uncaught error (one no 'uncaughtException' listener took). Called from
  * inside the loop (a listener, a timer, a REPL line), raises Error
@@ -156,6 +178,7 @@ int luaopen_luanet(lua_State *L) {
   lua_pushvalue(L, core);
   b->core_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   preload(L, core);
+  preload_node_names(L);
 
   require(L, "errors");
   lua_getfield(L, -1, "Error");

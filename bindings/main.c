@@ -1,5 +1,5 @@
-/* The luanet host: runs a script (or -e code, or standard input), then the
- * loop until nothing referenced is left, then exits with
+/* The luanet host: runs a script (or -e or -p code, or standard input),
+ * then the loop until nothing referenced is left, then exits with
  * process.exitCode. After lua.c: everything runs inside a protected
  * pmain. */
 #include <stdio.h>
@@ -19,13 +19,17 @@ static const char usage[] =
     "\n"
     "options:\n"
     "  -e, --eval CODE   run CODE as the script\n"
+    "  -p, --print CODE  run CODE as -e does, then print its value (as node\n"
+    "                    -p: a string as it is, else util.inspect); -pe CODE\n"
+    "                    and -p -e CODE are the same\n"
     "  -i, --interactive start the REPL (after the script or CODE, if any)\n"
     "  -v, --version     print the version and exit\n"
     "  -h, --help        print this help and exit\n"
     "  --                stop reading options\n";
 
 typedef struct {
-  const char *code;   /* -e */
+  const char *code;   /* -e or -p */
+  int print;          /* -p: print the code's value at exit */
   const char *script; /* the script's path; NULL for -e or stdin */
   int first_arg;      /* argv index of the script's first argument */
   int interactive;    /* -i */
@@ -48,7 +52,14 @@ static int parse(int argc, char **argv, options_t *o, int *status) {
       printf("luanet %s (%s, libuv %s)\n", LUANET_VERSION, LUA_RELEASE,
              uv_version_string());
       return *status = 0, 1;
-    } else if (strcmp(a, "-e") == 0 || strcmp(a, "--eval") == 0) {
+    } else if ((strcmp(a, "-p") == 0 || strcmp(a, "--print") == 0) &&
+               (i + 1 >= argc || argv[i + 1][0] == '-')) {
+      o->print = 1; /* node -p: the code may come with -e, or be none */
+    } else if (strcmp(a, "-e") == 0 || strcmp(a, "--eval") == 0 ||
+               strcmp(a, "-p") == 0 || strcmp(a, "--print") == 0 ||
+               strcmp(a, "-pe") == 0) {
+      if (strcmp(a, "-e") != 0 && strcmp(a, "--eval") != 0)
+        o->print = 1; /* -p CODE, --print CODE, -pe CODE */
       if (++i >= argc) {
         fprintf(stderr, "luanet: %s requires an argument\n%s", a, usage);
         return *status = 9, 1;
@@ -61,6 +72,8 @@ static int parse(int argc, char **argv, options_t *o, int *status) {
       return *status = 9, 1;
     }
   }
+  if (o->print && o->code == NULL)
+    o->code = ""; /* node -p alone prints undefined */
   if (o->code == NULL && i < argc && strcmp(argv[i], "-") != 0)
     o->script = argv[i++];
   else if (o->code == NULL && i < argc)
@@ -146,14 +159,20 @@ static int pmain(lua_State *L) {
     lua_pushstring(L, o.script);
   else
     lua_pushnil(L);
-  host_call(L, "install", 2, 0);
+  lua_pushboolean(L, o.code != NULL);
+  host_call(L, "install", 3, 0);
 
   /* With no script on a terminal, or with -i: the REPL, after the script
    * or code if there is one. */
   repl = o.interactive ||
          (o.code == NULL && o.script == NULL && !o.stdin_script &&
           isatty(STDIN_FILENO));
-  if (o.code != NULL)
+  if (o.print) {
+    lua_pushstring(L, o.code);
+    host_call(L, "loadPrint", 1, 2); /* the function, or nil and the error */
+    status = lua_isnil(L, -2) ? LUA_ERRSYNTAX : LUA_OK;
+    lua_remove(L, status == LUA_OK ? -1 : -2);
+  } else if (o.code != NULL)
     status = luaL_loadbuffer(L, o.code, strlen(o.code), "=[command line]");
   else if (o.script != NULL || !repl)
     status = luaL_loadfile(L, o.script); /* NULL: standard input */

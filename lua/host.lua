@@ -9,9 +9,12 @@ local M = {}
 
 ---Installs the globals of a luanet script (console, process, the timer
 ---functions) and lets script (a path, or nil) require modules beside it.
+---For code given with -e or -p (eval true), the built-in modules are
+---globals too, each loaded when first read, as in Node's -e.
 ---@param argv string[] process.argv
 ---@param script string|nil
-function M.install(argv, script)
+---@param eval boolean|nil
+function M.install(argv, script, eval)
   local process = require('process')
   _G.console = require('console')
   _G.process = process
@@ -27,6 +30,48 @@ function M.install(argv, script)
   if script then
     local dir = script:match('^(.*)/[^/]*$') or '.'
     package.path = dir .. '/?.lua;' .. dir .. '/?/init.lua;' .. package.path
+  end
+  if eval then
+    -- the modules preloaded under node: names (bindings/luanet.c)
+    local builtins = {}
+    for name in pairs(package.preload) do
+      local short = type(name) == 'string' and name:match('^node:(.+)$')
+      if short then builtins[short] = true end
+    end
+    setmetatable(_G, { __index = function(_, k)
+      if builtins[k] then
+        local module = require(k)
+        rawset(_G, k, module)
+        return module
+      end
+    end })
+  end
+end
+
+---Compiles code for -p: as an expression first (`return code`), as the
+---REPL does, else as statements. The function it returns runs the code,
+---then at 'exit' prints what it returned as node -p prints its result:
+---a string as it is, anything else through util.inspect (nothing: nil).
+---@param code string
+---@return function|nil chunk
+---@return string|nil err the syntax error of the statements
+function M.loadPrint(code)
+  local chunk = load('return ' .. code, '=[command line]')
+  if not chunk then
+    local err
+    chunk, err = load(code, '=[command line]')
+    if not chunk then return nil, err end
+  end
+  return function(...)
+    local values = table.pack(chunk(...))
+    require('process'):on('exit', function()
+      local shown = {}
+      for i = 1, math.max(values.n, 1) do
+        local v = values[i]
+        shown[i] = type(v) == 'string' and v or util.inspect(v)
+      end
+      require('console').log(table.concat(shown, ' '))
+    end)
   end
 end
 

@@ -385,3 +385,93 @@ describe('globals', function()
     assert.are.equal('false ERR_INVALID_ARG_TYPE\n', out)
   end)
 end)
+
+describe('-e and -p, as node -e and node -p', function()
+  -- node -p 'typeof net + typeof events + ... + typeof repl':
+  -- "objectfunctionobjectobjectfunctionobject" (events and assert are
+  -- functions there, callable tables here);
+  -- node -e 'console.log(net === require("net"), globalThis.net === net)':
+  -- true true; node -p 'net = 5; net': 5. A script file has no such
+  -- globals (typeof net: undefined). Lua's own assert stays the global
+  -- assert, as in the REPL: require('assert') is Node's.
+  it('-e sees the built-in modules as globals, a script does not',
+    function()
+      local code = 'print(net == require("net"), _G.net == net, ' ..
+        'events == require("events"), timers == require("timers"), ' ..
+        'util == require("util"), repl == require("repl"), ' ..
+        'assert == _G.assert and assert ~= require("assert"))'
+      local out, err, status = h.exec({ '-e', code })
+      assert.are.equal('', err)
+      assert.are.equal(('true\t'):rep(6) .. 'true\n', out)
+      assert.are.equal(0, status)
+      assert.are.equal('5\n', h.exec({ '-e', 'net = 5 print(net)' }))
+      local path = script('print(rawequal(net, nil), rawequal(repl, nil))')
+      out = h.exec({ path })
+      os.remove(path)
+      assert.are.equal('true\ttrue\n', out)
+    end)
+
+  -- node -p 1+1: 2; -pe 1+1, -p -e 1+1 and -e 1+1 -p: the same;
+  -- -p '"a%sb"': a%sb (a string as it is); -p '({a:1})': { a: 1 } (here
+  -- util.inspect's Lua form); -p undefined, and -p alone: undefined (nil
+  -- here); -p '"a\nb"': a, b on two lines.
+  it('-p prints the value: a string as it is, else util.inspect', function()
+    for _, case in ipairs({
+      { { '-p', '1+1' }, '2\n' },
+      { { '-pe', '1+1' }, '2\n' },
+      { { '-p', '-e', '1+1' }, '2\n' },
+      { { '-e', '1+1', '-p' }, '2\n' },
+      { { '--print', '1+1' }, '2\n' },
+      { { '-p', '"a%sb"' }, 'a%sb\n' },
+      { { '-p', '{ a = 1 }' }, '{ a = 1 }\n' },
+      { { '-p', '{ 1, "x" }' }, '{ 1, "x" }\n' },
+      { { '-p', 'nil' }, 'nil\n' },
+      { { '-p' }, 'nil\n' },
+      { { '-p', '"a\\nb"' }, 'a\nb\n' },
+      { { '-p', 'local x = 3 return x * 2' }, '6\n' }, -- statements
+      { { '-p', 'type(net) .. type(repl)' }, 'tabletable\n' },
+      { { '-p', '...', 'a', 'b' }, 'a b\n' }, -- Lua's many values
+    }) do
+      local out, err, code = h.exec(case[1])
+      assert.are.equal('', err, table.concat(case[1], ' '))
+      assert.are.equal(case[2], out, table.concat(case[1], ' '))
+      assert.are.equal(0, code)
+    end
+  end)
+
+  -- node -p 'setTimeout(() => console.log("t"), 5); 3': t, then 3;
+  -- -p 'process.on("exit", () => console.log("mine")); 3': mine, then 3
+  -- (printed at 'exit', after the listeners the code added);
+  -- -p 'process.exit(2); 3': nothing, exit 2; -p 'setTimeout(() =>
+  -- process.exit(2), 5); 3': 3, exit 2; -p 'throw 1': the error, exit 1.
+  it("-p prints at 'exit', after what the loop printed", function()
+    for _, case in ipairs({
+      { 'setTimeout(function() console.log("t") end, 5) return 3',
+        't\n3\n', 0 },
+      { 'process:on("exit", function() console.log("mine") end) return 3',
+        'mine\n3\n', 0 },
+      { 'process.exit(2) return 3', '', 2 },
+      { 'setTimeout(function() process.exit(2) end, 5) return 3', '3\n', 2 },
+    }) do
+      local out, _, code = h.exec({ '-p', case[1] })
+      assert.are.equal(case[2], out, case[1])
+      assert.are.equal(case[3], code, case[1])
+    end
+    local out, err, code = h.exec({ '-p', 'error("thrown")' })
+    assert.are.equal('', out)
+    assert.matches('^Uncaught Error: %[command line%]:1: thrown\n', err)
+    assert.are.equal(1, code)
+    out, err, code = h.exec({ '-p', 'x = = 1' })
+    assert.are.equal('', out)
+    assert.matches('^luanet: %[command line%]:1: ', err)
+    assert.are.equal(1, code)
+  end)
+
+  it('--help lists -p, and -pe wants its code', function()
+    local out = h.exec({ '--help' })
+    assert.matches('\n  -p, --print CODE ', out, 1, true)
+    local _, err, code = h.exec({ '-pe' })
+    assert.matches('^luanet: %-pe requires an argument\n', err)
+    assert.are.equal(9, code)
+  end)
+end)
