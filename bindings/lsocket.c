@@ -318,7 +318,8 @@ static int socket_end(lua_State *L) {
     lua_pushvalue(L, 2);
     token = (void *)(intptr_t)luaL_ref(L, LUA_REGISTRYINDEX);
   }
-  ln_socket_end(&ls->s, token);
+  if (ln_socket_end(&ls->s, token) != 0 && token != NULL)
+    luaL_unref(L, LUA_REGISTRYINDEX, (int)(intptr_t)token); /* never called */
   sync_ref(L, ls, 1);
   lua_settop(L, 1);
   return 1;

@@ -97,6 +97,7 @@ void ln__close_handle(uv_handle_t *handle);
 #define SP_ENDW 0x20      /* end() after END without allowHalfOpen */
 #define SP_ERROR 0x40     /* ERROR for s->error */
 #define SP_CLOSE 0x80     /* CLOSE for a socket that had no handle */
+#define SP_ENDCB 0x100    /* WRITE for end() requests, before ERROR */
 
 static inline int ln__is_destroyed(const ln_socket_t *s) {
   return s->state >= LN_SOCKET_CLOSING;

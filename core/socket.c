@@ -226,6 +226,11 @@ void ln__destroy(ln_socket_t *s, int err, const char *syscall) {
     s->error = err;
     s->error_syscall = syscall;
     ln__defer(s, SP_ERROR);
+    /* Node's errorBuffer: with no write in flight, end()'s callbacks hear
+     * of the error before 'error' does. */
+    if (s->ending.head != NULL && s->queued.head == NULL &&
+        s->writable_length == 0)
+      ln__defer(s, SP_ENDCB);
   }
   close_timeout(s);
   if (s->server != NULL) {
@@ -297,6 +302,11 @@ static void on_tick(ln_tick_t *tick) {
     } else if (p & SP_ENDW) {
       s->pending &= ~SP_ENDW;
       ln_socket_end(s, NULL);
+    } else if (p & SP_ENDCB) {
+      ln_event_t e = {0};
+      s->pending &= ~SP_ENDCB;
+      ln__error_event(s, &e);
+      ln__report_all(s, &s->ending, s->error, &e);
     } else if (p & SP_ERROR) {
       s->pending &= ~SP_ERROR;
       deliver_error(s);

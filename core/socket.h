@@ -166,11 +166,15 @@ int ln_socket_write_pinned(ln_socket_t *s, const char *data, size_t len,
 /* Ends the writable side once queued writes are flushed (Node's end()):
  * FINISH follows the shutdown; a second call adds nothing but its req.
  * req, if not NULL, comes back in a WRITE notification, as Node calls
- * end's callback: status 0 just before FINISH; the socket's error (or
- * LN_EDESTROYED_END) just before CLOSE when it closed unfinished;
- * LN_EALREADY_FINISHED or LN_EDESTROYED_END on the next tick when called
- * after FINISH or after destroy. */
-void ln_socket_end(ln_socket_t *s, void *req);
+ * end's callback: status 0 just before FINISH; when it closes unfinished,
+ * the socket's error (or LN_EDESTROYED_END) before ERROR if no write is
+ * in flight, else just before CLOSE; LN_EALREADY_FINISHED or
+ * LN_EDESTROYED_END on the next tick when called after FINISH, or after
+ * destroy(err) or a first end(). Returns 0, or an error when req will
+ * never be reported (the embedder frees it): LN_EDESTROYED_END for the
+ * first end() after a destroy without an error (Node never calls that
+ * callback), UV_ENOMEM. */
+int ln_socket_end(ln_socket_t *s, void *req);
 
 /* Closes the socket at once (Node's destroy([err])). err is 0 or the error
  * to deliver (LN_EUSER for one the embedder keeps itself); then CLOSE.

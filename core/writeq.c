@@ -274,30 +274,37 @@ void ln__shutdown(ln_socket_t *s) {
   }
 }
 
-void ln_socket_end(ln_socket_t *s, void *req) {
+int ln_socket_end(ln_socket_t *s, void *req) {
   if (s->flags & SF_FINISHED) {
     token_done(s, req, LN_EALREADY_FINISHED);
-    return;
+    return 0;
   }
   if (ln__is_destroyed(s)) {
+    /* Node's Writable.end: the first end() of a stream destroyed without
+     * an error joins the callbacks that will never run. */
+    if (!(s->flags & (SF_HAD_ERROR | SF_ENDING))) {
+      s->flags |= SF_ENDING;
+      return LN_EDESTROYED_END;
+    }
     token_done(s, req, LN_EDESTROYED_END);
-    return;
+    return 0;
   }
   if (req != NULL) {
     ln__write_t *w = ln__write_new(NULL, 0, req, 0);
     if (w == NULL) {
       ln__destroy(s, UV_ENOMEM, "shutdown");
-      return;
+      return UV_ENOMEM;
     }
     ln__wlist_push(&s->ending, w);
   }
   if (s->flags & SF_ENDING)
-    return;
+    return 0;
   s->flags |= SF_ENDING;
   if (s->state == LN_SOCKET_OPEN)
     ln__shutdown(s);
   else if (s->state == LN_SOCKET_IDLE)
     ln__defer(s, SP_FINISH); /* Node 22: nothing to flush, 'finish' at once */
+  return 0;
 }
 
 /* ---- lists ---------------------------------------------------------------- */

@@ -1050,3 +1050,63 @@ describe("a socket's addresses after 'close'", function()
     h.run()
   end)
 end)
+
+-- Node 22, the same JavaScript: which end() callbacks run around destroy.
+describe("end_'s callback around destroy (Node 22)", function()
+  -- A port nothing listens on any more.
+  local function refusedPort()
+    local server, port = h.listen()
+    server:close()
+    h.run()
+    return port
+  end
+
+  it('never runs for the first end_ after a destroy without an error; a ' ..
+    'second gets ERR_STREAM_DESTROYED', function()
+      local s = net.Socket()
+      s:destroy()
+      s:end_(expect(nil, 0))
+      s:end_(expect(function(err)
+        assert.are.equal('ERR_STREAM_DESTROYED', err.code)
+      end))
+      h.run()
+    end)
+
+  it('gets ERR_STREAM_DESTROYED after destroy(err)', function()
+    local s = net.Socket()
+    s:on('error', function() end)
+    s:destroy({ message = 'x' })
+    s:end_(expect(function(err)
+      assert.are.equal('ERR_STREAM_DESTROYED', err.code)
+    end))
+    h.run()
+  end)
+
+  it("runs before 'error' for a refused connect with nothing written",
+    function()
+      local order = {}
+      local port = refusedPort()
+      local s = net.connect(port, '127.0.0.1')
+      s:end_(function(err) order[#order + 1] = 'end ' .. err.code end)
+      s:on('error', function(err) order[#order + 1] = 'error ' .. err.code end)
+      s:on('close', function() order[#order + 1] = 'close' end)
+      h.run()
+      assert.are.same({ 'end ECONNREFUSED', 'error ECONNREFUSED', 'close' },
+        order)
+    end)
+
+  it("runs after 'error' and the write's callback when a write waited",
+    function()
+      local order = {}
+      local port = refusedPort()
+      local s = net.connect(port, '127.0.0.1')
+      s:write('x', function(err) order[#order + 1] = 'write ' .. err.code end)
+      s:end_(function(err) order[#order + 1] = 'end ' .. err.code end)
+      s:on('error', function(err) order[#order + 1] = 'error ' .. err.code end)
+      s:on('close', function() order[#order + 1] = 'close' end)
+      h.run()
+      assert.are.same({ 'error ECONNREFUSED',
+        'write ERR_SOCKET_CLOSED_BEFORE_CONNECTION', 'end ECONNREFUSED',
+        'close' }, order)
+    end)
+end)
