@@ -212,6 +212,20 @@ static int server_gc(lua_State *L) {
   return 0;
 }
 
+/* __close: a `local server <close>` leaving its scope, normally or by an
+ * error, closes the server if it is listening (Node's Symbol.asyncDispose
+ * calls close(); Lua cannot wait for 'close') or still resolving its host
+ * (Node's skips that one, which then listens beyond its scope). A server
+ * that is neither is left alone: no 'close', as in Node. */
+static int server_close_scope(lua_State *L) {
+  lnb_server_t *ls = check_server(L);
+  if (ln_server_listening(&ls->s) || ls->s.lookup != NULL) {
+    ln_server_close(&ls->s);
+    sync_ref(L, ls, 1);
+  }
+  return 0;
+}
+
 static int server_tostring(lua_State *L) {
   lnb_server_t *ls = check_server(L);
   lua_pushfstring(L, "Server (%s): %p",
@@ -314,6 +328,8 @@ void lnb_open_server(lua_State *L, lnb_t *b) {
   luaL_getmetatable(L, SERVER_T);
   lua_pushcfunction(L, server_gc);
   lua_setfield(L, -2, "__gc");
+  lua_pushcfunction(L, server_close_scope);
+  lua_setfield(L, -2, "__close");
   lua_pushcfunction(L, server_tostring);
   lua_setfield(L, -2, "__tostring");
   lua_pop(L, 1);

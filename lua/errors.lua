@@ -43,10 +43,36 @@ function M.isError(v)
   return getmetatable(v) == Error
 end
 
--- Node's determineSpecificType, in Lua's words.
+-- Node's util.inspect of a string (strEscape): in single quotes, or in
+-- double quotes (else backticks) when that spares escaping one; control
+-- characters as \n or \xHH. s is taken as UTF-8: U+0080-U+009F are
+-- escaped too, other bytes above 127 stay as they are.
+local ESCAPES = { ['\b'] = '\\b', ['\t'] = '\\t', ['\n'] = '\\n',
+  ['\f'] = '\\f', ['\r'] = '\\r', ['\\'] = '\\\\' }
+local function hexEscape(c)
+  return ESCAPES[c] or format('\\x%02X', c:byte(-1))
+end
 local function quote(s)
-  s = s:gsub('\\', '\\\\'):gsub("'", "\\'"):gsub('\n', '\\n')
-  return "'" .. s .. "'"
+  local q = "'"
+  if s:find("'", 1, true) then
+    if not s:find('"', 1, true) then
+      q = '"'
+    elseif not s:find('`', 1, true) and not s:find('${', 1, true) then
+      q = '`'
+    end
+  end
+  s = s:gsub('[\0-\31\\\127]', hexEscape)
+    :gsub('\194[\128-\159]', hexEscape)
+  if q == "'" then s = s:gsub("'", "\\'") end
+  return q .. s .. q
+end
+
+-- JSON.stringify of a string (Node's choice where a string holds a ').
+local function jsonQuote(s)
+  return '"' .. s:gsub('[\0-\31"\\]', function(c)
+    if c == '"' or c == '\\' then return '\\' .. c end
+    return ESCAPES[c] or format('\\u%04x', c:byte())
+  end) .. '"'
 end
 
 local function inspected(value)
@@ -78,9 +104,14 @@ local function received(value)
     return 'type userdata'
   end
   if t == 'table' then return 'type table' end
-  local s = inspected(value)
-  if #s > 28 then s = s:sub(1, 25) .. '...' end
-  return 'type ' .. t .. ' (' .. s .. ')'
+  if t == 'string' then -- Node 22: the raw text, cut, then quoted
+    if #value > 28 then value = value:sub(1, 25) .. '...' end
+    if not value:find("'", 1, true) then
+      return "type string ('" .. value .. "')"
+    end
+    return 'type string (' .. jsonQuote(value) .. ')'
+  end
+  return 'type ' .. t .. ' (' .. inspected(value) .. ')'
 end
 M.received = received
 
@@ -281,7 +312,7 @@ function M.validateInt32(value, name, min, max)
   if type(value) ~= 'number' then
     raise(M.invalidArgType(name, 'number', value))
   end
-  if value ~= floor(value) then
+  if value ~= floor(value) or value == huge or value == -huge then
     raise(M.outOfRange(name, 'an integer', value))
   end
   if value < min or value > max then

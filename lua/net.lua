@@ -46,6 +46,28 @@ local function isPipeName(s)
   return type(s) == 'string' and toNumber(s) == false
 end
 
+-- Whether a path holds a NUL byte, and is not in Linux's abstract
+-- namespace (a first byte of NUL), where NUL bytes are part of the name.
+local function hasNul(path)
+  return path:byte(1) ~= 0 and path:find('\0', 1, true) ~= nil
+end
+
+-- Node 22's validateStringWithoutNullBytes, for a host: raises
+-- ERR_INVALID_ARG_TYPE, or ERR_INVALID_ARG_VALUE for a NUL byte.
+local function validateHost(host, name)
+  if type(host) ~= 'string' then
+    error(errors.invalidArgType(name, 'string', host), 3)
+  end
+  if host:find('\0', 1, true) then
+    error(errors.invalidArgValue(name, host,
+      'must be a string without null bytes'), 3)
+  end
+end
+
+-- What connect() takes when its options do not say (Node 22's defaults;
+-- net.setDefaultAutoSelectFamily* change them).
+local autoSelectFamilyDefault, attemptTimeoutDefault = true, 250
+
 -- Node's normalizeArgs: (options[, cb]), (path[, cb]) or
 -- ([port][, host][, cb]) to options, cb.
 local function normalizeArgs(n, ...)
@@ -91,7 +113,17 @@ function Socket:connect(...)
   local o, failure = {}, nil
   if truthy(options.path) then
     o.path = errors.validateString(options.path, 'options.path')
+    if hasNul(o.path) then
+      -- libuv 1.46's uv_pipe_connect2, under Node 22, refuses the name at
+      -- once: the socket is destroyed before connect() returns.
+      self:destroy(errors.exceptionWithHostPort('EINVAL', 'connect', o.path,
+        nil, 'undefined:undefined'))
+      return self
+    end
   else -- a path of '' is none: Node's !!path
+    o.host = options.host
+    if not truthy(o.host) then o.host = 'localhost' end
+    validateHost(o.host, 'options.host')
     local port = options.port
     if port == nil then
       port = 0 -- Node's undefined | 0
@@ -100,11 +132,6 @@ function Socket:connect(...)
         port), 2)
     end
     o.port = errors.validatePort(port)
-    o.host = options.host
-    if not truthy(o.host) then o.host = 'localhost' end
-    if type(o.host) ~= 'string' then -- as dns.lookup() rejects it
-      error(errors.invalidArgType('hostname', 'string', o.host), 2)
-    end
     local localAddress = options.localAddress
     if localAddress ~= nil then
       if type(localAddress) ~= 'string' or net.isIP(localAddress) == 0 then
@@ -137,12 +164,16 @@ function Socket:connect(...)
     if options.autoSelectFamily ~= nil then
       o.autoSelectFamily = errors.validateBoolean(options.autoSelectFamily,
         'options.autoSelectFamily')
+    else
+      o.autoSelectFamily = autoSelectFamilyDefault
     end
     local attempt = options.autoSelectFamilyAttemptTimeout
     if attempt ~= nil then
       errors.validateInt32(attempt, 'options.autoSelectFamilyAttemptTimeout',
         1)
       o.autoSelectFamilyAttemptTimeout = attempt < 10 and 10 or attempt
+    else
+      o.autoSelectFamilyAttemptTimeout = attemptTimeoutDefault
     end
   end
   if self.connecting then
@@ -293,6 +324,19 @@ local function newSocket(options)
   if type(options) ~= 'table' then
     error(errors.invalidArgType('options', 'table', options), 3)
   end
+  -- Node's Socket is a stream of bytes: no object mode (tested for
+  -- truthiness, objectMode first).
+  local readableMode, writableMode = options.readableObjectMode,
+    options.writableObjectMode
+  if truthy(options.objectMode) then
+    error(errors.invalidArgValue('options.objectMode', options.objectMode,
+      'is not supported'), 3)
+  elseif truthy(readableMode) or truthy(writableMode) then
+    error(errors.invalidArgValue(truthy(readableMode) and
+      'options.readableObjectMode' or 'options.writableObjectMode',
+      truthy(readableMode) and readableMode or writableMode,
+      'is not supported'), 3)
+  end
   if options.keepAliveInitialDelay ~= nil then
     errors.validateNumber(options.keepAliveInitialDelay,
       'options.keepAliveInitialDelay')
@@ -366,9 +410,7 @@ function Server:listen(...)
   end
   if type(port) == 'number' or type(port) == 'string' then
     local host = options.host
-    if host ~= nil and type(host) ~= 'string' then
-      error(errors.invalidArgType('hostname', 'string', host), 2)
-    end
+    if host ~= nil then validateHost(host, 'hostname') end -- as dns.lookup
     self:_listen({
       port = errors.validatePort(port, 'options.port'),
       host = host ~= '' and host or nil,
@@ -378,6 +420,23 @@ function Server:listen(...)
     return self
   end
   if options.path ~= nil and isPipeName(options.path) then
+    local path = options.path
+    if path:byte(1) == 0 and
+        (truthy(options.readableAll) or truthy(options.writableAll)) then
+      -- fchmod cannot reach an abstract socket (Node's words, typo kept)
+      error(errors.invalidArgValue('options', given, 'can not set ' ..
+        'readableAll or writableAllt to true when path is abstract unix ' ..
+        'socket'), 2)
+    end
+    if hasNul(path) then
+      -- libuv 1.46's uv_pipe_bind2, under Node 22: 'error' on the next tick
+      nextTick(function()
+        self:emit('error', errors.new('Error', 'EINVAL',
+          'listen EINVAL: invalid argument ' .. path, { errno =
+          core.errno.EINVAL, syscall = 'listen', address = path, port = -1 }))
+      end)
+      return self
+    end
     self:_listen({
       path = options.path,
       backlog = options.backlog or backlogFromArgs or nil,
@@ -463,6 +522,37 @@ net.Server = Server
 ---net.createServer([options][, connectionListener]) -> Server
 function net.createServer(options, listener)
   return newServer(options, listener)
+end
+
+-- ---- autoSelectFamily defaults --------------------------------------------
+
+---net.getDefaultAutoSelectFamily() -> boolean: what connect() does
+---without options.autoSelectFamily (true at start, as Node 22).
+function net.getDefaultAutoSelectFamily()
+  return autoSelectFamilyDefault
+end
+
+---net.setDefaultAutoSelectFamily(value): value a boolean, else raises
+---ERR_INVALID_ARG_TYPE.
+---@param value boolean
+function net.setDefaultAutoSelectFamily(value)
+  autoSelectFamilyDefault = errors.validateBoolean(value, 'value')
+end
+
+---net.getDefaultAutoSelectFamilyAttemptTimeout() -> integer: the ms given
+---each address without options.autoSelectFamilyAttemptTimeout (250 at
+---start, as Node 22).
+function net.getDefaultAutoSelectFamilyAttemptTimeout()
+  return attemptTimeoutDefault
+end
+
+---net.setDefaultAutoSelectFamilyAttemptTimeout(value): value an integer
+--->= 1 (ms; below 10 means 10), else raises ERR_INVALID_ARG_TYPE or
+---ERR_OUT_OF_RANGE.
+---@param value integer
+function net.setDefaultAutoSelectFamilyAttemptTimeout(value)
+  errors.validateInt32(value, 'value', 1)
+  attemptTimeoutDefault = value < 10 and 10 or tointeger(value)
 end
 
 -- ---- addresses ------------------------------------------------------------

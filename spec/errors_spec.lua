@@ -120,6 +120,41 @@ describe('bad arguments raise at once, as Node words them', function()
   end)
 end)
 
+describe('a string in a message', function()
+  -- net.connect({ port: 80, host: h }) for each h beside its message's
+  -- end, under Node 22: util.inspect's quotes and escapes.
+  it('is inspected as Node does: quotes chosen, control bytes escaped',
+    function()
+      for _, case in ipairs({
+        { "it's\0", [["it's\x00"]] },
+        { 'a\n\0\t\127', [['a\n\x00\t\x7F']] },
+        { '\'"\0', [[`'"\x00`]] },
+        { '\'"`\0', [['\'"`\x00']] },
+      }) do
+        local err = raised(net.connect, { port = 80, host = case[1] })
+        assert.are.equal("The property 'options.host' must be a string " ..
+          'without null bytes. Received ' .. case[2], err.message)
+      end
+    end)
+
+  -- net.connect({ port: p, host: '127.0.0.1' }): Node 22's
+  -- determineSpecificType cuts the raw text at 25 characters and quotes
+  -- it, with JSON.stringify where it holds a '.
+  it('is cut and quoted as Node 22 does after "Received type string"',
+    function()
+      for _, case in ipairs({
+        { "it's", [[("it's")]] },
+        { ('x'):rep(40), "('" .. ('x'):rep(25) .. "...')" },
+        { 'a\nb', "('a\nb')" },
+        { "'\n" .. ('y'):rep(30), [[("'\n]] .. ('y'):rep(23) .. [[...")]] },
+      }) do
+        local err = raised(net.connect, { port = case[1], host = '127.0.0.1' })
+        assert.are.equal('Port should be >= 0 and < 65536. Received type ' ..
+          'string ' .. case[2] .. '.', err.message)
+      end
+    end)
+end)
+
 describe('methods called on the wrong object', function()
   it('raise a Lua error, never crash', function()
     local socket = net.Socket()
