@@ -272,6 +272,11 @@ static int listen_fd(ln_server_t *s, int fd) {
   ln__listener_t *l;
   int err, dup_fd;
 
+  if (type != UV_TCP && type != UV_NAMED_PIPE) {
+    /* Node's createServerHandle: "not a fd we can listen on". */
+    listen_failed(s, UV_EINVAL, "", 0, -1);
+    return UV_EINVAL;
+  }
   if ((l = listener_new(s, type == UV_NAMED_PIPE, "", 0)) == NULL)
     return UV_ENOMEM;
   s->listener = l;
@@ -363,11 +368,6 @@ int ln_server_listen(ln_server_t *s, const ln_listen_opts_t *o) {
     return LN_EALREADY_LISTEN;
   if (o->port < 0 || o->port > 65535)
     return UV_EINVAL;
-  if (o->fd >= 0) {
-    uv_handle_type type = uv_guess_handle(o->fd);
-    if (type != UV_TCP && type != UV_NAMED_PIPE)
-      return LN_EINVALID_FD_TYPE;
-  }
   s->backlog = o->backlog > 0 ? o->backlog : DEFAULT_BACKLOG;
   s->error = 0;
   if (o->fd >= 0) {

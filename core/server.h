@@ -72,7 +72,8 @@ void ln_server_init(ln_loop_t *loop, ln_server_t *s,
  * ln_server_address() works at once; a name is resolved first. LISTENING
  * follows on the next tick, or ERROR (EADDRINUSE, EACCES...) on failure.
  * Returns 0, LN_EALREADY_LISTEN when listening or resolving, or UV_EINVAL
- * for bad options. */
+ * for bad options. A descriptor that is no TCP or Unix socket is an ERROR
+ * "listen EINVAL" on the next tick, as Node's createServerHandle gives. */
 int ln_server_listen(ln_server_t *s, const ln_listen_opts_t *opts);
 
 /* Stops accepting (Node's close()). CLOSE follows on the next tick once no

@@ -163,19 +163,36 @@ describe('listening on a handle', function()
     h.run()
   end)
 
-  it('raises ERR_INVALID_FD_TYPE for a descriptor that is no socket',
-    function()
-      local server = net.createServer()
-      local ok, err = pcall(server.listen, server, { fd = 9999 }) -- closed
-      assert.is_false(ok)
-      assert.are.equal('ERR_INVALID_FD_TYPE', err.code)
-      assert.are.equal('Unsupported fd type: UNKNOWN', err.message)
-      local out = h.exec({ '-e', [[
-        local ok, err = pcall(require('net').Socket, { fd = 0 })
-        console.log(err.code, err.message)
-      ]] }) -- standard input is a file here
-      assert.are.equal('ERR_INVALID_FD_TYPE Unsupported fd type: FILE\n', out)
-    end)
+  -- Node 22: listen({ fd: 9999 }) returns, then 'error' "listen EINVAL:
+  -- invalid argument" (errno -22); new net.Socket({ fd: 0 }) on a file
+  -- throws ERR_INVALID_FD_TYPE "Unsupported fd type: FILE".
+  it("emits listen EINVAL for a descriptor it cannot listen on", function()
+    local server = net.createServer()
+    server:on('listening', expect(nil, 0))
+    server:on('error', expect(function(err)
+      assert.are.equal('EINVAL', err.code)
+      assert.are.equal(-22, err.errno)
+      assert.are.equal('listen', err.syscall)
+      assert.are.equal('listen EINVAL: invalid argument', err.message)
+      assert.is_false(server.listening)
+    end))
+    assert.are.equal(server, server:listen({ fd = 9999 })) -- closed
+    h.run()
+    local out = h.exec({ '-e', [[
+      local server = require('net').createServer()
+      server:on('error', function(err) console.log(err.message) end)
+      server:listen({ fd = 0 })
+    ]] }) -- standard input is a file here
+    assert.are.equal('listen EINVAL: invalid argument\n', out)
+  end)
+
+  it('raises ERR_INVALID_FD_TYPE for net.Socket over a file', function()
+    local out = h.exec({ '-e', [[
+      local ok, err = pcall(require('net').Socket, { fd = 0 })
+      console.log(err.code, err.message)
+    ]] }) -- standard input is a file here
+    assert.are.equal('ERR_INVALID_FD_TYPE Unsupported fd type: FILE\n', out)
+  end)
 end)
 
 describe('net.Socket({ fd })', function()
