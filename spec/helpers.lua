@@ -12,13 +12,33 @@ local luanet = require('luanet')
 -- name no function of it.
 setmetatable(debug.getregistry()._CLIBS, nil)
 
+-- LUANET_GC_STRESS=incremental (or 1): the collector never rests (pause 0)
+-- and takes a step at every allocation (2-byte steps, 10 times the usual
+-- work each), so that an object dropped while libuv can still call it is
+-- soon freed; =generational: the generational collector (stock lua5.4's
+-- mode) with a minor collection every 1% of growth instead of 20%. ctest's
+-- gcstress tests run the socket, server, timer and REPL specs so, under the
+-- sanitizers. Child luanet processes keep their own collector settings.
+local stress = os.getenv('LUANET_GC_STRESS') or ''
+if stress == 'incremental' or stress == '1' then
+  collectgarbage('incremental', 0, 1000, 1)
+  collectgarbage('setpause', 0) -- the call above cannot set a pause of 0
+elseif stress == 'generational' then
+  collectgarbage('generational', 1)
+elseif stress ~= '' and stress ~= '0' then
+  error('LUANET_GC_STRESS is incremental, generational or unset, not ' ..
+    stress)
+end
+
 local M = {
   luanet = luanet,
   net = luanet.net,
   timers = luanet.timers,
   process = luanet.process,
   build = build,
-  exe = build .. '/luanet',
+  -- what the specs run as build/luanet: LUANET_EXE may name a wrapper that
+  -- runs it under a tool (scripts/valgrind)
+  exe = os.getenv('LUANET_EXE') or build .. '/luanet',
 }
 
 local expectations = {}
