@@ -5,8 +5,11 @@
 int ln_sockaddr_init(struct sockaddr_storage *out, const char *ip, size_t len,
                      int family, int port, uint32_t flowlabel) {
   char text[1024]; /* an IPv6 address with a long %zone fits */
+  const char *nul = memchr(ip, '\0', len);
   memset(out, 0, sizeof(*out));
-  if (len >= sizeof(text) || memchr(ip, '\0', len) != NULL)
+  if (nul != NULL)
+    len = (size_t)(nul - ip); /* Node reads the text as a C string */
+  if (len >= sizeof(text))
     return UV_EINVAL;
   memcpy(text, ip, len);
   text[len] = '\0';

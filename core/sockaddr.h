@@ -10,9 +10,9 @@
 /* Node's SocketAddress constructor: fills out from the address text ip
  * (len bytes) of family 4 or 6, as uv_ip4_addr and uv_ip6_addr read it (an
  * IPv6 %zone sets the scope id), port (0-65535) and, for IPv6, flowlabel
- * (0-0xFFFFF; ignored for IPv4). Returns 0, or UV_EINVAL when ip is not an
- * address of that family or holds a NUL byte (Node's ERR_INVALID_ADDRESS),
- * or when flowlabel is above 0xFFFFF. */
+ * (0-0xFFFFF; ignored for IPv4). The text ends at a NUL byte, as Node
+ * reads it. Returns 0, or UV_EINVAL when ip is not an address of that
+ * family (Node's ERR_INVALID_ADDRESS) or flowlabel is above 0xFFFFF. */
 int ln_sockaddr_init(struct sockaddr_storage *out, const char *ip, size_t len,
                      int family, int port, uint32_t flowlabel);
 

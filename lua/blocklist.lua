@@ -31,7 +31,8 @@ end
 -- ("Received 8_589_934_592").
 local function outOfRange(name, range, value)
   if type(value) == 'number' and value == floor(value) and
-      value > -1e21 and value < 1e21 and (value > 2 ^ 32 or value < -2 ^ 32) then
+      value > -1e21 and value < 1e21 and
+      (value > 2 ^ 32 or value < -2 ^ 32) then
     local digits = format('%.0f', value)
     local start = value < 0 and 2 or 1
     local i, rest = #digits, ''
@@ -221,14 +222,16 @@ end
 
 -- ---- JSON.parse, for fromJSON's string form -------------------------------
 
--- V8's SyntaxError for JSON.parse, at 0-based position pos of src.
-local function syntaxError(src, pos, what)
+-- V8's SyntaxError for JSON.parse: what, then where (' in JSON' unless
+-- given), at 0-based position pos of src.
+local function syntaxError(src, pos, what, where)
   local line, column = 1, pos + 1
   for i = 1, pos do
     if byte(src, i) == 10 then line, column = line + 1, pos - i + 1 end
   end
-  return errors.new('SyntaxError', nil, what .. ' in JSON at position ' ..
-    pos .. ' (line ' .. line .. ' column ' .. column .. ')')
+  return errors.new('SyntaxError', nil, what .. (where or ' in JSON') ..
+    ' at position ' .. pos .. ' (line ' .. line .. ' column ' .. column ..
+    ')')
 end
 
 -- V8's message for a character no JSON value begins with, quoting the
@@ -259,7 +262,6 @@ local escapes = { ['"'] = '"', ['\\'] = '\\', ['/'] = '/', b = '\b',
 -- in a list of rules.
 local NULL, Object = {}, {}
 local literals = { ['true'] = true, ['false'] = false, null = NULL }
-local words = { 'true', 'false', 'null' }
 
 -- Reads the JSON value at 0-based position pos of src; returns it and the
 -- position after it. An array is a list, an object a table whose
@@ -382,18 +384,15 @@ local function readValue(src, pos)
     end
     return tonumber(sub(src, pos + 1, e)), e
   else
-    for _, word in ipairs(words) do
-      if sub(src, pos + 1, pos + #word) == word then
-        return literals[word], pos + #word
+    local word = c == 't' and 'true' or c == 'f' and 'false' or
+      c == 'n' and 'null'
+    if not word then error(unexpected(src, pos), 0) end
+    for i = 2, #word do -- V8 points at the first character that differs
+      if sub(src, pos + i, pos + i) ~= sub(word, i, i) then
+        error(unexpected(src, pos + i - 1), 0)
       end
     end
-    for _, word in ipairs(words) do -- cut short by the end of the input
-      if pos < #src and #src - pos < #word and
-          sub(word, 1, #src - pos) == sub(src, pos + 1) then
-        error(unexpected(src, #src), 0)
-      end
-    end
-    error(unexpected(src, pos), 0)
+    return literals[word], pos + #word
   end
 end
 
@@ -403,7 +402,7 @@ local function parseJSON(src)
   local _, e = find(src, '^[ \t\n\r]*', pos + 1)
   if e < #src then
     error(syntaxError(src, e, 'Unexpected non-whitespace character after ' ..
-      'JSON'), 0)
+      'JSON', ''), 0)
   end
   if value == NULL then return nil end
   return value
