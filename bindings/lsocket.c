@@ -114,8 +114,33 @@ typedef struct {
 
 /* Node's event for each notification, in ln_socket_event_t's order. */
 static const char *const event_names[] = {
-    "lookup", "connect", "ready", "data",  "end",  "drain",
-    NULL,     "finish",  "timeout", "error", "close"};
+    "lookup", "connectionAttempt", "connectionAttemptFailed",
+    "connectionAttemptTimeout", "connect", "ready", "data", "end", "drain",
+    NULL, "finish", "timeout", "error", "close"};
+
+/* Node's autoSelectFamilyAttemptedAddresses: a fresh list at the first
+ * address of a name, then 'ip:port' for each tried (kept after close, so
+ * an own field of the Socket at 2). */
+static void record_attempt(lua_State *L, const ln_event_t *e) {
+  if (lua_getiuservalue(L, 2, 2) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_createtable(L, 0, 1);
+    lua_pushvalue(L, -1);
+    lua_setiuservalue(L, 2, 2);
+  }
+  if (e->index == 0 ||
+      lua_getfield(L, -1, "autoSelectFamilyAttemptedAddresses") !=
+          LUA_TTABLE) {
+    if (e->index != 0)
+      lua_pop(L, 1);
+    lua_createtable(L, e->attempts, 0);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, "autoSelectFamilyAttemptedAddresses");
+  }
+  lua_pushfstring(L, "%s:%d", e->address, e->port);
+  lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+  lua_pop(L, 2);
+}
 
 /* Emits the event of a notification (a WRITE calls its callback): run by
  * lnb_protect, with the notification at 1 and the Socket at 2. */
@@ -151,6 +176,8 @@ static int emit_event(lua_State *L) {
     }
     lua_settop(L, 2);
   }
+  if (n->ev == LN_SOCKET_EV_ATTEMPT && e->attempts > 1)
+    record_attempt(L, e);
   lnb_emit_begin(ls->s.loop->data, L, 2, event_names[n->ev]);
   switch (n->ev) {
   case LN_SOCKET_EV_DATA:
@@ -169,6 +196,23 @@ static int emit_event(lua_State *L) {
     }
     lua_pushstring(L, e->host);
     nargs = 4;
+    break;
+  case LN_SOCKET_EV_ATTEMPT:
+  case LN_SOCKET_EV_ATTEMPT_FAILED:
+  case LN_SOCKET_EV_ATTEMPT_TIMEOUT:
+    lua_pushlstring(L, e->address, e->len);
+    if (e->family != 0) {
+      lua_pushinteger(L, e->port);
+      lua_pushinteger(L, e->family);
+    } else { /* a Unix socket: Node has no port, no family */
+      lua_pushnil(L);
+      lua_pushnil(L);
+    }
+    nargs = 3;
+    if (n->ev == LN_SOCKET_EV_ATTEMPT_FAILED) {
+      lnb_push_error(L, e->status, e);
+      nargs = 4;
+    }
     break;
   case LN_SOCKET_EV_ERROR:
     push_failure(L, ls, e);

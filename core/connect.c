@@ -110,14 +110,47 @@ static void reopen(ln_socket_t *s) {
   uv_close(&s->h.handle, ln__on_close);
 }
 
+/* Tells of the attempt at the current address: ev is ATTEMPT,
+ * ATTEMPT_FAILED (with err) or ATTEMPT_TIMEOUT, as Node's
+ * 'connectionAttempt*' events. Returns whether s is still connecting. */
+static int tell_attempt(ln_socket_t *s, ln_socket_event_t ev, int err) {
+  ln__connect_t *c = s->connect;
+  ln_event_t e = {0};
+
+  e.status = err;
+  e.syscall = "connect";
+  e.attempts = c->auto_select ? c->count : 0;
+  e.index = c->current;
+  if (s->flags & SF_PIPE) {
+    e.address = c->host;
+    e.len = c->host_len;
+  } else {
+    e.address = c->address.address;
+    e.len = c->address.len;
+    e.port = c->address.port;
+    e.family = c->address.family;
+  }
+  ln__notify(s, ev, &e);
+  return s->state == LN_SOCKET_CONNECTING;
+}
+
 /* One address failed: try the next, or fail with the first error (with
- * all of them in the ERROR notification, as Node's AggregateError). */
+ * all of them in the ERROR notification, as Node's AggregateError). A
+ * timeout is told as such, a refusal as a failed attempt; a failure to
+ * bind is only the socket's error, as in Node. */
 static void connect_failed(ln_socket_t *s, int err, const char *syscall) {
   ln__connect_t *c = s->connect;
   if (c->current < MAX_ADDRESSES) {
     c->errors[c->current] = err;
     c->syscalls[c->current] = syscall;
   }
+  if (strcmp(syscall, "connect") == 0 &&
+      !tell_attempt(s,
+                    err == UV_ETIMEDOUT && c->current + 1 < c->count
+                        ? LN_SOCKET_EV_ATTEMPT_TIMEOUT
+                        : LN_SOCKET_EV_ATTEMPT_FAILED,
+                    err))
+    return; /* a listener destroyed it */
   if (c->current + 1 < c->count) {
     c->current++;
     reopen(s);
@@ -223,6 +256,8 @@ void ln__connect_attempt(ln_socket_t *s) {
       connect_failed(s, err, "bind");
       return;
     }
+  if (!tell_attempt(s, LN_SOCKET_EV_ATTEMPT, 0))
+    return;
   if ((err = uv_tcp_connect(&c->req, &s->h.tcp, to, on_connect)) != 0) {
     connect_failed(s, err, "connect");
     return;

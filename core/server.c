@@ -12,6 +12,7 @@
 
 #define SVF_UNREF 0x1    /* the listener does not keep the loop alive */
 #define SVF_RELEASED 0x2 /* the embedder let go: notify nothing */
+#define SVF_REUSEPORT 0x4 /* SO_REUSEPORT on the TCP socket before bind */
 
 #define SVP_LISTENING 0x1
 #define SVP_ERROR 0x2
@@ -200,16 +201,38 @@ static int start(ln_server_t *s, ln__listener_t *l) {
 /* Binds and listens on sa. With fallback set, a failure to bind returns
  * UV_EAGAIN quietly so the caller can try another address (Node's "::",
  * then "0.0.0.0"). Other failures are delivered as ERROR. */
+/* Node 22's reusePort: SO_REUSEPORT set before the bind, so that several
+ * sockets, in this process or others, listen on one port and the kernel
+ * spreads connections among them. libuv 1.44 has no flag for it: the
+ * socket is made at once (uv_tcp_init_ex would, but the handle is already
+ * initialised, so it is opened here) and the option set on it. */
+static int reuse_port(uv_tcp_t *tcp, int family) {
+  int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), on = 1,
+      err;
+  if (fd < 0)
+    return -errno;
+  if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0) {
+    err = -errno;
+    close(fd);
+    return err;
+  }
+  if ((err = uv_tcp_open(tcp, fd)) != 0)
+    close(fd);
+  return err;
+}
+
 static int listen_tcp(ln_server_t *s, const struct sockaddr *sa, int ipv6_only,
                       const char *host, int port, int fallback) {
   ln__listener_t *l = listener_new(s, 0, "", 0);
   unsigned flags = ipv6_only && sa->sa_family == AF_INET6 ? UV_TCP_IPV6ONLY : 0;
-  int err;
+  int err = 0;
 
   if (l == NULL)
     return UV_ENOMEM;
   s->listener = l;
-  if ((err = uv_tcp_bind(&l->h.tcp, sa, flags)) != 0 && fallback) {
+  if (s->flags & SVF_REUSEPORT)
+    err = reuse_port(&l->h.tcp, sa->sa_family);
+  if ((err || (err = uv_tcp_bind(&l->h.tcp, sa, flags)) != 0) && fallback) {
     close_listener(s);
     return UV_EAGAIN;
   }
@@ -369,6 +392,7 @@ int ln_server_listen(ln_server_t *s, const ln_listen_opts_t *o) {
   if (o->port < 0 || o->port > 65535)
     return UV_EINVAL;
   s->backlog = o->backlog > 0 ? o->backlog : DEFAULT_BACKLOG;
+  s->flags = o->reuse_port ? s->flags | SVF_REUSEPORT : s->flags & ~SVF_REUSEPORT;
   s->error = 0;
   if (o->fd >= 0) {
     listen_fd(s, o->fd);

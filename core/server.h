@@ -33,6 +33,7 @@ typedef struct {
   int ipv6_only;
   int readable_all;   /* chmod the path for everyone */
   int writable_all;
+  int reuse_port;     /* SO_REUSEPORT (TCP): several servers, one port */
 } ln_listen_opts_t;
 
 /* Options for accepted connections (ln_server_init). */

@@ -32,6 +32,13 @@ typedef struct {
 /* Notifications, in the order Node emits the matching events. */
 typedef enum {
   LN_SOCKET_EV_LOOKUP,  /* a name was resolved: status, address, family, host */
+  LN_SOCKET_EV_ATTEMPT, /* connecting to address, port, family (TCP); attempts
+                           is the number of addresses when each of a name's
+                           is tried (Node's autoSelectFamily), else 0 */
+  LN_SOCKET_EV_ATTEMPT_FAILED,  /* that attempt failed: status, syscall (for
+                                   a Unix socket, address is its path) */
+  LN_SOCKET_EV_ATTEMPT_TIMEOUT, /* that attempt took too long: the next
+                                   address is tried */
   LN_SOCKET_EV_CONNECT, /* connected: Node's 'connect' */
   LN_SOCKET_EV_READY,   /* then 'ready', after the WRITE of each write made
                            while connecting that the kernel took at once */
@@ -62,6 +69,7 @@ typedef struct {
   size_t len;
   void *req;            /* WRITE: the token given to ln_socket_write() */
   ln_socket_t *socket;  /* a server's CONNECTION */
+  int index;            /* ATTEMPT*: which address of the name, from 0 */
   int attempts;         /* ERROR: > 1 when every address of a name failed;
                            see ln_socket_attempt() */
 } ln_event_t;

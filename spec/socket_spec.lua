@@ -769,6 +769,155 @@ describe('a name with several addresses', function()
       c:on('error', function(err) print(err.message) end)
     ]]))
   end)
+
+  -- Node 22 printed, for the same JavaScript in the same namespaces:
+  -- connectionAttempt ::1 P 6, connectionAttemptFailed ::1 P 6
+  -- ECONNREFUSED, connectionAttempt 127.0.0.1 P 4, connect;
+  -- autoSelectFamilyAttemptedAddresses [ '::1:P', '127.0.0.1:P' ]; for
+  -- slow.test a connectionAttemptTimeout 10.9.9.2 P 4 in place of the
+  -- failure; and for a refused port both failures before 'error'.
+  local WATCH = [[
+    local net = require('net')
+    PORT = nil -- set by the code that follows
+    local function watch(s)
+      for _, ev in ipairs({ 'connectionAttempt', 'connectionAttemptFailed',
+        'connectionAttemptTimeout', 'connect', 'error' }) do
+        s:on(ev, function(ip, port, family, err)
+          local line = { ev }
+          if ev:find('^connectionAttempt') then
+            line[2] = ip .. ' ' .. (port == PORT and 'P' or port) .. ' ' ..
+              family
+          end
+          if err then line[#line + 1] = err.code end
+          if ev == 'error' then line[2] = ip.code end
+          print(table.concat(line, ' '))
+        end)
+      end
+      s:on('close', function()
+        local list = {}
+        for i, a in ipairs(s.autoSelectFamilyAttemptedAddresses) do
+          list[i] = a:gsub(':' .. PORT .. '$', ':P')
+        end
+        print('attempted ' .. table.concat(list, ' '))
+      end)
+    end
+  ]]
+
+  it("emits 'connectionAttempt' and 'connectionAttemptFailed' for each " ..
+    'address, and lists them', function()
+      if not canUnshare then
+        pending('cannot make a private /etc/hosts (unshare -m needs root)')
+        return
+      end
+      assert.are.equal('connectionAttempt ::1 P 6\n' ..
+        'connectionAttemptFailed ::1 P 6 ECONNREFUSED\n' ..
+        'connectionAttempt 127.0.0.1 P 4\nconnect\n' ..
+        'attempted ::1:P 127.0.0.1:P\n' ..
+        'connectionAttempt ::1 1 6\n' ..
+        'connectionAttemptFailed ::1 1 6 ECONNREFUSED\n' ..
+        'connectionAttempt 127.0.0.1 1 4\n' ..
+        'connectionAttemptFailed 127.0.0.1 1 4 ECONNREFUSED\n' ..
+        'error ECONNREFUSED\nattempted ::1:1 127.0.0.1:1\n', run(WATCH .. [[
+        local server
+        server = require('net').createServer(function(c) c:end_() end)
+        server:listen(0, '127.0.0.1', function()
+          PORT = server:address().port
+          local a = net.connect(PORT, 'dual.test')
+          watch(a)
+          a:resume()
+          a:on('close', function()
+            local b = net.connect(1, 'dual.test')
+            watch(b)
+            b:on('close', function() server:close() end)
+          end)
+        end)
+      ]]))
+    end)
+
+  it("emits 'connectionAttemptTimeout' for an address that does not answer",
+    function()
+      if not canNet then
+        pending('cannot make a private network (unshare -n needs root)')
+        return
+      end
+      assert.are.equal('connectionAttempt 10.9.9.2 P 4\n' ..
+        'connectionAttemptTimeout 10.9.9.2 P 4\n' ..
+        'connectionAttempt 127.0.0.1 P 4\nconnect\n' ..
+        'attempted 10.9.9.2:P 127.0.0.1:P\n', run(WATCH .. [[
+        local server
+        server = require('net').createServer(function(c) c:end_() end)
+        server:listen(0, '127.0.0.1', function()
+          PORT = server:address().port
+          local a = net.connect(PORT, 'slow.test')
+          watch(a)
+          a:resume()
+          a:on('close', function() server:close() end)
+        end)
+      ]], true))
+    end)
+end)
+
+-- Node 22, the same JavaScript: a connect to one address emits
+-- 'connectionAttempt' (and 'connectionAttemptFailed' before 'error'), and
+-- has no autoSelectFamilyAttemptedAddresses; a Unix path has only the
+-- failure, with its path and no port or family; a failed bind neither.
+describe("'connectionAttempt' events of one address", function()
+  it('come for an IP address, refused then accepted', function()
+    local server, port = h.listen(function(c) c:end_() end)
+    local seen = {}
+    local function watch(s)
+      s:on('connectionAttempt', function(ip, p, family)
+        seen[#seen + 1] = 'attempt ' .. ip .. ' ' .. (p == port and 'P' or p)
+          .. ' ' .. family
+      end)
+      s:on('connectionAttemptFailed', function(ip, p, family, err)
+        seen[#seen + 1] = 'failed ' .. ip .. ' ' .. p .. ' ' .. family .. ' ' ..
+          err.code .. ' ' .. err.message
+      end)
+      s:on('error', function(err) seen[#seen + 1] = 'error ' .. err.code end)
+    end
+    local a = net.connect(port, '127.0.0.1')
+    watch(a)
+    a:on('connect', function() seen[#seen + 1] = 'connect' end)
+    a:on('close', expect(function()
+      assert.is_nil(a.autoSelectFamilyAttemptedAddresses)
+      server:close()
+      local b = net.connect(port, '127.0.0.1')
+      watch(b)
+    end))
+    a:resume()
+    h.run()
+    assert.are.same({ 'attempt 127.0.0.1 P 4', 'connect',
+      'attempt 127.0.0.1 P 4', 'failed 127.0.0.1 ' .. port .. ' 4 ' ..
+      'ECONNREFUSED connect ECONNREFUSED 127.0.0.1:' .. port,
+      'error ECONNREFUSED' }, seen)
+  end)
+
+  it('come for a Unix path as a failure only', function()
+    local path = os.tmpname() .. '.none'
+    local s = net.connect(path)
+    s:on('connectionAttempt', expect(nil, 0))
+    s:on('connectionAttemptFailed', expect(function(p, port, family, err)
+      assert.are.equal(path, p)
+      assert.is_nil(port)
+      assert.is_nil(family)
+      assert.are.equal('ENOENT', err.code)
+    end))
+    s:on('error', expect())
+    h.run()
+  end)
+
+  it('do not come for a failed bind', function()
+    local s = net.connect({ port = 1, host = '127.0.0.1',
+      localAddress = '10.1.2.3' })
+    s:on('connectionAttempt', expect(nil, 0))
+    s:on('connectionAttemptFailed', expect(nil, 0))
+    s:on('error', expect(function(err)
+      assert.are.equal('EADDRNOTAVAIL', err.code)
+      assert.are.equal('bind', err.syscall)
+    end))
+    h.run()
+  end)
 end)
 
 describe('connect options', function()
