@@ -188,14 +188,16 @@ static int blocklist_rules(lua_State *L) {
 static int blocklist_tostring(lua_State *L) {
   luaL_Buffer buf;
   lua_Integer n;
+  int rules;
   blocklist_rules(L);
-  n = luaL_len(L, -1);
+  rules = lua_gettop(L);
+  n = luaL_len(L, rules);
   luaL_buffinit(L, &buf);
   luaL_addstring(&buf, n == 0 ? "BlockList { rules = {" : "BlockList { "
                                                           "rules = { ");
   for (lua_Integer i = 1; i <= n; i++) {
     luaL_addstring(&buf, i > 1 ? ", \"" : "\"");
-    lua_rawgeti(L, -2, i); /* the buffer may hold a slot on the stack */
+    lua_rawgeti(L, rules, i);
     luaL_addvalue(&buf);
     luaL_addchar(&buf, '"');
   }
