@@ -17,11 +17,14 @@ static void set_int(lua_State *L, const char *k, lua_Integer v) {
 }
 
 /* " address:port", or " address" when there is no port (Node's details). */
-static void add_details(luaL_Buffer *buf, const char *address, int port) {
-  if (address == NULL || address[0] == '\0')
+/* " address[:port]": the address len bytes long (0: up to its NUL), which
+ * an abstract Unix name starts with, whole as Node prints it. */
+static void add_details(luaL_Buffer *buf, const char *address, size_t len,
+                        int port) {
+  if (address == NULL || (len == 0 && address[0] == '\0'))
     return;
   luaL_addchar(buf, ' ');
-  luaL_addstring(buf, address);
+  luaL_addlstring(buf, address, len ? len : strlen(address));
   if (port > 0) {
     luaL_addchar(buf, ':');
     lua_pushinteger(buf->L, port);
@@ -58,7 +61,7 @@ void lnb_push_error(lua_State *L, int err, const ln_event_t *e) {
       code = "ENOTFOUND";
     luaL_addstring(&buf, "getaddrinfo ");
     luaL_addstring(&buf, code);
-    add_details(&buf, e->host, 0);
+    add_details(&buf, e->host, 0, 0);
   } else {
     luaL_addstring(&buf, syscall);
     luaL_addchar(&buf, ' ');
@@ -68,7 +71,7 @@ void lnb_push_error(lua_State *L, int err, const ln_event_t *e) {
       luaL_addstring(&buf, ": ");
       luaL_addstring(&buf, ln_err_message(err));
     }
-    add_details(&buf, e->address, e->port);
+    add_details(&buf, e->address, e->len, e->port);
     if (e->local_address != NULL) {
       luaL_addstring(&buf, " - Local (");
       luaL_addstring(&buf, e->local_address);
@@ -83,12 +86,12 @@ void lnb_push_error(lua_State *L, int err, const ln_event_t *e) {
   set_string(L, "code", code);
   if (e->host != NULL)
     set_string(L, "hostname", e->host);
-  if (e->address != NULL) {
+  if (e->address != NULL && (e->len > 0 || e->address[0] != '\0')) {
     lua_pushlstring(L, e->address, e->len ? e->len : strlen(e->address));
     lua_setfield(L, -2, "address");
+    if (e->port != 0) /* -1 for a Unix path, as Node's listen gives */
+      set_int(L, "port", e->port);
   }
-  if (e->port > 0)
-    set_int(L, "port", e->port);
   if (e->local_address != NULL) {
     set_string(L, "localAddress", e->local_address);
     set_int(L, "localPort", e->local_port);

@@ -546,10 +546,15 @@ static int socket_open(lua_State *L) {
   return 0;
 }
 
-/* __close: destroy, whatever error is leaving the scope. */
+/* __close: socket:_dispose() (lua/net.lua), whatever error is leaving the
+ * scope. */
 static int socket_close(lua_State *L) {
+  check_socket(L);
   lua_settop(L, 1);
-  return socket_destroy(L);
+  lua_getfield(L, 1, "_dispose");
+  lua_insert(L, 1);
+  lua_call(L, 1, 0);
+  return 0;
 }
 
 /* socket:_fileno() -> the descriptor, or nil (for listen(socket)). */

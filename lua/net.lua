@@ -218,6 +218,23 @@ function Socket:end_(data, encoding, cb)
 end
 Socket['end'] = Socket.end_
 
+local function ignore() end
+
+---socket:_dispose(): what `local s <close> = ...` does when the scope ends
+---(Node's Symbol.asyncDispose): destroys the socket with an AbortError,
+---or without an error once its readable side has ended. The error goes to
+---'error' listeners only: disposing never makes an uncaught error.
+function Socket:_dispose()
+  if self.destroyed then return end
+  if not self.readable then
+    self:destroy()
+    return
+  end
+  self:on('error', ignore) -- Node's eos() listens while it waits
+  self:destroy(errors.new('AbortError', 'ABORT_ERR',
+    'The operation was aborted'))
+end
+
 local TIMEOUT_MAX = 2147483647
 
 ---socket:setTimeout(ms[, callback]) -> socket: 'timeout' after ms of

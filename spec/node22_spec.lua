@@ -695,7 +695,54 @@ describe('<close>', function()
   -- aborted", then "client close true"; without one, nothing is uncaught
   -- and 'close' is true; after 'end' (readableEnded), no error and
   -- "close false". luanet's __close is destroy() without an error.
-  pending("a socket's __close destroys it with Node's AbortError unless " ..
-    "its readable side ended, and never as an uncaught error: waits for " ..
-    'bindings/lsocket.c (socket_close)')
+  local function connected(onconnect)
+    local server
+    server = h.listen(function(c)
+      server:close()
+      c:on('error', function() end)
+      c:resume()
+      if onconnect.peerEnds then c:end_() end
+    end)
+    local client = net.connect(server:address().port, '127.0.0.1')
+    client:resume()
+    return client
+  end
+
+  it("destroys a socket with an AbortError for its 'error' listeners",
+    function()
+      local client = connected({})
+      local seen = {}
+      client:on('error', function(err)
+        seen[#seen + 1] = table.concat({ 'error', err.name, err.code,
+          err.message }, ' ')
+      end)
+      client:on('close', function(hadError)
+        seen[#seen + 1] = 'close ' .. tostring(hadError)
+      end)
+      client:on('connect', function()
+        local s <close> = client
+      end)
+      run()
+      assert.are.same({ 'error AbortError ABORT_ERR The operation was ' ..
+        'aborted', 'close true' }, seen)
+    end)
+
+  it('makes no uncaught error without a listener', function()
+    local client = connected({})
+    client:on('close', expect(function(hadError) assert.is_true(hadError) end))
+    client:on('connect', function()
+      local s <close> = client
+    end)
+    run()
+  end)
+
+  it('destroys without an error once the readable side ended', function()
+    local client = connected({ peerEnds = true })
+    client:on('error', expect(nil, 0))
+    client:on('end', function()
+      local s <close> = client
+    end)
+    client:on('close', expect(function(hadError) assert.is_false(hadError) end))
+    run()
+  end)
 end)

@@ -954,9 +954,9 @@ describe('connect options', function()
       { { port = 80, autoSelectFamily = 1 }, 'ERR_INVALID_ARG_TYPE',
         'The "options.autoSelectFamily" property must be of type boolean. ' ..
         'Received type number (1)' },
-      { { port = 80, host = 5 }, 'ERR_INVALID_ARG_TYPE',
-        'The "hostname" argument must be of type string. Received type ' ..
-        'number (5)' },
+      { { port = 80, host = 5 }, 'ERR_INVALID_ARG_TYPE', -- Node 22's words
+        'The "options.host" property must be of type string. Received ' ..
+        'type number (5)' },
     }
     for _, case in ipairs(cases) do
       local ok, err = pcall(net.connect, case[1])
