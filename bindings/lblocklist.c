@@ -4,7 +4,7 @@
 #include <limits.h>
 #include <string.h>
 
-#include "lblocklist.h"
+#include "luanet.h"
 #include "sockaddr.h"
 
 #define BLOCKLIST_T "luanet.BlockList"

@@ -45,6 +45,8 @@ void lnb_push_error(lua_State *L, int err, const ln_event_t *e) {
     if (ln_err_is_system(err)) {
       set_int(L, "errno", err);
       lua_pushfstring(L, "%s: %s", code, ln_err_message(err));
+    } else if (err == LN_EIP_BLOCKED && e->address != NULL) {
+      lua_pushfstring(L, "IP(%s) %s", e->address, ln_err_message(err));
     } else {
       lua_pushstring(L, ln_err_message(err));
     }

@@ -135,6 +135,7 @@ static int server_listen(lua_State *L) {
   o.fd = (int)lnb_opt_int(L, 2, "fd", -1, -1, INT_MAX);
   o.backlog = (int)lnb_opt_int(L, 2, "backlog", 0, INT_MIN, INT_MAX);
   o.ipv6_only = lnb_opt_bool(L, 2, "ipv6Only");
+  o.reuse_port = lnb_opt_bool(L, 2, "reusePort");
   o.readable_all = lnb_opt_bool(L, 2, "readableAll");
   o.writable_all = lnb_opt_bool(L, 2, "writableAll");
   err = ln_server_listen(&ls->s, &o);
@@ -307,6 +308,9 @@ static int new_server(lua_State *L) {
     o.keep_alive_delay = (unsigned)(delay / 1000);
     o.high_water_mark =
         (uint32_t)lnb_opt_int(L, 1, "highWaterMark", 0, 0, UINT32_MAX);
+    lua_getfield(L, 1, "blockList"); /* the core takes a reference */
+    o.block_list = lnb_toblocklist(L, -1);
+    lua_pop(L, 1);
   }
   ls = lnb_new(L, sizeof(*ls), SERVER_T);
   ln_server_init(&b->loop, &ls->s, &o);

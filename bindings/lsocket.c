@@ -511,6 +511,9 @@ static int socket_connect(lua_State *L) {
   o.port = (int)lnb_opt_int(L, 2, "port", 0, INT_MIN, INT_MAX);
   o.local_port = (int)lnb_opt_int(L, 2, "localPort", 0, INT_MIN, INT_MAX);
   o.family = (int)lnb_opt_int(L, 2, "family", 0, 0, 6);
+  lua_getfield(L, 2, "blockList"); /* the core takes a reference */
+  o.block_list = lnb_toblocklist(L, -1);
+  lua_pop(L, 1);
   o.attempt_timeout = (unsigned)lnb_opt_int(
       L, 2, "autoSelectFamilyAttemptTimeout", 0, 0, UINT_MAX);
   lua_getfield(L, 2, "autoSelectFamily");

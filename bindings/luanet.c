@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lblocklist.h"
 #include "lmodules.h"
 #include "luanet.h"
 

@@ -148,6 +148,16 @@ void lnb_server_event(ln_server_t *s, ln_server_event_t ev,
                       const ln_event_t *e);
 ln_socket_t *lnb_server_socket_new(ln_server_t *s);
 
+/* lblocklist.c: net.BlockList and net.SocketAddress (their argument checks
+ * are in lua/blocklist.lua). lnb_open_blocklist adds the classes and their
+ * primitives to the core table on top of L: BlockList, newBlockList,
+ * isBlockList, parseBlockListRule, SocketAddress, newSocketAddress,
+ * parseSocketAddress, isSocketAddress. lnb_toblocklist gives the list of
+ * the BlockList at idx of L, or NULL when the value there is none; not
+ * retained (the core retains what it keeps). */
+void lnb_open_blocklist(lua_State *L, lnb_t *b);
+ln_blocklist_t *lnb_toblocklist(lua_State *L, int idx);
+
 /* ltimers.c, lprocess.c: add their functions to the core table on top. */
 void lnb_open_timers(lua_State *L, lnb_t *b);
 void lnb_open_process(lua_State *L, lnb_t *b);

@@ -29,6 +29,7 @@ typedef struct ln__connect_s {
   int auto_select; /* try every address found (Node's autoSelectFamily) */
   int port, local_port, family, count, current;
   unsigned attempt_timeout;
+  ln_blocklist_t *block_list; /* a reference, or NULL */
   int errors[MAX_ADDRESSES]; /* how each address failed, in order */
   const char *syscalls[MAX_ADDRESSES];
   ln_addr_t address; /* the address being tried, for errors */
@@ -47,6 +48,8 @@ static void connect_free(uv_handle_t *handle) {
 /* Lets go of c: freed now, or once getaddrinfo or its timer is done. */
 void ln__connect_release(ln__connect_t *c) {
   c->socket = NULL;
+  ln_blocklist_release(c->block_list);
+  c->block_list = NULL;
   if (c->resolving)
     return;
   if (!c->timing)
@@ -256,6 +259,16 @@ void ln__connect_attempt(ln_socket_t *s) {
       connect_failed(s, err, "bind");
       return;
     }
+  if (ln_blocklist_check(c->block_list, to)) {
+    /* Node 22: of a name tried address by address, a failed attempt
+     * (without 'connectionAttempt'); of one address, the attempt, then
+     * the socket's error. */
+    if (c->auto_select && c->count > 1)
+      connect_failed(s, LN_EIP_BLOCKED, "connect");
+    else if (tell_attempt(s, LN_SOCKET_EV_ATTEMPT, 0))
+      ln__destroy(s, LN_EIP_BLOCKED, "connect");
+    return;
+  }
   if (!tell_attempt(s, LN_SOCKET_EV_ATTEMPT, 0))
     return;
   if ((err = uv_tcp_connect(&c->req, &s->h.tcp, to, on_connect)) != 0) {
@@ -362,6 +375,8 @@ int ln_socket_connect(ln_socket_t *s, const ln_connect_opts_t *o) {
     free(c);
     return err;
   }
+  if ((c->block_list = o->block_list) != NULL)
+    ln_blocklist_retain(c->block_list);
   s->connect = c;
   s->state = LN_SOCKET_CONNECTING;
   ln__touch(s);

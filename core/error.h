@@ -24,6 +24,7 @@
      "Listen method has been called more than once without closing.")          \
   XX(ENDED_BY_PEER, "EPIPE", "This socket has been ended by the other party")  \
   XX(INVALID_FD_TYPE, "ERR_INVALID_FD_TYPE", "Unsupported fd type")            \
+  XX(IP_BLOCKED, "ERR_IP_BLOCKED", "is blocked by net.BlockList")              \
   XX(USER, "ERR_USER", "an error given by the embedder")
 
 typedef enum {

@@ -4,6 +4,7 @@
 #define LN_H
 
 #include "addr.h"
+#include "blocklist.h"
 #include "error.h"
 #include "loop.h"
 #include "lookup.h"

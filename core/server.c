@@ -469,6 +469,8 @@ void ln_server_init(ln_loop_t *loop, ln_server_t *s,
   s->max_connections = -1;
   if (opts != NULL)
     s->opts = *opts;
+  if (s->opts.block_list != NULL)
+    ln_blocklist_retain(s->opts.block_list);
 }
 
 int ln_server_address(const ln_server_t *s, ln_addr_t *out) {
@@ -532,6 +534,8 @@ void ln_server_release(ln_server_t *s) {
   s->flags |= SVF_RELEASED;
   free(s->error_host); /* an error never delivered (the loop is closing) */
   s->error_host = NULL;
+  ln_blocklist_release(s->opts.block_list);
+  s->opts.block_list = NULL;
   if (s->listener != NULL || s->lookup != NULL)
     ln_server_close(s);
 }

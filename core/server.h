@@ -44,6 +44,9 @@ typedef struct {
   int keep_alive;
   unsigned keep_alive_delay; /* seconds */
   uint32_t high_water_mark;  /* bytes, both directions; 0 for the default */
+  ln_blocklist_t *block_list; /* peers closed at once, silently (no
+                                 CONNECTION, no DROP), or NULL; the core
+                                 keeps a reference until released */
 } ln_server_opts_t;
 
 struct ln_server_s {

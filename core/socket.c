@@ -345,6 +345,16 @@ int ln__socket_accept(ln_socket_t *s, ln_server_t *server,
     uv_close(&s->h.handle, ln__on_close);
     return err;
   }
+  if (o->block_list != NULL && !(s->flags & SF_PIPE)) {
+    struct sockaddr_storage peer;
+    int len = sizeof(peer);
+    if (uv_tcp_getpeername(&s->h.tcp, (struct sockaddr *)&peer, &len) == 0 &&
+        ln_blocklist_check(o->block_list, (struct sockaddr *)&peer)) {
+      s->state = LN_SOCKET_CLOSING; /* Node: closed at once, silently */
+      uv_close(&s->h.handle, ln__on_close);
+      return UV_ECONNABORTED;
+    }
+  }
   s->state = LN_SOCKET_OPEN;
   s->server = server;
   if (o->pause_on_connect)

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "addr.h"
+#include "blocklist.h"
 #include "decoder.h"
 #include "loop.h"
 
@@ -133,6 +134,9 @@ typedef struct {
   int family;                /* 0 (any), 4 or 6 */
   int no_auto_select;        /* 1: try only the first address found */
   unsigned attempt_timeout;  /* ms per address when several; 250 if 0 */
+  ln_blocklist_t *block_list; /* addresses refused (ERR_IP_BLOCKED), or
+                                 NULL; the core keeps a reference while
+                                 it connects */
 } ln_connect_opts_t;
 
 /* Initialises s (embedder memory, any content) as a socket of loop that is

@@ -175,6 +175,9 @@ function Socket:connect(...)
     else
       o.autoSelectFamilyAttemptTimeout = attemptTimeoutDefault
     end
+    -- Node 22 reads the list given to the Socket's constructor (net.connect
+    -- passes its options there), never connect()'s own options.
+    o.blockList = self.blockList
   end
   if self.connecting then
     -- Node starts again, and libuv refuses on the next tick: EALREADY with
@@ -358,6 +361,10 @@ local function newSocket(options)
     errors.validateNumber(options.keepAliveInitialDelay,
       'options.keepAliveInitialDelay')
   end
+  if truthy(options.blockList) then -- Node's if (options.blockList)
+    require('blocklist').validateBlockList(options.blockList,
+      'options.blockList')
+  end
   local fd = options.fd
   local s
   if fd ~= nil then
@@ -372,6 +379,7 @@ local function newSocket(options)
     s:setKeepAlive(true, options.keepAliveInitialDelay)
   end
   if fd ~= nil then s:_open(fd) end
+  if truthy(options.blockList) then s.blockList = options.blockList end
   return s
 end
 net._socketOptions = socketOptions
@@ -433,6 +441,7 @@ function Server:listen(...)
       host = host ~= '' and host or nil,
       backlog = options.backlog or backlogFromArgs or nil,
       ipv6Only = options.ipv6Only,
+      reusePort = options.reusePort == true, -- Node 22: SO_REUSEPORT
     })
     return self
   end
@@ -493,7 +502,7 @@ function Server:getConnections(cb)
 end
 
 local serverOptions = { 'allowHalfOpen', 'pauseOnConnect', 'noDelay',
-  'keepAlive', 'keepAliveInitialDelay', 'highWaterMark' }
+  'keepAlive', 'keepAliveInitialDelay', 'highWaterMark', 'blockList' }
 
 ---net.Server([options][, connectionListener]) -> Server, not listening.
 ---options: allowHalfOpen, pauseOnConnect, noDelay, keepAlive,
@@ -506,6 +515,11 @@ local function newServer(options, listener)
   end
   local o = {}
   for _, k in ipairs(serverOptions) do o[k] = options and options[k] end
+  if truthy(o.blockList) then -- Node's if (options.blockList)
+    require('blocklist').validateBlockList(o.blockList, 'options.blockList')
+  else
+    o.blockList = nil
+  end
   if o.keepAliveInitialDelay ~= nil then
     errors.validateNumber(o.keepAliveInitialDelay,
       'options.keepAliveInitialDelay')

@@ -166,6 +166,8 @@ local views = {
   Server = function(s)
     return { listening = s.listening, address = s:address() }
   end,
+  BlockList = function(b) return { rules = b.rules } end,
+  SocketAddress = function(a) return a:toJSON() end,
 }
 
 -- Node's groupArrayElements: more than six short entries are set out in

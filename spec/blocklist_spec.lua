@@ -268,8 +268,6 @@ describe('net.BlockList', function()
   end)
 
   it('shows its rules in util.inspect and console.log', function()
-    pending('needs lua/util.lua: a view for BlockList in inspect ' ..
-      '(views.BlockList = function(b) return { rules = b.rules } end)')
     local b = BlockList()
     -- Node: BlockList { rules: [] }
     assert.are.equal('BlockList { rules = {} }', require('util').inspect(b))
@@ -460,11 +458,6 @@ end)
 
 -- ---- the blockList option over real sockets ------------------------------
 
-local wiring = 'needs the lead: the blockList option of net.createServer ' ..
-  '(core/server.c: ln_blocklist_check on each accepted peer)'
-local wiringConnect = 'needs the lead: the blockList option of ' ..
-  'net.connect (core/connect.c: ln_blocklist_check on each address)'
-
 describe('net.createServer({ blockList })', function()
   -- A server with list on host; a client from connectHost. Returns what
   -- the server saw and what the client saw, each in order (which side
@@ -500,7 +493,6 @@ describe('net.createServer({ blockList })', function()
   local client = { 'connect', 'end', 'close false' }
 
   it('closes a blocked peer at once, silently', function()
-    pending(wiring)
     local b = BlockList()
     b:addAddress('127.0.0.1')
     -- Node 22: the client connects, then reads the end; the server emits
@@ -516,7 +508,6 @@ describe('net.createServer({ blockList })', function()
   end)
 
   it('lets a peer the list does not block connect', function()
-    pending(wiring)
     local b = BlockList()
     b:addAddress('127.0.0.2')
     local server_seen, client_seen = serve(b, '127.0.0.1', '127.0.0.1')
@@ -526,7 +517,6 @@ describe('net.createServer({ blockList })', function()
 
   it('blocks an IPv4 peer of a dual-stack server by its IPv4 rule',
     function()
-      pending(wiring)
       if not h.hasIPv6() then return pending('no IPv6 loopback here') end
       local b = BlockList()
       b:addAddress('127.0.0.1')
@@ -537,7 +527,6 @@ describe('net.createServer({ blockList })', function()
     end)
 
   it('blocks an IPv6 peer', function()
-    pending(wiring)
     if not h.hasIPv6() then return pending('no IPv6 loopback here') end
     local b = BlockList()
     b:addAddress('::1', 'ipv6')
@@ -547,7 +536,6 @@ describe('net.createServer({ blockList })', function()
   end)
 
   it('drops for maxConnections before it looks at the list', function()
-    pending(wiring)
     local b = BlockList()
     b:addAddress('127.0.0.1')
     -- Node 22 checks maxConnections first: 'drop', then the client is
@@ -560,8 +548,6 @@ describe('net.createServer({ blockList })', function()
 
   it('raises ERR_INVALID_ARG_TYPE for a blockList that is no BlockList',
     function()
-      pending('needs the lead: lua/net.lua checks options.blockList ' ..
-        "(require('blocklist').validateBlockList)")
       local want = 'TypeError ERR_INVALID_ARG_TYPE The "options.blockList" ' ..
         'property must be an net.BlockList. Received '
       assert.are.equal(want .. 'type number (5)',
@@ -619,7 +605,6 @@ describe('net.connect({ blockList })', function()
   end
 
   it('fails with ERR_IP_BLOCKED for a blocked address', function()
-    pending(wiringConnect)
     local b = BlockList()
     b:addAddress('127.0.0.1')
     -- Node 22: 'connectionAttempt', then the error, then close(true)
@@ -629,7 +614,6 @@ describe('net.connect({ blockList })', function()
   end)
 
   it('fails with ERR_IP_BLOCKED for a blocked IPv6 address', function()
-    pending(wiringConnect)
     if not h.hasIPv6() then return pending('no IPv6 loopback here') end
     local b = BlockList()
     b:addAddress('::1', 'ipv6')
@@ -639,7 +623,6 @@ describe('net.connect({ blockList })', function()
   end)
 
   it('connects to an address the list does not block', function()
-    pending(wiringConnect)
     local b = BlockList()
     b:addAddress('10.0.0.1')
     assert.are.same({ 'attempt 127.0.0.1 4', 'connect', 'close false',
@@ -648,7 +631,6 @@ describe('net.connect({ blockList })', function()
   end)
 
   it('checks every address of localhost', function()
-    pending(wiringConnect)
     local b = BlockList()
     b:addAddress('127.0.0.1')
     b:addAddress('::1', 'ipv6')
@@ -738,7 +720,6 @@ describe('net.connect({ blockList })', function()
 
       it('fails with an AggregateError of ERR_IP_BLOCKED for each address',
         function()
-          pending(wiringConnect)
           if not canUnshare then
             return pending('cannot make a private /etc/hosts ' ..
               '(unshare -m needs root)')
@@ -761,7 +742,6 @@ describe('net.connect({ blockList })', function()
         end)
 
       it('moves on from a blocked address to one that is not', function()
-        pending(wiringConnect)
         if not canUnshare or not h.hasIPv6() then
           return pending('no private /etc/hosts or no IPv6 loopback here')
         end
@@ -781,8 +761,6 @@ describe('net.connect({ blockList })', function()
 
   it('raises ERR_INVALID_ARG_TYPE for a blockList that is no BlockList',
     function()
-      pending('needs the lead: lua/net.lua checks options.blockList ' ..
-        "(require('blocklist').validateBlockList)")
       local want = 'TypeError ERR_INVALID_ARG_TYPE The "options.blockList" ' ..
         'property must be an net.BlockList. Received type number (5)'
       assert.are.equal(want, raised(net.connect, { port = 1, blockList = 5 }))

@@ -495,3 +495,43 @@ describe('IPv6', function()
     h.run()
   end)
 end)
+
+-- Node 22, the same JavaScript: two servers listen on one port with
+-- reusePort, 64 connections reach both, and a third without reusePort gets
+-- EADDRINUSE.
+describe("listen's reusePort", function()
+  it('lets several servers share a port, the kernel spreading connections',
+    function()
+      local counts = { 0, 0 }
+      local function serve(i)
+        return net.createServer(function(c)
+          counts[i] = counts[i] + 1
+          c:end_()
+        end)
+      end
+      local a, b = serve(1), serve(2)
+      a:listen({ port = 0, host = '127.0.0.1', reusePort = true })
+      local port = a:address().port
+      b:listen({ port = port, host = '127.0.0.1', reusePort = true })
+      assert.are.equal(port, b:address().port)
+      local c = net.createServer()
+      c:on('error', expect(function(err)
+        assert.are.equal('EADDRINUSE', err.code)
+      end))
+      c:listen({ port = port, host = '127.0.0.1' })
+      local left = 64
+      for _ = 1, 64 do
+        net.connect(port, '127.0.0.1'):on('close', function()
+          left = left - 1
+          if left == 0 then
+            a:close()
+            b:close()
+          end
+        end):resume()
+      end
+      h.run()
+      assert.are.equal(64, counts[1] + counts[2])
+      assert.is_true(counts[1] > 0 and counts[2] > 0,
+        counts[1] .. ' and ' .. counts[2])
+    end)
+end)
