@@ -1,4 +1,4 @@
--- The documents' examples (scripts/examples/, from /work/shared/seeds/),
+-- The documents' examples (scripts/examples/, from Node's net documents),
 -- run as a user runs them: build/luanet on the script, real clients (the
 -- example's own, or sockets made here), and exactly what the server prints
 -- and replies. The documents' ports are fixed (8000, 8431, 6666, 8888), so
