@@ -13,10 +13,14 @@
  *  - a call either returns or raises one of luanet's error tables with a
  *    Node code (ERR_...), never a plain string or an internal error;
  *  - every 'error' event carries an error table with a code;
+ *  - a host or path with a NUL inside is never used cut short at it (a
+ *    C string would: Node refuses such a host, and a path gets EINVAL);
  *  - everything started ends: the loop runs dry by itself, each socket
  *    made and connected emits 'close' once, and after closing all
  *    (luanet._closeAll) no handle is left open. */
 #define _GNU_SOURCE
+#include <dirent.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -33,20 +37,51 @@ static const char code[] =
     "  local nul = rest:find('\\0', 1, true) or #rest + 1\n"
     "  local s, t = rest:sub(1, nul - 1), rest:sub(nul + 1)\n"
     "  local path = s:gsub('/', '_')\n"
+    "  if (sel[8] or 0) % 7 == 3 then path = path .. '\\0x' end\n"
     "  local values = { nil, s, t, 0, -1, 1.5, 0 / 0, math.huge, -0.0,\n"
     "    65535, 65536, 2 ^ 31, 2 ^ 53, math.mininteger, true, false, {},\n"
     "    print, '80', ' 80 ', '0x50', '1e2', '', '0x1p4', port,\n"
     "    tostring(port), '127.0.0.1', '::1', 'localhost', path, 4, 6,\n"
-    "    'IPv4', 'IPv6', -2 ^ 31, 10, 2 ^ 31 - 1 }\n"
+    "    'IPv4', 'IPv6', -2 ^ 31, 10, 2 ^ 31 - 1, '127.0.0.1\\0x',\n"
+    "    'localhost\\0', 'sock\\0x' }\n"
     "  local function v(i)\n"
     "    local b = sel[i] or 0\n"
     "    if b >= 0xF0 then return (b - 0xF0) * 4369 end -- 0 to 65535\n"
     "    return values[b % #values + 1]\n"
     "  end\n"
+    "  local address, isPath, problem\n"
+    "  -- A finding, raised once the call returns or the loop has run (a\n"
+    "  -- raise inside a listener would be an uncaught error instead).\n"
+    "  local function found(message)\n"
+    "    problem = problem or message\n"
+    "  end\n"
+    "  local function nulInside()\n"
+    "    return type(address) == 'string' and\n"
+    "      address:find('\\0', isPath and 2 or 1, true) ~= nil\n"
+    "  end\n"
     "  local function checkError(err, where)\n"
     "    if not (errors.isError(err) and type(err.code) == 'string') then\n"
-    "      if fuzzAllowed('plain-error') then return end\n"
-    "      error(where .. ' gave a plain error: ' .. tostring(err), 0)\n"
+    "      if fuzzAllowed('plain-error') or\n"
+    "          (nulInside() and fuzzAllowed('nul-bytes')) then\n"
+    "        return\n"
+    "      end\n"
+    "      found(where .. ' gave a plain error: ' .. tostring(err))\n"
+    "    end\n"
+    "  end\n"
+    "  -- The host or path the call passes: one with a NUL inside must not\n"
+    "  -- be used cut short at it (Node refuses it: ERR_INVALID_ARG_VALUE\n"
+    "  -- for a host, EINVAL for a path; a path's first NUL is Linux's\n"
+    "  -- abstract namespace).\n"
+    "  local function aim(a, b)\n"
+    "    if type(a) == 'string' and not tonumber(a) then\n"
+    "      address, isPath = a, true\n"
+    "    else\n"
+    "      address, isPath = b, false\n"
+    "    end\n"
+    "  end\n"
+    "  local function used(what)\n"
+    "    if nulInside() and not fuzzAllowed('nul-bytes') then\n"
+    "      found(('%s %q, cut at its NUL'):format(what, address))\n"
     "    end\n"
     "  end\n"
     "  local made, closed = {}, 0\n"
@@ -55,49 +90,72 @@ static const char code[] =
     "    made[x] = true\n"
     "    x:on('error', function(err) checkError(err, \"'error'\") end)\n"
     "    x:on('close', function()\n"
-    "      if made[x] == 'closed' then error(\"'close' twice\", 0) end\n"
+    "      if made[x] == 'closed' then found(\"'close' twice\") end\n"
     "      made[x] = 'closed'\n"
     "      closed = closed + 1\n"
     "    end)\n"
     "    if x.listening ~= nil then -- a server\n"
-    "      x:on('listening', function() x:close() end)\n"
+    "      x:on('listening', function()\n"
+    "        used('listening on')\n"
+    "        x:close()\n"
+    "      end)\n"
     "      x:on('connection', function(c) c:destroy() end)\n"
     "    else\n"
-    "      x:on('connect', function() x:destroy() end)\n"
+    "      x:on('connect', function()\n"
+    "        used('connected to')\n"
+    "        x:destroy()\n"
+    "      end)\n"
     "    end\n"
     "  end\n"
     "  local calls = {\n"
     "    function()\n"
+    "      aim(nil, s)\n"
     "      return net.connect({ host = s, port = v(1), family = v(2),\n"
     "        localAddress = v(3), localPort = v(4),\n"
     "        autoSelectFamily = v(5), autoSelectFamilyAttemptTimeout = v(6),\n"
     "        timeout = v(7), noDelay = v(8), keepAlive = v(8),\n"
     "        keepAliveInitialDelay = v(7) })\n"
     "    end,\n"
-    "    function() return net.connect({ path = path }) end,\n"
-    "    function() return net.connect(path) end,\n"
-    "    function() return net.connect(v(1), s) end,\n"
-    "    function() return net.connect(v(1), v(2), v(3)) end,\n"
+    "    function()\n"
+    "      aim(path)\n"
+    "      return net.connect({ path = path })\n"
+    "    end,\n"
+    "    function()\n"
+    "      aim(path, 'localhost')\n"
+    "      return net.connect(path)\n"
+    "    end,\n"
+    "    function()\n"
+    "      aim(v(1), s)\n"
+    "      return net.connect(v(1), s)\n"
+    "    end,\n"
+    "    function()\n"
+    "      aim(v(1), v(2))\n"
+    "      return net.connect(v(1), v(2), v(3))\n"
+    "    end,\n"
     "    function()\n"
     "      local server = net.createServer()\n"
     "      watch(server)\n"
+    "      aim(nil, s)\n"
     "      return server:listen({ host = s, port = v(1), backlog = v(2),\n"
     "        ipv6Only = v(3) })\n"
     "    end,\n"
     "    function()\n"
     "      local server = net.createServer()\n"
     "      watch(server)\n"
+    "      aim(path)\n"
     "      return server:listen({ path = path, backlog = v(2),\n"
     "        readableAll = v(3), writableAll = v(4) })\n"
     "    end,\n"
     "    function()\n"
     "      local server = net.createServer()\n"
     "      watch(server)\n"
+    "      aim(v(1), s)\n"
     "      return server:listen(v(1), s, v(2))\n"
     "    end,\n"
     "    function()\n"
     "      local server = net.createServer()\n"
     "      watch(server)\n"
+    "      aim(path)\n"
     "      return server:listen(path, v(2))\n"
     "    end,\n"
     "    function()\n"
@@ -121,6 +179,7 @@ static const char code[] =
     "      watch(socket)\n"
     "      socket:setEncoding(t)\n"
     "      socket:setTimeout(v(8))\n"
+    "      aim(v(1), s)\n"
     "      return socket:connect(v(1), s)\n"
     "    end,\n"
     "    function()\n"
@@ -139,14 +198,16 @@ static const char code[] =
     "    checkError(x, 'the call')\n"
     "  end\n"
     "  if ok then watch(x) end\n"
+    "  if problem then error(problem, 0) end\n"
     "  return function()\n"
+    "    if problem then error(problem, 0) end\n"
     "    local count = 0\n"
     "    for x, state in pairs(made) do\n"
     "      count = count + 1\n"
     "      if state ~= 'closed' and x.listening == nil and\n"
     "          not (x.pending and x.readyState == 'closed' and\n"
     "            not x.destroyed) then\n"
-    "        error(\"a socket never closed: \" .. x.readyState, 0)\n"
+    "        error('a socket never closed: ' .. x.readyState, 0)\n"
     "      end\n"
     "    end\n"
     "  end\n"
@@ -195,11 +256,26 @@ static const char int_ub[] =
 /* The one server connections may reach, made again for each input (the
  * input ends by closing everything): unref'd, so that the loop still runs
  * dry. */
+static char dir[] = "/tmp/luanet-fuzz-XXXXXX";
+
+/* Removes the directory and what the inputs left in it, at exit. */
+static void remove_dir(void) {
+  DIR *d = opendir(dir);
+  struct dirent *e;
+  while (d != NULL && (e = readdir(d)) != NULL)
+    unlinkat(dirfd(d), e->d_name, 0);
+  if (d != NULL)
+    closedir(d);
+  rmdir(dir);
+}
+
 static void serve(lua_State *L) {
-  static char dir[] = "/tmp/luanet-fuzz-XXXXXX";
-  if (dir[sizeof(dir) - 2] == 'X') {
+  static int ready;
+  if (!ready) {
+    ready = 1;
     if (mkdtemp(dir) == NULL || chdir(dir) != 0)
       FZ_ASSERT(0, "no temporary directory");
+    atexit(remove_dir);
     if (fz_allowed("int-ub")) {
       fz_function(L, "=int_ub", int_ub);
       FZ_ASSERT(fz_pcall(L, 0, 0) == LUA_OK, "%s", lua_tostring(L, -1));
@@ -220,7 +296,7 @@ static void serve(lua_State *L) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   lua_State *L = fz_lua();
-  int handles;
+  int handles, uncaught;
   serve(L);
   fz_function(L, "=hostpath", code);
   lua_pushlstring(L, (const char *)data, size);
@@ -235,9 +311,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   /* Everything must end by itself. */
   fz_begin(3000, 64u << 20);
-  FZ_ASSERT(fz_run_loop(L, 0) == 0, "an uncaught error (FUZZ_VERBOSE=1)");
+  uncaught = fz_run_loop(L, 0);
   if (fz_pcall(L, 0, 0) != LUA_OK && !fz_is_limit(L))
     FZ_ASSERT(0, "%s", luaL_tolstring(L, -1, NULL));
+  FZ_ASSERT(!uncaught, "an uncaught error (FUZZ_VERBOSE=1 shows it)");
   lua_settop(L, 0);
   /* What is left (the fuzzer's server; a timeout timer of a socket
    * dropped unconnected, unref'd as in Node) must close with the rest. */

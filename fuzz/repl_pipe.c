@@ -6,17 +6,16 @@
  *
  * Input: byte 0 seeds where the rest is cut into the writes to the pipe
  * (0: one write); the rest is what is typed. Standard input is a pipe for
- * each input; the loop runs between the writes, so feed() sees the lines
- * cut as the writes cut them. A line that runs the loop again from inside
- * feed() (require('luanet').run()) would wait for input the fuzzer has
- * not written yet: after 200 ms a timer writes the rest and closes the
- * pipe, so that the inner loop ends. Checked:
+ * each input; the loop runs (inside lnb_run, as in the host) between the
+ * writes, so feed() sees the lines cut as the writes cut them. Should a
+ * line ever wait for input the fuzzer has not written yet, after 200 ms a
+ * timer writes the rest and closes the pipe. Checked:
  *  - the session sees exactly the lines of the input, in order, each
  *    without its "\n", the last one too when it has no "\n", up to a
  *    line that closes it (.exit);
  *  - the REPL stops at the end of the input, and the loop then runs dry;
- *  - AddressSanitizer's checks on feed()'s buffer while lines evaluated
- *    inside it run the loop again (issue 8's use-after-free). */
+ *  - AddressSanitizer's checks on feed()'s buffer while the lines run
+ *    (issue 8's use-after-free, when a line ran the loop again). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -102,11 +101,31 @@ static int available(void) {
   return ioctl(STDIN_FILENO, FIONREAD, &n) == 0 ? n : 0;
 }
 
-/* Runs the loop without waiting until the REPL has read what the pipe
- * holds (or has stopped). */
-static void pump(lnb_t *b) {
-  for (int k = 0; k < 1000 && b->repl != NULL && available() > 0; k++)
-    uv_run(&b->loop.uv, UV_RUN_NOWAIT);
+/* The loop runs as the host runs it, inside lnb_run (which is what makes
+ * a nested luanet.run() refuse), and an idle handle stops it once the
+ * REPL has read what the pipe holds (pump) or has stopped (drain). The
+ * handle's data is NULL: luanet's walkers leave it alone. */
+static uv_idle_t pumper;
+static lnb_t *pumped;
+static int draining;
+
+static void on_idle(uv_idle_t *idle) {
+  (void)idle;
+  if (pumped->repl == NULL || (!draining && available() == 0))
+    uv_stop(&pumped->loop.uv);
+}
+
+static void pump(lnb_t *b, lua_State *L, int drain) {
+  if (pumped == NULL) {
+    uv_idle_init(&b->loop.uv, &pumper);
+    uv_unref((uv_handle_t *)&pumper);
+    pumped = b;
+  }
+  draining = drain;
+  uv_idle_start(&pumper, on_idle);
+  if (lnb_run(b, L))
+    lua_pop(L, 1); /* an uncaught error of the typed code: not ours */
+  uv_idle_stop(&pumper);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -149,13 +168,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     rest = data + pos;
     rest_len = size - pos;
     arm(1);
-    pump(b);
+    pump(b, L, 0);
     arm(0);
   }
   rest_len = 0;
   flush_rest(0); /* closes the pipe, if the watchdog has not */
-  for (int k = 0; k < 1000 && b->repl != NULL; k++)
-    uv_run(&b->loop.uv, UV_RUN_NOWAIT);
+  pump(b, L, 1);
   FZ_ASSERT(b->repl == NULL, "the REPL did not stop at the end of input");
   fz_begin(3000, 64u << 20);
   fz_run_loop(L, 1); /* what the typed code started: closed */
