@@ -220,6 +220,66 @@ describe('a socket dropped', function()
     collect()
     h.run()
   end)
+
+  it('piped into another, both dropped, carries every byte and the end',
+    function()
+      local size, got = 1024 * 1024, 0
+      local sink = server(function(socket)
+        socket:on('data', function(d) got = got + #d end)
+        socket:on('end', expect())
+      end)
+      local relay = server(function(socket)
+        socket:pipe(net.connect(sink, '127.0.0.1'))
+      end)
+      do
+        local c = net.connect(relay, '127.0.0.1')
+        c:end_(string.rep('p', size))
+        c:on('close', expect())
+      end
+      collect()
+      h.run()
+      assert.are.equal(size, got)
+    end)
+
+  -- Node 22: the half character left in the decoder at the end arrives
+  -- as U+FFFD.
+  it('with half a character in its decoder, gets it as U+FFFD at the end',
+    function()
+      local got = ''
+      local port = server(function(socket) socket:end_('\xE2\x82') end)
+      do
+        local c = net.connect(port, '127.0.0.1')
+        c:setEncoding('utf8')
+        c:on('data', function(d) got = got .. d end)
+        c:on('end', expect())
+      end
+      collect()
+      h.run()
+      assert.are.equal('\u{FFFD}', got)
+    end)
+
+  it('whose listener raises, reaches uncaughtException and still closes',
+    function()
+      local port = server(function(socket) socket:write('x') end)
+      local ref
+      do
+        local c = net.connect(port, '127.0.0.1')
+        c:on('data', function() error('from a dropped socket', 0) end)
+        c:on('close', expect())
+        ref = weak(c)
+      end
+      local function listener(err)
+        assert.are.equal('from a dropped socket', err)
+        collect()
+        ref[1]:destroy()
+      end
+      h.process:on('uncaughtException', expect(listener))
+      finally(function()
+        h.process:off('uncaughtException', listener)
+      end)
+      collect()
+      h.run()
+    end)
 end)
 
 describe('a server dropped', function()
@@ -277,6 +337,28 @@ describe('a server dropped', function()
     assert.are.same({ 'ping1', 'ping2' }, got)
   end)
 
+  -- Node 22: close() with a connection open calls back once it has ended.
+  it('closed with a connection open, closes once it ends', function()
+    local port
+    do
+      local srv
+      srv = net.createServer(function(socket)
+        srv:close(expect())
+        timers.setTimeout(function()
+          collect()
+          socket:end_()
+        end, 30)
+      end)
+      srv:listen(0, '127.0.0.1')
+      port = srv:address().port
+    end
+    collect()
+    local c = net.connect(port, '127.0.0.1')
+    c:on('end', expect())
+    c = nil
+    h.run()
+  end)
+
   it('while its host name is looked up, listens', function()
     do
       local srv
@@ -310,6 +392,19 @@ describe('an error pending on a dropped object', function()
         assert.are.equal('ECONNREFUSED', err.code)
       end))
       c:on('close', expect(function(hadError) assert.is_true(hadError) end))
+    end
+    collect()
+    h.run()
+  end)
+
+  it('ENOTFOUND, reaches its lookup, error and close listeners', function()
+    do
+      local c = net.connect(80, 'nosuch.invalid')
+      c:on('lookup', expect())
+      c:on('error', expect(function(err)
+        assert.are.equal('ENOTFOUND', err.code)
+      end))
+      c:on('close', expect())
     end
     collect()
     h.run()
@@ -395,6 +490,17 @@ describe('a timer dropped', function()
     end
     collect()
     assert.is_nil(ref[1])
+    h.run()
+  end)
+
+  it('refreshed from another timer, fires once', function()
+    local t = timers.setTimeout(expect(), 20)
+    timers.setTimeout(function()
+      collect()
+      t:refresh()
+      t = nil
+      collect()
+    end, 10)
     h.run()
   end)
 
