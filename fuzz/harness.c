@@ -125,8 +125,17 @@ static uintptr_t previous;
 
 static void hook(lua_State *L, lua_Debug *ar) {
   if (ar->event == LUA_HOOKCOUNT) {
-    if (budget >= 0 && --budget < 0)
+    lua_Debug deep;
+    if (budget < 0)
+      return;
+    if (--budget < 0)
       luaL_error(L, FZ_LIMIT ": instructions");
+    /* Recursion a million calls deep is Lua's "stack overflow" in a
+     * second, but minutes with the sanitizers and this hook (the
+     * collector walks the whole stack at each step): stop at Node's
+     * depth instead. */
+    if (lua_getstack(L, 10000, &deep))
+      luaL_error(L, FZ_LIMIT ": depth");
     return;
   }
   if (ar->event == LUA_HOOKLINE && lua_getinfo(L, "S", ar)) {
