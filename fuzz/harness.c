@@ -91,6 +91,11 @@ int getaddrinfo(const char *node, const char *service,
 /* ---- budgets ------------------------------------------------------------ */
 
 static size_t used, limit = (size_t)-1;
+
+/* The error value of a budget's end: an address no input can make, as a
+ * message could be (an input that holds the text of one would pass for
+ * it). */
+static char limit_token;
 static long budget = -1; /* thousands of instructions left; <0: none */
 
 static void *alloc(void *ud, void *ptr, size_t osize, size_t nsize) {
@@ -128,14 +133,18 @@ static void hook(lua_State *L, lua_Debug *ar) {
     lua_Debug deep;
     if (budget < 0)
       return;
-    if (--budget < 0)
-      luaL_error(L, FZ_LIMIT ": instructions");
+    if (--budget < 0) {
+      lua_pushlightuserdata(L, &limit_token);
+      lua_error(L);
+    }
     /* Recursion a million calls deep is Lua's "stack overflow" in a
      * second, but minutes with the sanitizers and this hook (the
      * collector walks the whole stack at each step): stop at Node's
      * depth instead. */
-    if (lua_getstack(L, 10000, &deep))
-      luaL_error(L, FZ_LIMIT ": depth");
+    if (lua_getstack(L, 10000, &deep)) {
+      lua_pushlightuserdata(L, &limit_token);
+      lua_error(L);
+    }
     return;
   }
   if (ar->event == LUA_HOOKLINE && lua_getinfo(L, "S", ar)) {
@@ -157,6 +166,29 @@ static int l_allowed(lua_State *L) {
   return 1;
 }
 
+/* Whether v (at idx) is the end of a budget: the token, or Lua's own
+ * messages for memory and stack. */
+static int is_limit(lua_State *L, int idx) {
+  const char *s;
+  size_t len;
+  if (lua_touserdata(L, idx) == &limit_token)
+    return 1;
+  if (lua_type(L, idx) != LUA_TSTRING)
+    return 0;
+  s = lua_tolstring(L, idx, &len);
+  return strcmp(s, "not enough memory") == 0 ||
+         (len >= 14 && strcmp(s + len - 14, "stack overflow") == 0);
+}
+
+int fz_is_limit(lua_State *L) {
+  return is_limit(L, -1);
+}
+
+/* fuzzIsLimit(err) -> whether err is the end of a budget (fz_is_limit). */
+static int l_is_limit(lua_State *L) {
+  lua_pushboolean(L, is_limit(L, 1));
+  return 1;
+}
 /* ---- the state ----------------------------------------------------------- */
 
 static lua_State *state;
@@ -178,6 +210,7 @@ lua_State *fz_lua(void) {
   lua_sethook(L, hook, LUA_MASKLINE | LUA_MASKCOUNT, 1000);
   luaL_openlibs(L);
   lua_register(L, "fuzzAllowed", l_allowed);
+  lua_register(L, "fuzzIsLimit", l_is_limit);
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
   lua_pushcfunction(L, luaopen_luanet);
   lua_setfield(L, -2, "luanet");
@@ -220,18 +253,6 @@ int fz_pcall(lua_State *L, int nargs, int nresults) {
   status = lua_pcall(L, nargs, nresults, base);
   lua_remove(L, base);
   return status;
-}
-
-int fz_is_limit(lua_State *L) {
-  const char *s = lua_tostring(L, -1);
-  if (s == NULL && lua_istable(L, -1)) { /* a luanet error: its message */
-    lua_getfield(L, -1, "message");
-    s = lua_tostring(L, -1);
-    lua_pop(L, 1);
-  }
-  return s != NULL &&
-         (strstr(s, FZ_LIMIT) != NULL || strstr(s, "not enough memory") ||
-          strstr(s, "stack overflow") || strstr(s, "C stack overflow"));
 }
 
 void fz_sandbox(lua_State *L) {

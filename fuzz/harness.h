@@ -24,14 +24,15 @@ void fz_fail(const char *file, int line, const char *cond, const char *fmt,
 /* The state, made on the first call: Lua's libraries, luanet loaded and
  * its globals installed (console, process, timers), standard output sent
  * to /dev/null (set FUZZ_STDOUT=1 to keep it). The luanet module table is
- * the global `luanet`; fuzzAllowed(tag) is allow.h's fz_allowed. */
+ * the global `luanet`; fuzzAllowed(tag) is allow.h's fz_allowed, and
+ * fuzzIsLimit(err) is fz_is_limit. */
 lua_State *fz_lua(void);
 
 /* Starts an input: resets the instruction budget (instructions, counted
- * in thousands by the hook) and the memory budget (bytes above what the
- * state holds now). Past either, the running Lua code raises an error
- * whose message starts with FZ_LIMIT. */
-#define FZ_LIMIT "fuzz: limit"
+ * in thousands by the hook; -1 for none) and the memory budget (bytes above
+ * what the state holds now). Past either, or 10,000 calls deep, the running
+ * Lua code raises an error that fz_is_limit (in Lua, fuzzIsLimit(err))
+ * recognises. */
 void fz_begin(long instructions, size_t memory);
 
 /* Loads the Lua source code (a chunk returning a function) once per process
@@ -42,7 +43,8 @@ void fz_function(lua_State *L, const char *name, const char *code);
  * traceback appended when it is a string) or the results on the stack. */
 int fz_pcall(lua_State *L, int nargs, int nresults);
 
-/* Whether the error on top of the stack is the budget's (not a finding). */
+/* Whether the error on top of the stack is the end of a budget, Lua's
+ * "not enough memory" or its "stack overflow" (not a finding). */
 int fz_is_limit(lua_State *L);
 
 /* For targets that evaluate fuzzed code: removes what could leave the
