@@ -241,6 +241,31 @@ end
 
 -- ---- profiling -----------------------------------------------------------
 
+-- Where a function of a callgrind report belongs, by its file and object.
+local lua_gc = { 'luaC_', 'singlestep', 'propagate', 'sweep', 'freeobj',
+  'reallymarkobject', 'atomic', 'traverse', 'mark', 'clear', 'entersweep',
+  'youngcollection', 'genstep', 'incstep', 'fullinc', 'luaE_setdebt', 'GCTM',
+  'luaF_free', 'luaH_free', 'luaS_remove', 'udata2finalize', 'correctgraylist',
+  'remarkupvals', 'convergeephemerons', 'separatetobefnz', 'checkSizes' }
+local function area(name)
+  if name:match('libuv%.so') then return 'libuv' end
+  if name:match('malloc%.c') then return 'libc malloc and free' end
+  if name:match('libc%.so') then return 'libc, the rest (memcpy, syscalls)' end
+  if name:match('^core/') or name:match('/core/') then
+    return 'luanet core/'
+  end
+  if name:match('bindings/') then return 'luanet bindings/' end
+  if name:match('^%?%?%?:') and name:match('/luanet%]') then
+    local fn = name:match('^%?%?%?:([%w_]+)')
+    for _, p in ipairs(lua_gc) do
+      if fn and fn:sub(1, #p) == p then return 'Lua collector' end
+    end
+    return 'Lua (VM, API, strings, tables)'
+  end
+  if name:match('scripts/bench/') then return 'the C server' end
+  return 'other'
+end
+
 -- perf: attached to the server for the load only; callgrind: the server
 -- runs under it, its counters zeroed before the load and dumped after.
 -- Prints the top functions with their cost per unit of work.
@@ -248,7 +273,7 @@ local function profiled(sc, kind, server, run)
   local data = fmt('%s/%s-%s', tmp, sc.id, kind.id)
   local perf
   if profile == 'perf' then
-    perf = io.popen(fmt('perf record -q -g -F 1999 -p %d -o %s.perf ' ..
+    perf = io.popen(fmt('perf record -q -F 1999 -p %d -o %s.perf ' ..
       '>/dev/null 2>&1 & echo $!', server.pid, data)):read('l')
     capture('sleep 0.5')
   else
@@ -268,29 +293,39 @@ local function profiled(sc, kind, server, run)
         'CPU per unit', sort, sc.unit)
       for pct, name in report:gmatch('\n%s+([%d.]+)%%%s+([^\n]+)') do
         lines[#lines + 1] = fmt('  %6.2f%%  %8.3f  %s', tonumber(pct),
-          cost * tonumber(pct) / 100, name:gsub('%s+$', ''))
+          cost * tonumber(pct) / 100, (name:gsub('[%s%-]+$', '')))
       end
     end
   else
     capture('callgrind_control -d ' .. server.pid)
-    local report = capture(fmt('callgrind_annotate --inclusive=no %s',
+    local report = capture(fmt('callgrind_annotate --auto=no ' ..
+      '--threshold=100 %s',
       first_line(fmt('ls %s/callgrind.%s.* | tail -1', tmp, kind.id)) or
       'none'))
-    local total = tonumber((report:match('([%d,]+)%s+%(100.0%%%)%s+PROGRAM ' ..
-      'TOTALS') or '0'):gsub(',', '')) or 0
-    local per = r.units / (sc.per or 1)
-    lines[#lines + 1] = fmt('  %.0f instructions per %s in all; by ' ..
-      'function, instructions per unit:', total / per,
-      sc.unit:match('/(.*)'))
-    local n = 0
+    local total = tonumber(((report:match('([%d,]+)%s+%(100.0%%%)%s+' ..
+      'PROGRAM TOTALS') or '0'):gsub(',', ''))) or 0
+    local per, funcs, groups, order = r.units / (sc.per or 1), {}, {}, {}
     for ir, pct, name in report:gmatch('\n%s*([%d,]+)%s+%(%s*([%d.]+)%%%)%s+' ..
       '([^\n]+)') do
-      if n < 25 and not name:match('PROGRAM TOTALS') then
-        n = n + 1
-        lines[#lines + 1] = fmt('  %10.0f  %5.1f%%  %s',
-          tonumber((ir:gsub(',', ''))) / per, tonumber(pct), name)
+      -- Functions that were running when the counters were zeroed show
+      -- the whole cost, as callgrind counts them: left out.
+      if tonumber(pct) < 99.5 then
+        local cost = tonumber((ir:gsub(',', ''))) / per
+        local g = area(name)
+        funcs[#funcs + 1] = fmt('  %10.0f  %5.1f%%  %s', cost, tonumber(pct),
+          name)
+        if not groups[g] then order[#order + 1] = g end
+        groups[g] = (groups[g] or 0) + cost
       end
     end
+    table.sort(order, function(x, y) return groups[x] > groups[y] end)
+    lines[#lines + 1] = fmt('  %.0f instructions per %s in all; by area:',
+      total / per, sc.unit:match('/(.*)'))
+    for _, g in ipairs(order) do
+      lines[#lines + 1] = fmt('  %10.0f  %s', groups[g], g)
+    end
+    lines[#lines + 1] = '  by function, instructions per unit:'
+    table.move(funcs, 1, math.min(#funcs, 25), #lines + 1, lines)
   end
   print(fmt('profile (%s) of %s, %s:', profile, kind.label, sc.title))
   print(concat(lines, '\n'))
