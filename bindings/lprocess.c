@@ -6,6 +6,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "luanet.h"
@@ -106,6 +108,79 @@ static int p_exit(lua_State *L) {
   return 0;
 }
 
+/* Pushes Node's errnoException(err, syscall): "syscall CODE", with code,
+ * errno and syscall. */
+static void push_errno(lua_State *L, int err, const char *syscall) {
+  ln_event_t e;
+  memset(&e, 0, sizeof(e));
+  e.syscall = syscall;
+  lnb_push_error(L, err, &e);
+}
+
+/* ---- terminals ---------------------------------------------------------- */
+
+/* The terminal modes of standard input before setRawMode(true), restored
+ * by setRawMode(false) and at exit. */
+static struct termios cooked;
+static int raw_fd = -1;
+
+static void restore_cooked(void) {
+  if (raw_fd >= 0)
+    tcsetattr(raw_fd, TCSADRAIN, &cooked);
+  raw_fd = -1;
+}
+
+/* core.setRawMode(fd, raw) -> nil, or an error table: libuv's
+ * UV_TTY_MODE_RAW (no echo, no line editing, no signals from keys) or the
+ * modes the terminal had. Node's tty.ReadStream.setRawMode. */
+static int p_set_raw_mode(lua_State *L) {
+  int fd = (int)luaL_checkinteger(L, 1), raw = lua_toboolean(L, 2);
+  static int registered;
+  struct termios t;
+
+  if (!raw) {
+    if (raw_fd == fd)
+      restore_cooked();
+    return 0;
+  }
+  if (raw_fd != fd && tcgetattr(fd, &cooked) != 0) {
+    push_errno(L, -errno, "setRawMode");
+    return 1;
+  }
+  t = cooked;
+  t.c_iflag &= ~(tcflag_t)(BRKINT | ICRNL | INPCK | ISTRIP | IXON);
+  t.c_oflag |= ONLCR;
+  t.c_cflag |= CS8;
+  t.c_lflag &= ~(tcflag_t)(ECHO | ICANON | IEXTEN | ISIG);
+  t.c_cc[VMIN] = 1;
+  t.c_cc[VTIME] = 0;
+  if (tcsetattr(fd, TCSADRAIN, &t) != 0) {
+    push_errno(L, -errno, "setRawMode");
+    return 1;
+  }
+  raw_fd = fd;
+  if (!registered)
+    registered = atexit(restore_cooked) == 0;
+  return 0;
+}
+
+/* core.winsize(fd) -> columns, rows of the terminal fd, or nothing. */
+static int p_winsize(lua_State *L) {
+  struct winsize w;
+  if (ioctl((int)luaL_checkinteger(L, 1), TIOCGWINSZ, &w) != 0)
+    return 0;
+  lua_pushinteger(L, w.ws_col);
+  lua_pushinteger(L, w.ws_row);
+  return 2;
+}
+
+/* core.fdType(fd) -> 'TTY', 'PIPE', 'TCP', 'FILE', 'UDP' or 'UNKNOWN', as
+ * Node's guessHandleType names it. */
+static int p_fd_type(lua_State *L) {
+  lnb_push_fd_type(L, (int)luaL_checkinteger(L, 1));
+  return 1;
+}
+
 /* core.isatty(fd) -> boolean */
 static int p_isatty(lua_State *L) {
   lua_pushboolean(L, isatty((int)luaL_checkinteger(L, 1)));
@@ -127,15 +202,6 @@ static int p_next_tick(lua_State *L) {
   luaL_checktype(L, 1, LUA_TFUNCTION);
   lnb_next_tick(lnb_state(L), L, lua_gettop(L) - 1);
   return 0;
-}
-
-/* Pushes Node's errnoException(err, syscall): "syscall CODE", with code,
- * errno and syscall. */
-static void push_errno(lua_State *L, int err, const char *syscall) {
-  ln_event_t e;
-  memset(&e, 0, sizeof(e));
-  e.syscall = syscall;
-  lnb_push_error(L, err, &e);
 }
 
 /* ---- signals -------------------------------------------------------------
@@ -281,7 +347,9 @@ static const luaL_Reg functions[] = {
     {"write", p_write},   {"exit", p_exit},
     {"isatty", p_isatty}, {"cwd", p_cwd},
     {"nextTick", p_next_tick}, {"signal", p_signal},
-    {"kill", p_kill},     {NULL, NULL}};
+    {"kill", p_kill},     {"setRawMode", p_set_raw_mode},
+    {"winsize", p_winsize}, {"fdType", p_fd_type},
+    {NULL, NULL}};
 
 void lnb_open_process(lua_State *L, lnb_t *b) {
   char path[4096];

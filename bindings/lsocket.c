@@ -549,6 +549,21 @@ static int socket_open(lua_State *L) {
   return 0;
 }
 
+/* socket:_openStdio(fd): reads fd whatever it is (process.stdin; see
+ * ln_socket_open_stdio). Raises a Node error if it cannot. */
+static int socket_open_stdio(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  int err = ln_socket_open_stdio(&ls->s, (int)luaL_checkinteger(L, 2));
+  sync_ref(L, ls, 1);
+  if (err) {
+    ln_event_t e = {0};
+    e.syscall = "open";
+    lnb_push_error(L, err, &e);
+    return lua_error(L);
+  }
+  return 0;
+}
+
 /* __close: socket:_dispose() (lua/net.lua), whatever error is leaving the
  * scope. */
 static int socket_close(lua_State *L) {
@@ -724,6 +739,7 @@ static const luaL_Reg methods[] = {
     {"address", socket_address},
     {"_connect", socket_connect},
     {"_open", socket_open},
+    {"_openStdio", socket_open_stdio},
     {"_fileno", socket_fileno},
     {NULL, NULL}};
 

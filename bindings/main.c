@@ -141,6 +141,9 @@ static int pmain(lua_State *L) {
     lua_pushinteger(L, status);
     return 1;
   }
+  /* Lua's io.write goes through core.write (lua/host.lua); anything else
+   * written with C's stdio must not wait in a buffer either. */
+  setvbuf(stdout, NULL, _IONBF, 0);
   luaL_openlibs(L);
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
   lua_pushcfunction(L, luaopen_luanet);

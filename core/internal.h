@@ -127,6 +127,11 @@ void ln__update_reading(ln_socket_t *s);
 /* Node's read(0) once connected or accepted: reading starts, unless the
  * socket was paused before (then it starts at resume()). */
 void ln__start_reading(ln_socket_t *s);
+/* A socket over a file descriptor that is no socket (standard input from
+ * a file or a device): open sets up the reads; release lets go of them
+ * (a read in flight ends on its own). */
+int ln__file_open(ln_socket_t *s, int fd);
+void ln__file_release(ln_socket_t *s);
 /* Delivers what is buffered, then END if the peer ended. */
 void ln__flow(ln_socket_t *s);
 

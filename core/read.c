@@ -155,17 +155,14 @@ void ln__flow(ln_socket_t *s) {
   ln__update_reading(s);
 }
 
-static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
-  ln_socket_t *s = ln__container_of(stream, ln_socket_t, h.stream);
-  ln_loop_t *loop = s->loop;
-
-  ln_loop_enter(loop);
+/* What a read brought: nread bytes at base, UV_EOF, or an error. */
+static void got(ln_socket_t *s, ssize_t nread, const char *base) {
   if (nread > 0) {
     s->bytes_read += (uint64_t)nread;
     ln__touch(s);
     if (flowing(s) && s->rlen == 0) {
-      deliver(s, buf->base, (size_t)nread, 0);
-    } else if (keep(s, buf->base, (size_t)nread) != 0) {
+      deliver(s, base, (size_t)nread, 0);
+    } else if (keep(s, base, (size_t)nread) != 0) {
       ln__destroy(s, UV_ENOMEM, "read");
     } else if (flowing(s)) {
       ln__defer(s, SP_FLOW);
@@ -176,10 +173,85 @@ static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
   } else if (nread < 0) {
     ln__destroy(s, (int)nread, "read");
   }
+}
+
+static void on_read(uv_stream_t *stream, ssize_t nread, const uv_buf_t *buf) {
+  ln_socket_t *s = ln__container_of(stream, ln_socket_t, h.stream);
+  ln_loop_t *loop = s->loop;
+
+  ln_loop_enter(loop);
+  got(s, nread, buf->base);
   release_buf(loop, buf);
   if (!ln__is_destroyed(s))
     ln__update_reading(s);
   ln_loop_leave(loop);
+}
+
+/* ---- a file: reads on libuv's thread pool ---------------------------- */
+
+/* A socket over a file (Node's fs.ReadStream for standard input): one
+ * read at a time into a buffer of its own (the loop's is only for reads
+ * made on the loop's thread); it outlives its socket while a read runs. */
+typedef struct ln__file_s {
+  uv_fs_t req;
+  ln_socket_t *socket; /* NULL once the socket let go */
+  int fd;              /* not the core's: never closed */
+  int busy;            /* a read in flight */
+  char buf[LN_READ_BUFFER_SIZE];
+} ln__file_t;
+
+static void on_file_read(uv_fs_t *req) {
+  ln__file_t *f = ln__container_of(req, ln__file_t, req);
+  ln_socket_t *s = f->socket;
+  ssize_t n = req->result;
+
+  uv_fs_req_cleanup(req);
+  f->busy = 0;
+  if (s == NULL) { /* destroyed meanwhile */
+    free(f);
+    return;
+  }
+  ln_loop_enter(s->loop);
+  got(s, n == 0 ? UV_EOF : n, f->buf);
+  if (!ln__is_destroyed(s))
+    ln__update_reading(s);
+  ln_loop_leave(s->loop);
+}
+
+int ln__file_open(ln_socket_t *s, int fd) {
+  ln__file_t *f = malloc(sizeof(*f));
+  if (f == NULL)
+    return UV_ENOMEM;
+  f->socket = s;
+  f->fd = fd;
+  f->busy = 0;
+  s->file = f;
+  return 0;
+}
+
+void ln__file_release(ln_socket_t *s) {
+  ln__file_t *f = s->file;
+  s->file = NULL;
+  s->flags &= ~SF_READING;
+  if (f->busy)
+    f->socket = NULL; /* freed when its read is done */
+  else
+    free(f);
+}
+
+/* Issues the next read of a file, unless one runs. */
+static void read_file(ln_socket_t *s) {
+  ln__file_t *f = s->file;
+  uv_buf_t buf = uv_buf_init(f->buf, sizeof(f->buf));
+  int err;
+  if (f->busy)
+    return;
+  if ((err = uv_fs_read(&s->loop->uv, &f->req, f->fd, &buf, 1, -1,
+                        on_file_read)) != 0) {
+    ln__destroy(s, err, "read");
+    return;
+  }
+  f->busy = 1;
 }
 
 void ln__update_reading(ln_socket_t *s) {
@@ -187,6 +259,11 @@ void ln__update_reading(ln_socket_t *s) {
              (s->flags & (SF_READ_STARTED | SF_EOF | SF_NOT_READABLE)) ==
                  SF_READ_STARTED &&
              s->rlen < s->read_hwm;
+  if (s->file != NULL) { /* a read in flight is not stopped: it is kept */
+    if (want)
+      read_file(s);
+    return;
+  }
   if (want && !(s->flags & SF_READING)) {
     int err = uv_read_start(&s->h.stream, on_alloc, on_read);
     if (err) {

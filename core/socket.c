@@ -3,8 +3,11 @@
  * queued. Reading is in read.c, writing and ending in writeq.c, connecting
  * in connect.c. See socket.h for the contract; these files follow Node's
  * lib/net.js and its stream state machine, event for event. */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -138,17 +141,15 @@ uint64_t ln_socket_get_timeout(const ln_socket_t *s) {
   return s->timeout != NULL ? s->timeout->ms : 0;
 }
 
-int ln_socket_open(ln_socket_t *s, int fd) {
-  uv_handle_type type = uv_guess_handle(fd);
+/* Opens s on fd, a descriptor of type (a TCP or Unix stream socket, or a
+ * terminal opened as a pipe); start: read at once (Node's read(0)), or
+ * only when asked (Node's manualStart, for process.stdin). */
+static int open_fd(ln_socket_t *s, int fd, uv_handle_type type, int start) {
   int err;
 
-  if (s->state != LN_SOCKET_IDLE && s->state != LN_SOCKET_CLOSED)
-    return UV_EISCONN;
-  if (type != UV_TCP && type != UV_NAMED_PIPE)
-    return fd < 0 ? UV_EBADF : LN_EINVALID_FD_TYPE;
   if (ln_loop_owns_fd(s->loop, fd))
     return UV_EEXIST; /* as libuv answers for a descriptor it watches */
-  if ((err = ln__init_handle(s, type == UV_NAMED_PIPE)) != 0)
+  if ((err = ln__init_handle(s, type != UV_TCP)) != 0)
     return err;
   err = type == UV_TCP ? uv_tcp_open(&s->h.tcp, fd)
                        : uv_pipe_open(&s->h.pipe, fd);
@@ -165,7 +166,57 @@ int ln_socket_open(ln_socket_t *s, int fd) {
     s->flags |= SF_ENDING | SF_FINISHED;
   ln__apply_options(s);
   ln__touch(s);
-  ln__start_reading(s);
+  if (start)
+    ln__start_reading(s);
+  return 0;
+}
+
+int ln_socket_open(ln_socket_t *s, int fd) {
+  uv_handle_type type = uv_guess_handle(fd);
+
+  if (s->state != LN_SOCKET_IDLE && s->state != LN_SOCKET_CLOSED)
+    return UV_EISCONN;
+  if (type != UV_TCP && type != UV_NAMED_PIPE)
+    return fd < 0 ? UV_EBADF : LN_EINVALID_FD_TYPE;
+  return open_fd(s, fd, type, 1);
+}
+
+/* Whether fd is a terminal: it is then reopened, as libuv's uv_tty_init
+ * does, so that fd is a file description of this process's own. */
+static int own_terminal(int fd) {
+  char path[256];
+  int newfd;
+  if (ttyname_r(fd, path, sizeof(path)) != 0)
+    return UV_EINVAL;
+  if ((newfd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+    return -errno;
+  if (dup2(newfd, fd) < 0) {
+    int err = -errno;
+    close(newfd);
+    return err;
+  }
+  close(newfd);
+  return 0;
+}
+
+int ln_socket_open_stdio(ln_socket_t *s, int fd) {
+  uv_handle_type type = uv_guess_handle(fd);
+  int err;
+
+  if (s->state != LN_SOCKET_IDLE && s->state != LN_SOCKET_CLOSED)
+    return UV_EISCONN;
+  if (fd < 0 || fcntl(fd, F_GETFD) < 0)
+    return UV_EBADF;
+  s->flags |= SF_NOT_WRITABLE;
+  if (type == UV_TTY && (err = own_terminal(fd)) != 0)
+    return err;
+  if (type == UV_TCP || type == UV_NAMED_PIPE || type == UV_TTY)
+    return open_fd(s, fd, type, 0);
+  if ((err = ln__file_open(s, fd)) != 0)
+    return err;
+  s->state = LN_SOCKET_OPEN;
+  s->flags |= SF_ENDING | SF_FINISHED;
+  ln__touch(s);
   return 0;
 }
 
@@ -239,6 +290,8 @@ void ln__destroy(ln_socket_t *s, int err, const char *syscall) {
     ln__server_connection_ended(server);
   }
   s->state = LN_SOCKET_CLOSING;
+  if (s->file != NULL)
+    ln__file_release(s);
   if (!(s->flags & SF_HANDLE)) {
     ln__defer(s, SP_CLOSE);
     return;
@@ -379,7 +432,8 @@ void ln__socket_start(ln_socket_t *s) {
 
 int ln_socket_set_nodelay(ln_socket_t *s, int enable) {
   s->flags = enable ? s->flags | SF_NODELAY : s->flags & ~SF_NODELAY;
-  if (s->state == LN_SOCKET_OPEN && !(s->flags & SF_PIPE))
+  if (s->state == LN_SOCKET_OPEN &&
+      (s->flags & (SF_HANDLE | SF_PIPE)) == SF_HANDLE)
     return uv_tcp_nodelay(&s->h.tcp, enable);
   return 0;
 }
@@ -387,7 +441,8 @@ int ln_socket_set_nodelay(ln_socket_t *s, int enable) {
 int ln_socket_set_keepalive(ln_socket_t *s, int enable, unsigned delay) {
   s->flags = enable ? s->flags | SF_KEEPALIVE : s->flags & ~SF_KEEPALIVE;
   s->keepalive_delay = delay;
-  if (s->state == LN_SOCKET_OPEN && !(s->flags & SF_PIPE))
+  if (s->state == LN_SOCKET_OPEN &&
+      (s->flags & (SF_HANDLE | SF_PIPE)) == SF_HANDLE)
     return uv_tcp_keepalive(&s->h.tcp, enable, delay);
   return 0;
 }
@@ -410,8 +465,9 @@ int ln_socket_address(ln_socket_t *s, int peer, ln_addr_t *out) {
 
   if (peer && s->peer != NULL && (s->flags & SF_PEER_KNOWN))
     return ln_addr_format((struct sockaddr *)s->peer, out);
-  if (s->state != LN_SOCKET_OPEN &&
-      (peer || s->state != LN_SOCKET_CONNECTING)) /* Node's _getpeername */
+  if ((s->state != LN_SOCKET_OPEN &&
+       (peer || s->state != LN_SOCKET_CONNECTING)) || /* Node's _getpeername */
+      !(s->flags & SF_HANDLE)) /* a file */
     return UV_ENOTCONN;
   if (s->flags & SF_PIPE) {
     size_t n = sizeof(out->address);

@@ -104,6 +104,7 @@ struct ln_socket_s {
   struct ln__connect_s *connect; /* while connecting */
   struct ln__timeout_s *timeout; /* after ln_socket_set_timeout() */
   struct sockaddr_in6 *peer;     /* the peer's name, once read (TCP) */
+  struct ln__file_s *file;       /* reading a file (ln_socket_open_stdio) */
   ln_wlist_t queued;             /* written before the connection was made */
   ln_wlist_t done;               /* finished, to report on the next tick */
   ln_wlist_t ending;             /* end() tokens, told at FINISH or CLOSE */
@@ -157,6 +158,15 @@ int ln_socket_connect(ln_socket_t *s, const ln_connect_opts_t *opts);
  * descriptor the loop owns, see ln_loop_owns_fd), or LN_EINVALID_FD_TYPE
  * when fd is not a stream socket. */
 int ln_socket_open(ln_socket_t *s, int fd);
+
+/* Opens a readable fd of any kind, as Node's process.stdin reads it: a
+ * pipe or socket as ln_socket_open does; a terminal as a stream over a
+ * file description of its own (so that non-blocking mode does not reach
+ * the processes sharing the terminal: libuv's uv_tty_init does the same);
+ * a file or device by reads on libuv's thread pool, up to the end of file.
+ * The socket is not writable; a file keeps fd open when it closes.
+ * Returns 0 or a libuv error. */
+int ln_socket_open_stdio(ln_socket_t *s, int fd);
 
 /* Writes len bytes of data (copied when they cannot all go to the kernel
  * at once). req, if not NULL, comes back in a WRITE notification when the

@@ -27,6 +27,7 @@ function M.install(argv, script, eval)
     for i = 1, n do shown[i] = tostring((select(i, ...))) end
     core.write(1, table.concat(shown, '\t', 1, n) .. '\n')
   end
+  M.routeFiles()
   if script then
     local dir = script:match('^(.*)/[^/]*$') or '.'
     package.path = dir .. '/?.lua;' .. dir .. '/?/init.lua;' .. package.path
@@ -73,6 +74,45 @@ function M.loadPrint(code)
       require('console').log(table.concat(shown, ' '))
     end)
   end
+end
+
+-- file:write's own argument checks and number formats (liolib's g_write).
+local function fileText(...)
+  local n, parts = select('#', ...), {}
+  for i = 1, n do
+    local v = select(i, ...)
+    if math.type(v) == 'integer' then
+      v = string.format('%d', v)
+    elseif math.type(v) == 'float' then
+      v = string.format('%.14g', v)
+    elseif type(v) ~= 'string' then
+      error(string.format("bad argument #%d to 'write' (string expected, " ..
+        'got %s)', i, type(v) == 'nil' and 'no value' or type(v)), 3)
+    end
+    parts[i] = v
+  end
+  return table.concat(parts, '', 1, n)
+end
+
+---Makes io.write, io.stdout:write and io.stderr:write write as print and
+---console.log do: at once, in the order written whatever standard output
+---is, nothing left in a buffer when the process ends by any path, and
+---above the REPL's prompt. Other files write as Lua's own.
+function M.routeFiles()
+  local stdout, stderr = io.stdout, io.stderr
+  local methods = getmetatable(stdout).__index
+  local fileWrite = methods.write
+  methods.write = function(f, ...)
+    if f == stdout then
+      core.write(1, fileText(...))
+      return f
+    elseif f == stderr then
+      core.write(2, fileText(...))
+      return f
+    end
+    return fileWrite(f, ...)
+  end
+  io.write = function(...) return io.output():write(...) end
 end
 
 ---The text shown for an uncaught error: "Uncaught Error: ...", the Lua

@@ -52,8 +52,14 @@ local function validateCode(code)
   return tointeger(value)
 end
 
+local stdin, makeStdin -- process.stdin, made when first read (below)
+
 function Process.__index(_, k)
   if k == 'exitCode' then return exitCode end
+  if k == 'stdin' then
+    if stdin == nil then stdin = makeStdin() end
+    return stdin
+  end
   return EventEmitter[k]
 end
 
@@ -111,15 +117,31 @@ process.env = setmetatable({}, {
   end,
 })
 
--- ---- stdout, stderr -----------------------------------------------------
+-- ---- stdout, stderr ----------------------------------------------------
 
+-- Node's process.stdout and process.stderr on Linux: every write goes to
+-- the descriptor at once, whole, whatever it is (a file, a pipe, a
+-- terminal), so that output keeps its order with print, io.write and
+-- console.log and nothing waits in memory. As Node's socket streams do,
+-- a chunk of writableHighWaterMark bytes or more makes write() return
+-- false, and 'drain' follows; a file's stream (Node's SyncWriteStream)
+-- always says true.
 local WriteStream = setmetatable({ __name = 'WriteStream' },
   { __index = EventEmitter })
-WriteStream.__index = WriteStream
 
----stream:write(chunk[, encoding][, callback]) -> true: writes chunk at
----once (Node writes to files and pipes synchronously); callback(nil)
----follows on the next tick.
+local HIGH_WATER_MARK = 65536
+
+local function afterWrite(stream, cb, err)
+  if type(cb) == 'function' then cb(err) end
+  if err then stream:emit('error', err) end
+end
+
+---stream:write(chunk[, encoding][, callback]) -> boolean: writes chunk at
+---once; callback(err) follows on the next tick. false when chunk reached
+---the high-water mark (not for a file): 'drain' follows. Raises
+---ERR_STREAM_NULL_VALUES, ERR_INVALID_ARG_TYPE, ERR_UNKNOWN_ENCODING;
+---after end(), ERR_STREAM_WRITE_AFTER_END is given to callback and
+---'error'.
 function WriteStream:write(chunk, encoding, cb)
   if type(encoding) == 'function' then
     encoding, cb = nil, encoding
@@ -127,17 +149,117 @@ function WriteStream:write(chunk, encoding, cb)
   if chunk == nil then error(errors.streamNullValues(), 2) end
   if type(chunk) ~= 'string' then error(errors.invalidChunk(chunk), 2) end
   if encoding then chunk = core.encode(chunk, encoding) end
+  if self._ended then
+    core.nextTick(afterWrite, self, cb, errors.new('Error',
+      'ERR_STREAM_WRITE_AFTER_END', 'write after end'))
+    return false
+  end
   core.write(self.fd, chunk)
   if type(cb) == 'function' then core.nextTick(cb, nil) end
+  if #chunk >= HIGH_WATER_MARK and self._kind ~= 'FILE' then
+    core.nextTick(self.emit, self, 'drain')
+    return false
+  end
   return true
 end
 
+---stream:end_([chunk[, encoding]][, callback]) -> stream: writes chunk,
+---then 'finish' and 'close' on the next tick (callback before them). The
+---descriptor stays open, as Node keeps it.
+function WriteStream:end_(chunk, encoding, cb)
+  if type(chunk) == 'function' then
+    chunk, encoding, cb = nil, nil, chunk
+  elseif type(encoding) == 'function' then
+    encoding, cb = nil, encoding
+  end
+  if chunk ~= nil then self:write(chunk, encoding) end
+  if not self._ended then
+    self._ended = true
+    self.writable = false
+    core.nextTick(function()
+      if type(cb) == 'function' then cb(nil) end
+      self:emit('finish')
+      self:emit('close')
+    end)
+  end
+  return self
+end
+WriteStream['end'] = WriteStream.end_
+
+-- A 'resize' listener on a terminal's stream watches SIGWINCH (unref'd, as
+-- all signal watchers are), so columns and rows stay true.
+local function onResize(stream)
+  return function()
+    stream:emit('resize')
+  end
+end
+
+---Fields: fd, isTTY (true, or nil when not a terminal), columns and rows
+---(a terminal's, read live), writable, writableLength (0: nothing waits),
+---writableHighWaterMark, destroyed.
+function WriteStream.__index(self, k)
+  if k == 'columns' or k == 'rows' then
+    if not rawget(self, 'isTTY') then return nil end
+    local columns, rows = core.winsize(rawget(self, 'fd'))
+    return k == 'columns' and columns or rows
+  end
+  return WriteStream[k]
+end
+WriteStream.writableLength = 0
+WriteStream.writableHighWaterMark = HIGH_WATER_MARK
+WriteStream.destroyed = false
+
 local function stream(fd)
-  return setmetatable({ fd = fd, isTTY = core.isatty(fd), writable = true },
-    WriteStream)
+  local kind = core.fdType(fd)
+  local s = setmetatable({ fd = fd, writable = true, _kind = kind,
+    isTTY = kind == 'TTY' or nil }, WriteStream)
+  if s.isTTY then
+    local resize = onResize(s)
+    s:on('newListener', function(name)
+      if name == 'resize' and s:listenerCount('resize') == 0 then
+        process:on('SIGWINCH', resize)
+      end
+    end)
+    s:on('removeListener', function(name)
+      if name == 'resize' and s:listenerCount('resize') == 0 then
+        process:off('SIGWINCH', resize)
+      end
+    end)
+  end
+  return s
 end
 process.stdout = stream(1)
 process.stderr = stream(2)
+
+-- ---- stdin ----------------------------------------------------------------
+
+-- process.stdin: made when first read, so that a script that never reads
+-- standard input leaves it alone (the REPL reads it). A Socket over fd 0
+-- whatever it is: a pipe or socket, a terminal (with setRawMode and
+-- isTTY), or a file or device read to its end. As Node's, it reads
+-- nothing until something consumes it ('data', resume(), pipe()).
+---stdin:setRawMode(raw) -> stdin, on a terminal: raw (no echo, no line
+---editing, keys such as Ctrl-C read as bytes) or as it was. Raises the
+---system error.
+local function setRawMode(self, raw)
+  local err = core.setRawMode(0, raw)
+  if err then error(err, 2) end
+  self.isRaw = raw and true or false
+  return self
+end
+
+function makeStdin()
+  local net = require('net')
+  local s = net.Socket({ readable = true, writable = false })
+  s:_openStdio(0)
+  s.fd = 0
+  if core.fdType(0) == 'TTY' then
+    s.isTTY = true
+    s.isRaw = false
+    s.setRawMode = setRawMode
+  end
+  return s
+end
 
 -- ---- ticks, clock, memory -----------------------------------------------
 

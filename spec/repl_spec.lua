@@ -100,6 +100,20 @@ describeTerminal('the REPL on a terminal', function()
       end)
     end)
 
+  it('prints what io.write and print write from a timer above the prompt',
+    function()
+      withTerminal(nil, function(t)
+        t:line('t = setInterval(function() io.write("io\\n") ' ..
+          'print("tick") end, 100)')
+        t:type('local typed = "half')
+        t:waitFor('io\ntick\nio\ntick\n> local typed = "half$')
+        t:keys('C-u')
+        t:line('clearInterval(t)')
+        t:line('io.write("written\\n")')
+        t:waitFor('\nwritten\n[^\n]*\n>$')
+      end)
+    end)
+
   it('completes globals, fields and methods with Tab', function()
     withTerminal(nil, function(t)
       t:type('net.cr')

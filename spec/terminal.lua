@@ -26,7 +26,7 @@ local Terminal = {}
 Terminal.__index = Terminal
 
 local count = 0
-local function terminal(history, args)
+local function terminal(history, args, ready)
   count = count + 1
   local name = SOCKET .. '-' .. count -- a tmux server of its own
   local env = 'LUANET_REPL_HISTORY=' .. h.shellQuote(history or '')
@@ -35,7 +35,7 @@ local function terminal(history, args)
   assert(os.execute('tmux -L ' .. name .. ' new-session -d -s luanet' ..
     ' -x 100 -y 40 ' .. h.shellQuote(cmd)))
   local t = setmetatable({ name = name }, Terminal)
-  t:waitFor('^>')
+  t:waitFor(ready or '^>')
   return t
 end
 
@@ -101,16 +101,17 @@ function Terminal:close()
 end
 
 -- Runs fn(terminal) and closes the terminal, even when fn fails.
-local function withTerminal(history, fn, args)
-  local t = terminal(history, args)
+local function withTerminal(history, fn, args, ready)
+  local t = terminal(history, args, ready)
   local ok, err = pcall(fn, t)
   t:close()
   if not ok then error(err, 0) end
 end
 
----terminal.with(history, fn, args): runs fn(terminal) on a terminal
----running `build/luanet args` (history: the history file, or nil for
----none), and closes it, even when fn fails.
+---terminal.with(history, fn, args[, ready]): runs fn(terminal) on a
+---terminal running `build/luanet args` (history: the history file, or nil
+---for none) once its screen shows the pattern ready (the REPL's prompt by
+---default), and closes it, even when fn fails.
 M.with = withTerminal
 
 ---terminal.available: whether tmux is installed.
