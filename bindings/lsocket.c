@@ -1,6 +1,7 @@
 /* net.Socket as Lua userdata over ln_socket_t. The arguments' Node-style
  * normalisation lives in lua/net.lua; what is here is the hot path (write,
  * the events) and the fields. */
+#define _GNU_SOURCE /* memmem */
 #include <limits.h>
 #include <stdint.h>
 #include <string.h>
@@ -115,8 +116,8 @@ typedef struct {
 /* Node's event for each notification, in ln_socket_event_t's order. */
 static const char *const event_names[] = {
     "lookup", "connectionAttempt", "connectionAttemptFailed",
-    "connectionAttemptTimeout", "connect", "ready", "data", "end", "drain",
-    NULL, "finish", "timeout", "error", "close"};
+    "connectionAttemptTimeout", "connect", "ready", "data", "readable", "end",
+    "drain", NULL, "finish", "timeout", "error", "close"};
 
 /* Node's autoSelectFamilyAttemptedAddresses: a fresh list at the first
  * address of a name, then 'ip:port' for each tried (kept after close, so
@@ -549,6 +550,67 @@ static int socket_open(lua_State *L) {
   return 0;
 }
 
+/* ---- sequential reads (lua/net.lua's read, readUntil, lines) ----------- */
+
+/* socket:_find(delim[, init]) -> the position (from 1) of delim in what is
+ * buffered, searching from byte init (1), or nil; and the buffered length
+ * (Node's readableLength). Nothing is taken. */
+static int socket_find(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  size_t dlen, init = (size_t)luaL_optinteger(L, 3, 1), len;
+  const char *delim = luaL_checklstring(L, 2, &dlen), *data, *at;
+  len = ln_socket_buffered(&ls->s, &data);
+  at = init >= 1 && init <= len && dlen > 0
+           ? memmem(data + init - 1, len - (init - 1), delim, dlen)
+           : NULL;
+  if (at != NULL)
+    lua_pushinteger(L, (lua_Integer)(at - data) + 1);
+  else
+    lua_pushnil(L);
+  lua_pushinteger(L, (lua_Integer)len);
+  return 2;
+}
+
+/* socket:_take(n) -> the first n buffered bytes (fewer if fewer are
+ * there), taken: 'end' follows once the peer ended and nothing is left. */
+static int socket_take(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  const char *data;
+  size_t len = ln_socket_buffered(&ls->s, &data);
+  if (n < 0)
+    n = 0;
+  if ((size_t)n < len)
+    len = (size_t)n;
+  lua_pushlstring(L, data, len);
+  ln_socket_take(&ls->s, len);
+  sync_ref(L, ls, 1);
+  return 1;
+}
+
+/* socket:_need(n): reads on until n bytes are buffered (0: up to the
+ * high-water mark), starting to read if the socket had not. */
+static int socket_need(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  lua_Integer n = luaL_checkinteger(L, 2);
+  ln_socket_need(&ls->s, n > 0 ? (size_t)n : 0);
+  sync_ref(L, ls, 1);
+  return 0;
+}
+
+/* socket:_wantReadable(on): 'readable' is emitted when more is buffered
+ * (and at the end) while not flowing. */
+static int socket_want_readable(lua_State *L) {
+  ln_socket_want_readable(&check_socket(L)->s, lua_toboolean(L, 2));
+  return 0;
+}
+
+/* socket:_eof() -> whether the peer's FIN was read. */
+static int socket_eof(lua_State *L) {
+  lua_pushboolean(L, ln_socket_ended(&check_socket(L)->s));
+  return 1;
+}
+
 /* socket:_openStdio(fd): reads fd whatever it is (process.stdin; see
  * ln_socket_open_stdio). Raises a Node error if it cannot. */
 static int socket_open_stdio(lua_State *L) {
@@ -683,6 +745,15 @@ static int get_allow_half_open(lua_State *L) {
   lua_pushboolean(L, ln_socket_allow_half_open(&self(L)->s));
   return 1;
 }
+static int get_readable_length(lua_State *L) {
+  const char *data;
+  lua_pushinteger(L, (lua_Integer)ln_socket_buffered(&self(L)->s, &data));
+  return 1;
+}
+static int get_readable_ended(lua_State *L) {
+  lua_pushboolean(L, ln_socket_end_emitted(&self(L)->s));
+  return 1;
+}
 static int get_readable_encoding(lua_State *L) {
   const char *name = ln_encoding_name(ln_socket_encoding(&self(L)->s));
   if (name == NULL)
@@ -720,6 +791,8 @@ static const luaL_Reg getters[] = {
     {"allowHalfOpen", get_allow_half_open},
     {"timeout", get_timeout},
     {"readableEncoding", get_readable_encoding},
+    {"readableLength", get_readable_length},
+    {"readableEnded", get_readable_ended},
     {NULL, NULL}};
 
 static const luaL_Reg methods[] = {
@@ -740,6 +813,11 @@ static const luaL_Reg methods[] = {
     {"_connect", socket_connect},
     {"_open", socket_open},
     {"_openStdio", socket_open_stdio},
+    {"_find", socket_find},
+    {"_take", socket_take},
+    {"_need", socket_need},
+    {"_wantReadable", socket_want_readable},
+    {"_eof", socket_eof},
     {"_fileno", socket_fileno},
     {NULL, NULL}};
 

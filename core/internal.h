@@ -85,6 +85,7 @@ void ln__close_handle(uv_handle_t *handle);
 #define SF_DECODING 0x200000     /* setEncoding(): DATA carries text */
 #define SF_HOLD 0x400000         /* more notifications follow: active */
 #define SF_PEER_KNOWN 0x800000   /* s->peer holds the peer's name */
+#define SF_WANT_READABLE 0x2000000 /* READABLE for data kept, and at EOF */
 #define SF_READ_STARTED 0x1000000 /* reading began: pause() no longer stops
                                     it before the high-water mark */
 

@@ -30,8 +30,19 @@ static void release_buf(ln_loop_t *loop, const uv_buf_t *buf) {
     free(buf->base);
 }
 
+/* Bytes read and not yet delivered or taken: rbuf[rpos .. rlen). */
+static size_t buffered(const ln_socket_t *s) {
+  return s->rlen - s->rpos;
+}
+
 /* Keeps len bytes of data for later delivery. Returns 0 or UV_ENOMEM. */
 static int keep(ln_socket_t *s, const char *data, size_t len) {
+  if (s->rpos > 0 && len > s->rcap - s->rlen) {
+    /* what a reader took leaves room at the front */
+    memmove(s->rbuf, s->rbuf + s->rpos, buffered(s));
+    s->rlen -= s->rpos;
+    s->rpos = 0;
+  }
   if (len > s->rcap - s->rlen) {
     size_t cap = s->rcap ? s->rcap : 4096;
     char *p;
@@ -122,7 +133,7 @@ static int flowing(const ln_socket_t *s) {
  * whether anyone reads or not; the characters a decoder still holds are
  * buffered data too, delivered first once flowing. */
 static int can_end(const ln_socket_t *s) {
-  return (s->flags & (SF_EOF | SF_END_EMITTED)) == SF_EOF && s->rlen == 0 &&
+  return (s->flags & (SF_EOF | SF_END_EMITTED)) == SF_EOF && buffered(s) == 0 &&
          !ln__is_destroyed(s) &&
          (flowing(s) || !(s->flags & SF_DECODING) ||
           !ln_decoder_holds(&s->decoder));
@@ -143,14 +154,17 @@ static void maybe_end(ln_socket_t *s) {
 
 /* Delivers what is buffered, as one chunk, then END if the peer ended. */
 void ln__flow(ln_socket_t *s) {
-  while (s->rlen > 0 && flowing(s) && !ln__is_destroyed(s)) {
+  while (buffered(s) > 0 && flowing(s) && !ln__is_destroyed(s)) {
     char *data = s->rbuf;
-    size_t len = s->rlen;
+    size_t pos = s->rpos, len = buffered(s);
     s->rbuf = NULL;
-    s->rlen = s->rcap = 0;
-    deliver(s, data, len, 0);
+    s->rlen = s->rcap = s->rpos = 0;
+    deliver(s, data + pos, len, 0);
     free(data);
   }
+  if (buffered(s) > 0 && (s->flags & (SF_EOF | SF_WANT_READABLE)) ==
+                             (SF_EOF | SF_WANT_READABLE))
+    ln__notify(s, LN_SOCKET_EV_READABLE, NULL); /* the end, for a reader */
   maybe_end(s);
   ln__update_reading(s);
 }
@@ -160,12 +174,14 @@ static void got(ln_socket_t *s, ssize_t nread, const char *base) {
   if (nread > 0) {
     s->bytes_read += (uint64_t)nread;
     ln__touch(s);
-    if (flowing(s) && s->rlen == 0) {
+    if (flowing(s) && buffered(s) == 0) {
       deliver(s, base, (size_t)nread, 0);
     } else if (keep(s, base, (size_t)nread) != 0) {
       ln__destroy(s, UV_ENOMEM, "read");
     } else if (flowing(s)) {
       ln__defer(s, SP_FLOW);
+    } else if (s->flags & SF_WANT_READABLE) {
+      ln__notify(s, LN_SOCKET_EV_READABLE, NULL);
     }
   } else if (nread == UV_EOF) {
     s->flags |= SF_EOF;
@@ -258,7 +274,7 @@ void ln__update_reading(ln_socket_t *s) {
   int want = s->state == LN_SOCKET_OPEN &&
              (s->flags & (SF_READ_STARTED | SF_EOF | SF_NOT_READABLE)) ==
                  SF_READ_STARTED &&
-             s->rlen < s->read_hwm;
+             buffered(s) < (s->need > s->read_hwm ? s->need : s->read_hwm);
   if (s->file != NULL) { /* a read in flight is not stopped: it is kept */
     if (want)
       read_file(s);
@@ -292,10 +308,51 @@ void ln_socket_pause(ln_socket_t *s) {
 void ln_socket_resume(ln_socket_t *s) {
   s->flags = (s->flags & ~SF_PAUSED) | SF_FLOWING | SF_READ_STARTED;
   if (s->state == LN_SOCKET_OPEN) {
-    if (s->rlen > 0 || (s->flags & SF_EOF))
+    if (buffered(s) > 0 || (s->flags & SF_EOF))
       ln__defer(s, SP_FLOW);
     ln__update_reading(s);
   }
+}
+
+/* ---- taking what is buffered (sequential reads) ------------------------ */
+
+size_t ln_socket_buffered(const ln_socket_t *s, const char **data) {
+  *data = s->rbuf != NULL ? s->rbuf + s->rpos : "";
+  return buffered(s);
+}
+
+void ln_socket_take(ln_socket_t *s, size_t n) {
+  if (n > buffered(s))
+    n = buffered(s);
+  s->rpos += n;
+  if (s->rpos == s->rlen)
+    s->rpos = s->rlen = 0; /* the buffer stays, for the next read */
+  if (s->state != LN_SOCKET_OPEN)
+    return;
+  if (s->flags & SF_EOF)
+    ln__defer(s, SP_FLOW); /* Node's endReadableNT: 'end' on the next tick */
+  else
+    ln__update_reading(s);
+}
+
+void ln_socket_need(ln_socket_t *s, size_t n) {
+  s->need = n;
+  if (n > 0)
+    s->flags |= SF_READ_STARTED; /* Node's read(n) starts reading */
+  if (s->state == LN_SOCKET_OPEN)
+    ln__update_reading(s);
+}
+
+void ln_socket_want_readable(ln_socket_t *s, int want) {
+  s->flags = want ? s->flags | SF_WANT_READABLE : s->flags & ~SF_WANT_READABLE;
+}
+
+int ln_socket_ended(const ln_socket_t *s) {
+  return (s->flags & SF_EOF) != 0;
+}
+
+int ln_socket_end_emitted(const ln_socket_t *s) {
+  return (s->flags & SF_END_EMITTED) != 0;
 }
 
 int ln_socket_is_paused(const ln_socket_t *s) {

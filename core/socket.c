@@ -264,7 +264,7 @@ void ln__on_close(uv_handle_t *handle) {
   ln_loop_enter(loop);
   free(s->rbuf);
   s->rbuf = NULL;
-  s->rlen = s->rcap = 0;
+  s->rpos = s->rlen = s->rcap = s->need = 0;
   closed(s); /* s may be gone now: the embedder can let go of it on CLOSE */
   ln_loop_leave(loop);
 }
@@ -560,7 +560,7 @@ void ln_socket_release(ln_socket_t *s) {
   ln__wlist_free(&s->ending);
   free(s->rbuf);
   s->rbuf = NULL;
-  s->rlen = s->rcap = 0;
+  s->rpos = s->rlen = s->rcap = 0;
 }
 
 void ln__close_handle(uv_handle_t *handle) {

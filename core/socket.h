@@ -45,6 +45,9 @@ typedef enum {
                            while connecting that the kernel took at once */
   LN_SOCKET_EV_DATA,    /* data, len: bytes read, or text after
                            ln_socket_set_encoding (valid during the call) */
+  LN_SOCKET_EV_READABLE, /* not flowing: more is buffered, or the peer's FIN
+                            came after what is buffered; only after
+                            ln_socket_want_readable (Node's 'readable') */
   LN_SOCKET_EV_END,     /* the peer ended and every byte was delivered */
   LN_SOCKET_EV_DRAIN,   /* the write queue emptied after write() said full */
   LN_SOCKET_EV_WRITE,   /* a write or end() with a req token is done: req,
@@ -108,8 +111,9 @@ struct ln_socket_s {
   ln_wlist_t queued;             /* written before the connection was made */
   ln_wlist_t done;               /* finished, to report on the next tick */
   ln_wlist_t ending;             /* end() tokens, told at FINISH or CLOSE */
-  char *rbuf;                    /* read but not yet delivered */
-  size_t rlen, rcap;
+  char *rbuf;                    /* read but not yet delivered: the bytes */
+  size_t rpos, rlen, rcap;       /* from rpos to rlen (ln_socket_take) */
+  size_t need;                   /* a reader waits for this many bytes */
   uint32_t read_hwm, write_hwm;  /* high-water marks, bytes */
   size_t writable_length;        /* bytes written but not yet flushed */
   uint64_t bytes_read, bytes_written;
@@ -216,6 +220,23 @@ void ln_socket_pause(ln_socket_t *s);
 /* Delivers what is buffered (on the next tick) and then reads as data
  * arrives (Node's resume(), also what adding a 'data' listener does). */
 void ln_socket_resume(ln_socket_t *s);
+
+/* Sequential reads, on the buffer that DATA flows from while the socket is
+ * not flowing (Node's readable.read()). ln_socket_buffered points *data
+ * at the bytes buffered (valid until the next call into the core) and
+ * returns how many; ln_socket_take drops the first n (END follows once
+ * the peer ended and nothing is left; reading goes on below the
+ * high-water mark); ln_socket_need reads on until n bytes are buffered,
+ * past the high-water mark if need be (0: back to the mark), and starts
+ * reading; ln_socket_want_readable asks for READABLE notifications;
+ * ln_socket_ended tells whether the peer's FIN was read. */
+size_t ln_socket_buffered(const ln_socket_t *s, const char **data);
+void ln_socket_take(ln_socket_t *s, size_t n);
+void ln_socket_need(ln_socket_t *s, size_t n);
+void ln_socket_want_readable(ln_socket_t *s, int want);
+int ln_socket_ended(const ln_socket_t *s);
+/* Whether END was delivered (Node's readableEnded). */
+int ln_socket_end_emitted(const ln_socket_t *s);
 
 /* Whether the embedder wants data: not paused. Node's flowing !== false. */
 int ln_socket_is_paused(const ln_socket_t *s);
