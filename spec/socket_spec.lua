@@ -1202,12 +1202,10 @@ end)
 
 -- Node 22, the same JavaScript: which end() callbacks run around destroy.
 describe("end_'s callback around destroy (Node 22)", function()
-  -- A port nothing listens on any more.
+  -- A port nothing listens on (one freed by a server of ours could be
+  -- taken again by another spec running at the same time).
   local function refusedPort()
-    local server, port = h.listen()
-    server:close()
-    h.run()
-    return port
+    return 1
   end
 
   it('never runs for the first end_ after a destroy without an error; a ' ..
