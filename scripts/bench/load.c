@@ -7,22 +7,23 @@
  *   load free PORT            exits 0 when 127.0.0.1:PORT can be bound
  *   load ping PORT [http]     waits (30 s at most) until the server on PORT
  *                             echoes a byte (or answers a GET with 200)
- *   load echo PORT PID CONNS DEPTH COUNT SIZE
- *                             COUNT messages of SIZE bytes on each of CONNS
+ *   load echo PORT PID CONNS DEPTH SECONDS SIZE
+ *                             messages of SIZE bytes on each of CONNS
  *                             connections, DEPTH of them in flight on each
- *   load bulk PORT PID CONNS BYTES WRITE
- *                             BYTES echoed in all over CONNS connections,
- *                             written WRITE bytes at a time (4 writes in
- *                             flight on each)
- *   load churn PORT PID CONNS COUNT
- *                             COUNT connections, CONNS at a time: connect,
- *                             1 byte each way, close
+ *   load bulk PORT PID CONNS SECONDS WRITE
+ *                             bytes echoed on CONNS connections, written
+ *                             WRITE bytes at a time (4 writes in flight on
+ *                             each)
+ *   load churn PORT PID CONNS SECONDS
+ *                             connections, CONNS at a time: connect, 1 byte
+ *                             each way, close
  *   load idle PORT PID CONNS  opens CONNS connections and measures the
  *                             server's RSS growth once it holds them all
  *   load exec PID CMD...      runs CMD (wrk) as the load
  *   load start RUNS CMD...    runs CMD RUNS times, output discarded
  *
- * Every mode from echo on prints one line last:
+ * echo, bulk and churn start new work for SECONDS, then wait for what is
+ * in flight. Every mode from echo on prints one line last:
  *   units=N wall=S user=S sys=S client=S rss=BYTES
  * the units of work done (messages, bytes, connections; 0 for exec), the
  * wall time in seconds, the server's user and system CPU seconds over it
@@ -81,6 +82,14 @@ static long number(const char *s) {
   long v = strtol(s, &end, 10);
   if (*s == '\0' || *end != '\0' || v < 0)
     die("not a number: %s", s);
+  return v;
+}
+
+static double seconds(const char *s) {
+  char *end;
+  double v = strtod(s, &end);
+  if (*s == '\0' || *end != '\0' || !(v > 0))
+    die("not a time in seconds: %s", s);
   return v;
 }
 
@@ -246,18 +255,18 @@ static int mode_ping(int port, int http) {
 
 /* ---- echo: DEPTH messages in flight per connection -------------------- */
 
-static int mode_echo(int port, long pid, size_t n, long depth, long count,
+static int mode_echo(int port, long pid, size_t n, long depth, double seconds,
                      long size) {
   struct pollfd *fds = calloc(n, sizeof(*fds));
-  long *sent = calloc(n, sizeof(long));
+  long long *sent = calloc(n, sizeof(long long)), done = 0;
   long long *got = calloc(n, sizeof(long long));
   size_t active = n;
-  double t0;
+  double t0, deadline;
   cpu_t c0;
 
   if (fds == NULL || sent == NULL || got == NULL)
     die("out of memory");
-  if (size <= 0 || depth <= 0 || count <= 0 || depth * size > CHUNK)
+  if (size <= 0 || depth <= 0 || depth * size > CHUNK)
     die("echo: DEPTH x SIZE must be 1 to %d bytes", CHUNK);
   for (size_t i = 0; i < n; i++) {
     int one = 1;
@@ -268,65 +277,70 @@ static int mode_echo(int port, long pid, size_t n, long depth, long count,
   }
   c0 = server_cpu(pid);
   t0 = now();
+  deadline = t0 + seconds;
   for (size_t i = 0; i < n; i++) {
-    sent[i] = depth < count ? depth : count;
-    write_all(fds[i].fd, message, (size_t)(sent[i] * size));
+    sent[i] = depth;
+    write_all(fds[i].fd, message, (size_t)(depth * size));
   }
+  /* Each answer sends another message until the deadline; then each
+   * connection closes once every message it sent came back. */
   while (active > 0) {
+    int going = now() < deadline;
     wait_events(fds, n);
     for (size_t i = 0; i < n; i++) {
+      long long back, more;
       ssize_t r;
-      long done, more;
       if (fds[i].fd < 0 || fds[i].revents == 0)
         continue;
       if ((r = read(fds[i].fd, buf, sizeof(buf))) <= 0)
         die("connection lost");
       got[i] += r;
-      done = (long)(got[i] / size);
-      if (done >= count) {
-        close(fds[i].fd);
-        fds[i].fd = -1;
-        active--;
-        continue;
-      }
-      more = (done + depth < count ? done + depth : count) - sent[i];
+      back = got[i] / size;
+      more = going ? back + depth - sent[i] : 0;
       if (more > 0) {
         write_all(fds[i].fd, message, (size_t)(more * size));
         sent[i] += more;
+      } else if (!going && back >= sent[i]) {
+        close(fds[i].fd);
+        fds[i].fd = -1;
+        active--;
+        done += back;
       }
     }
   }
-  report((long long)n * count, t0, c0, pid, own_cpu(), 0);
+  report(done, t0, c0, pid, own_cpu(), 0);
   return 0;
 }
 
-/* ---- bulk: big writes, each connection echoing its share -------------- */
+/* ---- bulk: big writes, each connection echoing what it sent ----------- */
 
-static int mode_bulk(int port, long pid, size_t n, long long bytes,
+static int mode_bulk(int port, long pid, size_t n, double seconds,
                      long wsize) {
   struct pollfd *fds = calloc(n, sizeof(*fds));
-  long long *sent = calloc(n, sizeof(long long));
-  long long *got = calloc(n, sizeof(long long));
-  long long share = bytes / (long long)n, window = 4LL * wsize;
+  long long *sent = calloc(n, sizeof(long long)), done = 0;
+  long long *got = calloc(n, sizeof(long long)), window = 4LL * wsize;
   size_t active = n;
-  double t0;
+  double t0, deadline;
   cpu_t c0;
 
   if (fds == NULL || sent == NULL || got == NULL)
     die("out of memory");
-  if (wsize <= 0 || wsize > CHUNK || share <= 0)
-    die("bulk: WRITE must be 1 to %d bytes, BYTES at least CONNS", CHUNK);
+  if (wsize <= 0 || wsize > CHUNK)
+    die("bulk: WRITE must be 1 to %d bytes", CHUNK);
   for (size_t i = 0; i < n; i++)
     if ((fds[i].fd = open_socket(port, 0, 0)) < 0 ||
         fcntl(fds[i].fd, F_SETFL, O_NONBLOCK) != 0)
       die("connect: %s", strerror(errno));
   c0 = server_cpu(pid);
   t0 = now();
+  deadline = t0 + seconds;
+  /* Writes until the deadline, at most `window` bytes not yet echoed on
+   * each connection; then each closes once all it sent came back. */
   while (active > 0) {
+    int going = now() < deadline;
     for (size_t i = 0; i < n; i++)
-      fds[i].events = (short)(POLLIN | (sent[i] < share &&
-                                                sent[i] - got[i] + wsize <=
-                                                    window
+      fds[i].events = (short)(POLLIN | (going && sent[i] - got[i] + wsize <=
+                                                     window
                                             ? POLLOUT
                                             : 0));
     wait_events(fds, n);
@@ -335,8 +349,7 @@ static int mode_bulk(int port, long pid, size_t n, long long bytes,
       if (fds[i].fd < 0)
         continue;
       if (fds[i].revents & POLLOUT) {
-        long long left = share - sent[i];
-        r = write(fds[i].fd, message, (size_t)(left < wsize ? left : wsize));
+        r = write(fds[i].fd, message, (size_t)wsize);
         if (r < 0 && errno != EAGAIN)
           die("write: %s", strerror(errno));
         sent[i] += r > 0 ? r : 0;
@@ -346,40 +359,44 @@ static int mode_bulk(int port, long pid, size_t n, long long bytes,
         if (r == 0 || (r < 0 && errno != EAGAIN))
           die("connection lost");
         got[i] += r > 0 ? r : 0;
-        if (got[i] >= share) {
-          close(fds[i].fd);
-          fds[i].fd = -1;
-          active--;
-        }
+      }
+      if (!going && got[i] >= sent[i]) {
+        close(fds[i].fd);
+        fds[i].fd = -1;
+        active--;
+        done += got[i];
       }
     }
   }
-  report(share * (long long)n, t0, c0, pid, own_cpu(), 0);
+  report(done, t0, c0, pid, own_cpu(), 0);
   return 0;
 }
 
 /* ---- churn: connect, 1 byte each way, close --------------------------- */
 
-static int mode_churn(int port, long pid, size_t n, long count) {
+/* Starts slot's next connection, from one of 250 source addresses: 7
+ * million ports before one is reused. */
+static void churn_start(struct pollfd *slot, int port, long started) {
+  if ((slot->fd = open_socket(port, 2 + (int)(started % 250), 1)) < 0)
+    die("connect: %s", strerror(errno));
+  slot->events = POLLOUT;
+}
+
+static int mode_churn(int port, long pid, size_t n, double seconds) {
   struct pollfd *fds = calloc(n, sizeof(*fds));
   long started = 0, finished = 0;
-  double t0;
+  size_t active = n;
+  double t0, deadline;
   cpu_t c0;
 
   if (fds == NULL)
     die("out of memory");
   c0 = server_cpu(pid);
   t0 = now();
-  for (size_t i = 0; i < n; i++) {
-    fds[i].fd = -1;
-    if (started < count) {
-      /* 250 source addresses: 7 million ports before one is reused. */
-      if ((fds[i].fd = open_socket(port, 2 + (int)(started++ % 250), 1)) < 0)
-        die("connect: %s", strerror(errno));
-      fds[i].events = POLLOUT;
-    }
-  }
-  while (finished < count) {
+  deadline = t0 + seconds;
+  for (size_t i = 0; i < n; i++)
+    churn_start(&fds[i], port, started++);
+  while (active > 0) {
     wait_events(fds, n);
     for (size_t i = 0; i < n; i++) {
       int err = 0;
@@ -399,15 +416,13 @@ static int mode_churn(int port, long pid, size_t n, long count) {
       close(fds[i].fd);
       fds[i].fd = -1;
       finished++;
-      if (started < count) {
-        if ((fds[i].fd = open_socket(port, 2 + (int)(started++ % 250), 1)) <
-            0)
-          die("connect: %s", strerror(errno));
-        fds[i].events = POLLOUT;
-      }
+      if (now() < deadline)
+        churn_start(&fds[i], port, started++);
+      else
+        active--;
     }
   }
-  report(count, t0, c0, pid, own_cpu(), 0);
+  report(finished, t0, c0, pid, own_cpu(), 0);
   return 0;
 }
 
@@ -529,14 +544,14 @@ int main(int argc, char **argv) {
   if (strcmp(mode, "echo") == 0 && argc == 8)
     return mode_echo((int)number(argv[2]), number(argv[3]),
                      (size_t)number(argv[4]), number(argv[5]),
-                     number(argv[6]), number(argv[7]));
+                     seconds(argv[6]), number(argv[7]));
   if (strcmp(mode, "bulk") == 0 && argc == 7)
     return mode_bulk((int)number(argv[2]), number(argv[3]),
-                     (size_t)number(argv[4]), number(argv[5]),
+                     (size_t)number(argv[4]), seconds(argv[5]),
                      number(argv[6]));
   if (strcmp(mode, "churn") == 0 && argc == 6)
     return mode_churn((int)number(argv[2]), number(argv[3]),
-                      (size_t)number(argv[4]), number(argv[5]));
+                      (size_t)number(argv[4]), seconds(argv[5]));
   if (strcmp(mode, "idle") == 0 && argc == 5)
     return mode_idle((int)number(argv[2]), number(argv[3]),
                      (size_t)number(argv[4]));
