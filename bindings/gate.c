@@ -13,6 +13,17 @@ lnb_t *lnb_get(lua_State *L) {
   return b;
 }
 
+/* Whether the value at idx is one of luanet's error tables. */
+static int is_error(lua_State *L, int idx) {
+  int is;
+  if (lua_type(L, idx) != LUA_TTABLE || !lua_getmetatable(L, idx))
+    return 0;
+  lua_getfield(L, LUA_REGISTRYINDEX, LNB_ERROR_MT);
+  is = lua_rawequal(L, -1, -2);
+  lua_pop(L, 2);
+  return is;
+}
+
 int lnb_msgh(lua_State *L) {
   size_t len;
   const char *trace;
@@ -29,8 +40,9 @@ int lnb_msgh(lua_State *L) {
   lua_replace(L, -2);
   lua_pushvalue(L, -1);
   lua_setfield(L, LUA_REGISTRYINDEX, LNB_TRACE);
-  if (lua_type(L, 1) == LUA_TTABLE) {
-    /* Keep the traceback with the error, as Node keeps err.stack. */
+  if (is_error(L, 1)) {
+    /* Keep the traceback with the error, as Node keeps err.stack; a table
+     * of the user's own is left as it was (its traceback is LNB_TRACE). */
     lua_pushliteral(L, "stack");
     if (lua_rawget(L, 1) == LUA_TNIL) {
       lua_pop(L, 1);

@@ -21,10 +21,19 @@ typedef struct {
 
 /* ---- SocketAddress --------------------------------------------------- */
 
+/* The SocketAddress at idx; at 1, a method's self, else raises
+ * errors.invalidThis, which names the fix of a call with a dot. */
 static const struct sockaddr *check_sockaddr(lua_State *L, int idx) {
-  return (const struct sockaddr *)&((lnb_sockaddr_t *)luaL_checkudata(
-                                        L, idx, SOCKADDR_T))
-      ->sa;
+  lnb_sockaddr_t *a = luaL_testudata(L, idx, SOCKADDR_T);
+  if (a == NULL && idx == 1) {
+    lua_pushliteral(L, "SocketAddress");
+    lua_pushvalue(L, 1);
+    lua_pushinteger(L, 2); /* the method's level, seen from invalidThis */
+    lnb_raise(L, "invalidThis", 3);
+  }
+  if (a == NULL)
+    a = luaL_checkudata(L, idx, SOCKADDR_T);
+  return (const struct sockaddr *)&a->sa;
 }
 
 static void push_sockaddr(lua_State *L, const struct sockaddr_storage *sa) {
@@ -118,8 +127,16 @@ static int sockaddr_tostring(lua_State *L) {
 
 /* ---- BlockList ------------------------------------------------------- */
 
+/* The list of the BlockList at index 1 of a method, else raises
+ * errors.invalidThis, which names the fix of a call with a dot. */
 static ln_blocklist_t *check_blocklist(lua_State *L) {
-  lnb_blocklist_t *b = luaL_checkudata(L, 1, BLOCKLIST_T);
+  lnb_blocklist_t *b = luaL_testudata(L, 1, BLOCKLIST_T);
+  if (b == NULL) {
+    lua_pushliteral(L, "BlockList");
+    lua_pushvalue(L, 1);
+    lua_pushinteger(L, 2); /* the method's level, seen from invalidThis */
+    lnb_raise(L, "invalidThis", 3);
+  }
   if (b->list == NULL)
     luaL_error(L, "BlockList used after it was collected");
   return b->list;

@@ -13,8 +13,17 @@ typedef struct {
   int ref;       /* the registry's hold on the userdata while active */
 } lnb_server_t;
 
+/* The Server at index 1 of a method, else raises errors.invalidThis:
+ * server.listen(0) names the fix. */
 static lnb_server_t *check_server(lua_State *L) {
-  return luaL_checkudata(L, 1, SERVER_T);
+  lnb_server_t *ls = luaL_testudata(L, 1, SERVER_T);
+  if (ls == NULL) {
+    lua_pushliteral(L, "Server");
+    lua_pushvalue(L, 1);
+    lua_pushinteger(L, 2); /* the method's level, seen from invalidThis */
+    lnb_raise(L, "invalidThis", 3);
+  }
+  return ls;
 }
 
 static void sync_ref(lua_State *L, lnb_server_t *ls, int idx) {

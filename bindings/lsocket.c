@@ -22,7 +22,8 @@ typedef struct {
 
 /* The Socket at index 1 of a method. The methods keep the class's
  * metatable as upvalue 2, so the usual case costs one comparison
- * (luaL_checkudata looks the metatable up by name, at every write). */
+ * (luaL_checkudata looks the metatable up by name, at every write). Else
+ * raises errors.invalidThis: socket.write('x') names the fix. */
 static lnb_socket_t *check_socket(lua_State *L) {
   void *p = lua_touserdata(L, 1);
   if (p != NULL && lua_getmetatable(L, 1)) {
@@ -31,7 +32,13 @@ static lnb_socket_t *check_socket(lua_State *L) {
     if (same)
       return p;
   }
-  return luaL_checkudata(L, 1, SOCKET_T); /* raises the usual error */
+  if ((p = luaL_testudata(L, 1, SOCKET_T)) != NULL) /* a metamethod */
+    return p;
+  lua_pushliteral(L, "Socket");
+  lua_pushvalue(L, 1);
+  lua_pushinteger(L, 2); /* the method's level, seen from invalidThis */
+  lnb_raise(L, "invalidThis", 3);
+  return NULL;
 }
 
 /* The Socket of a getter: lnb_class calls getters only from the class's

@@ -301,8 +301,17 @@ static int clear_timer(lua_State *L) {
   return 0;
 }
 
+/* The Timeout at index 1 of a method, else raises errors.invalidThis:
+ * timeout.unref() names the fix. */
 static lnb_timer_t *check_timer(lua_State *L) {
-  return luaL_checkudata(L, 1, TIMEOUT_T);
+  lnb_timer_t *t = luaL_testudata(L, 1, TIMEOUT_T);
+  if (t == NULL) {
+    lua_pushliteral(L, "Timeout");
+    lua_pushvalue(L, 1);
+    lua_pushinteger(L, 2); /* the method's level, seen from invalidThis */
+    lnb_raise(L, "invalidThis", 3);
+  }
+  return t;
 }
 
 /* timeout:ref() -> timeout: it keeps the loop alive (the default). */
@@ -496,8 +505,16 @@ static int clear_immediate(lua_State *L) {
   return 0;
 }
 
+/* The Immediate at index 1 of a method, as check_timer. */
 static lnb_immediate_t *check_immediate(lua_State *L) {
-  return luaL_checkudata(L, 1, IMMEDIATE_T);
+  lnb_immediate_t *im = luaL_testudata(L, 1, IMMEDIATE_T);
+  if (im == NULL) {
+    lua_pushliteral(L, "Immediate");
+    lua_pushvalue(L, 1);
+    lua_pushinteger(L, 2); /* the method's level, seen from invalidThis */
+    lnb_raise(L, "invalidThis", 3);
+  }
+  return im;
 }
 
 /* ref/unref of a waiting immediate; one that ran or was cleared stays

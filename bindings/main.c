@@ -130,6 +130,24 @@ static int fatal_exit(lnb_t *b, lua_State *L) {
   return 1;
 }
 
+/* Under the compile error on top of L, the line errors.keywordHint adds
+ * for a slip of a Node user (socket:end()), if it has one for it. */
+static void print_hint(lua_State *L, const options_t *o) {
+  lua_getfield(L, LUA_REGISTRYINDEX, "luanet.errors");
+  lua_getfield(L, -1, "keywordHint");
+  lua_remove(L, -2);
+  lua_pushvalue(L, -2);
+  if (o->script != NULL)
+    lua_pushfstring(L, "@%s", o->script); /* the chunk's source */
+  else if (o->code != NULL)
+    lua_pushstring(L, o->code);
+  else
+    lua_pushnil(L); /* standard input, read already */
+  if (lua_pcall(L, 2, 1, 0) == LUA_OK && lua_type(L, -1) == LUA_TSTRING)
+    fprintf(stderr, "%s\n", lua_tostring(L, -1));
+  lua_pop(L, 1);
+}
+
 static int pmain(lua_State *L) {
   int argc = (int)lua_tointeger(L, 1);
   char **argv = lua_touserdata(L, 2);
@@ -183,6 +201,7 @@ static int pmain(lua_State *L) {
     status = luaL_loadstring(L, "");
   if (status != LUA_OK) {
     fprintf(stderr, "luanet: %s\n", lua_tostring(L, -1));
+    print_hint(L, &o);
     lua_pushinteger(L, 1);
     return 1;
   }

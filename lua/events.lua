@@ -56,6 +56,17 @@ local function matches(h, listener)
   return h == listener or unwrap(h) == listener
 end
 
+-- Raises ERR_INVALID_THIS naming the fix unless self can be an emitter:
+-- a method called with a dot (`emitter.on('x', f)`) gets a string or nil
+-- where self goes. Any table or userdata may be one, as any object may
+-- carry Node's EventEmitter methods.
+local function checkThis(self, method)
+  local t = type(self)
+  if t ~= 'table' and t ~= 'userdata' then
+    error(errors.invalidThis(nil, self, 3, method), 3)
+  end
+end
+
 local function checkListener(listener)
   if type(listener) ~= 'function' and getmetatable(listener) ~= Once then
     error(errors.invalidArgType('listener', 'function', listener), 3)
@@ -134,6 +145,7 @@ end
 ---@param listener function
 ---@return self
 function EventEmitter:on(name, listener)
+  checkThis(self, 'on')
   return add(self, name, listener, false)
 end
 EventEmitter.addListener = EventEmitter.on
@@ -143,6 +155,7 @@ EventEmitter.addListener = EventEmitter.on
 ---@param listener function
 ---@return self
 function EventEmitter:prependListener(name, listener)
+  checkThis(self, 'prependListener')
   return add(self, name, listener, true)
 end
 
@@ -157,6 +170,7 @@ end
 ---@param listener function
 ---@return self
 function EventEmitter:once(name, listener)
+  checkThis(self, 'once')
   checkListener(listener)
   self:on(name, onceWrap(self, name, listener))
   return self
@@ -167,6 +181,7 @@ end
 ---@param listener function
 ---@return self
 function EventEmitter:prependOnceListener(name, listener)
+  checkThis(self, 'prependOnceListener')
   checkListener(listener)
   self:prependListener(name, onceWrap(self, name, listener))
   return self
@@ -192,6 +207,7 @@ end
 ---@param listener function
 ---@return self
 function EventEmitter:removeListener(name, listener)
+  checkThis(self, 'removeListener')
   checkListener(listener)
   local events = self._events
   local h = events and events[name]
@@ -240,6 +256,7 @@ end
 ---@param name? any
 ---@return self
 function EventEmitter:removeAllListeners(...)
+  checkThis(self, 'removeAllListeners')
   local all, name = select('#', ...) == 0, ...
   local events = self._events
   if events == nil then return self end
@@ -291,13 +308,17 @@ local function quote(s)
   end) .. q
 end
 
--- An 'error' nobody listens to: a table is raised as it is, anything else
--- in an ERR_UNHANDLED_ERROR that shows it and keeps it as .context.
-local function unhandled(err)
-  if type(err) == 'table' then error(err, 0) end
-  local shown = type(err) == 'string' and quote(err) or
-    require('util').inspect(err)
-  error(errors.unhandledError(err, shown), 0)
+-- An 'error' of self that nobody listens to: a table is raised as it is,
+-- anything else in an ERR_UNHANDLED_ERROR that shows it and keeps it as
+-- .context. The host names self when it prints the error.
+local function unhandled(self, err)
+  if type(err) ~= 'table' then
+    local shown = type(err) == 'string' and quote(err) or
+      require('util').inspect(err)
+    err = errors.unhandledError(err, shown)
+  end
+  errors.emittedBy[err] = self
+  error(err, 0)
 end
 
 ---Calls every listener of event name, in order, with the arguments (all of
@@ -309,11 +330,12 @@ end
 ---@return boolean
 function EventEmitter:emit(name, ...)
   local events = self._events
+  if events == nil then checkThis(self, 'emit') end
   if name == 'error' then
     if events ~= nil and events[errorMonitor] ~= nil then
       self:emit(errorMonitor, ...)
     end
-    if events == nil or events.error == nil then unhandled((...)) end
+    if events == nil or events.error == nil then unhandled(self, (...)) end
   end
   local h = events and events[name]
   if h == nil then return false end
@@ -339,6 +361,7 @@ end
 ---@param name any
 ---@return function[]
 function EventEmitter:listeners(name)
+  checkThis(self, 'listeners')
   return listeners(self, name, true)
 end
 
@@ -347,6 +370,7 @@ end
 ---@param name any
 ---@return function[]
 function EventEmitter:rawListeners(name)
+  checkThis(self, 'rawListeners')
   return listeners(self, name, false)
 end
 
@@ -356,6 +380,7 @@ end
 ---@param listener? function
 ---@return integer
 function EventEmitter:listenerCount(name, listener)
+  checkThis(self, 'listenerCount')
   local events = self._events
   local h = events and events[name]
   if h == nil then return 0 end
@@ -374,6 +399,7 @@ end
 ---their first one (since they last had none).
 ---@return any[]
 function EventEmitter:eventNames()
+  checkThis(self, 'eventNames')
   return namesOf(self._events)
 end
 
@@ -383,6 +409,7 @@ end
 ---@param n number
 ---@return self
 function EventEmitter:setMaxListeners(n)
+  checkThis(self, 'setMaxListeners')
   errors.validateNumber(n, 'setMaxListeners', 0)
   self._maxListeners = n
   return self
@@ -391,6 +418,7 @@ end
 ---The limit setMaxListeners() set, else EventEmitter.defaultMaxListeners.
 ---@return number
 function EventEmitter:getMaxListeners()
+  checkThis(self, 'getMaxListeners')
   return maxListeners(self)
 end
 

@@ -115,8 +115,28 @@ function M.routeFiles()
   io.write = function(...) return io.output():write(...) end
 end
 
+-- The emitter of err, an 'error' event nobody listened to, as Node names
+-- it under the stack: "Emitted 'error' event on Socket (127.0.0.1:9),
+-- connected at client.lua:12" (the emitter's _origin(err) says where its
+-- script made it), or nil when err was not emitted.
+local function emittedOn(err)
+  local emitter = errors.emittedBy[err]
+  if emitter == nil then return nil end
+  local ok, origin = pcall(function() return emitter._origin end)
+  local what = ok and type(origin) == 'function' and origin(emitter, err)
+  if type(what) ~= 'string' then
+    local mt = getmetatable(emitter)
+    what = type(mt) == 'table' and type(rawget(mt, '__name')) == 'string' and
+      rawget(mt, '__name'):gsub('^luanet%.', '') or 'EventEmitter'
+  end
+  return "Emitted 'error' event on " .. what
+end
+
 ---The text shown for an uncaught error: "Uncaught Error: ...", the Lua
----traceback, then the error's other fields.
+---traceback (once: a table of the user's own carries none, see lnb_msgh),
+---for an 'error' event the emitter and where the script made it, then
+---the other fields of one of luanet's errors (any other table is shown
+---whole in the first line).
 ---@param err any
 ---@param traceback string|nil
 ---@return string
@@ -132,6 +152,9 @@ function M.describe(err, traceback)
   local out = { 'Uncaught ' .. head }
   if traceback then out[#out + 1] = traceback end
   if type(err) == 'table' then
+    out[#out + 1] = emittedOn(err)
+  end
+  if errors.isError(err) then
     local fields = {}
     for k, v in pairs(err) do
       if k ~= 'name' and k ~= 'message' and k ~= 'stack' then fields[k] = v end

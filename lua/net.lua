@@ -10,13 +10,68 @@ local errors = require('errors')
 
 local type, tonumber, select, floor = type, tonumber, select, math.floor
 local tointeger, huge = math.tointeger, math.huge
+local getinfo = debug.getinfo
 local nextTick = core.nextTick
+local checkThis = errors.checkThis
 
 local Socket, Server = core.Socket, core.Server
+local isSocket, isServer = core.isSocket, core.isServer
 EventEmitter.mixin(Socket)
 EventEmitter.mixin(Server)
 
 local net = {}
+
+-- ---- where the user's script made a socket or a server ------------------
+
+-- what, then the file and line of the frame at level (seen from the
+-- caller of this function): "connected at client.lua:12"; nil for a call
+-- from C. Only the line is kept, no traceback: this runs at every
+-- connect, createServer and listen.
+local function site(what, level)
+  local info = getinfo(level + 1, 'Sl')
+  if info and info.currentline > 0 then
+    return what .. info.short_src .. ':' .. info.currentline
+  end
+end
+
+-- " (address:port)" of an address and a port (a path has none, nor has a
+-- port of -1 or 0), or "" without an address.
+local function shown(address, port)
+  if type(address) ~= 'string' then return '' end
+  if type(port) == 'number' and port > 0 then
+    return ' (' .. address .. ':' .. tointeger(port) .. ')'
+  end
+  return ' (' .. address .. ')'
+end
+
+---socket:_origin(err) -> string: the socket as the host names the emitter
+---of an 'error' nobody listened to: "Socket (127.0.0.1:9), connected at
+---client.lua:12": the peer (else the address err names), and where the
+---script made or connected it, if it did.
+function Socket:_origin(err)
+  local address, port = self.remoteAddress, self.remotePort
+  if address == nil and type(err) == 'table' then
+    address, port = rawget(err, 'address'), rawget(err, 'port')
+  end
+  local where = self._where
+  return 'Socket' .. shown(address, port) .. (where and ', ' .. where or '')
+end
+
+---server:_origin(err) -> string: "Server (0.0.0.0:80), listen called at
+---server.lua:4", as socket:_origin: the address it listens on (else the
+---one err names), and where the script made it or called listen.
+function Server:_origin(err)
+  local a, address, port = self:address(), nil, nil
+  if type(a) == 'table' then
+    address, port = a.address, a.port
+  elseif a ~= nil then
+    address = a
+  elseif type(err) == 'table' then
+    address, port = rawget(err, 'address'), rawget(err, 'port')
+  end
+  local where = self._where
+  return 'Server' .. shown(address, port) .. (where and ', ' .. where or '')
+end
 
 -- ---- arguments ------------------------------------------------------------
 
@@ -92,19 +147,16 @@ end
 -- Readable.prototype.on).
 local on = EventEmitter.on
 function Socket:on(name, listener)
+  checkThis(self, isSocket, 'Socket', 'on')
   on(self, name, listener)
   if name == 'data' and not self:isPaused() then self:resume() end
   return self
 end
 Socket.addListener = Socket.on
 
----socket:connect(options[, connectListener]), (path[, listener]),
----(port[, host][, listener]) -> socket. Raises ERR_MISSING_ARGS,
----ERR_INVALID_ARG_TYPE, ERR_SOCKET_BAD_PORT, ERR_INVALID_IP_ADDRESS.
----As Node: while the socket is connecting, 'error' EALREADY (EISCONN for
----a path) follows on the next tick; so does 'error' EADDRINUSE (syscall
----'bind') for a localPort Node's bind does not give back (1.5, 70000).
-function Socket:connect(...)
+-- socket:connect(...), also the connect of net.connect(): called last (a
+-- tail call), so that level 2 is the caller of either.
+local function connect(self, ...)
   local options, cb = normalizeArgs(select('#', ...), ...)
   if cb then self:once('connect', cb) end
   if options.port == nil and options.path == nil then
@@ -206,11 +258,24 @@ function Socket:connect(...)
   return self
 end
 
+---socket:connect(options[, connectListener]), (path[, listener]),
+---(port[, host][, listener]) -> socket. Raises ERR_MISSING_ARGS,
+---ERR_INVALID_ARG_TYPE, ERR_SOCKET_BAD_PORT, ERR_INVALID_IP_ADDRESS.
+---As Node: while the socket is connecting, 'error' EALREADY (EISCONN for
+---a path) follows on the next tick; so does 'error' EADDRINUSE (syscall
+---'bind') for a localPort Node's bind does not give back (1.5, 70000).
+function Socket:connect(...)
+  checkThis(self, isSocket, 'Socket', 'connect')
+  self._where = site('connected at ', 2)
+  return connect(self, ...)
+end
+
 ---socket:end_([data[, encoding]][, callback]) -> socket: writes data,
 ---then ends the writable side. callback(err) as Node calls end's: nil just
 ---before 'finish'; the socket's error, or ERR_STREAM_DESTROYED, when it
 ---closes unfinished; ERR_STREAM_ALREADY_FINISHED after 'finish'.
 function Socket:end_(data, encoding, cb)
+  checkThis(self, isSocket, 'Socket', 'end_')
   if type(data) == 'function' then
     data, encoding, cb = nil, nil, data
   elseif type(encoding) == 'function' then
@@ -244,6 +309,7 @@ local TIMEOUT_MAX = 2147483647
 ---idleness (0 turns it off); callback becomes a once('timeout') listener,
 ---or with 0 is removed. Raises ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE.
 function Socket:setTimeout(ms, callback)
+  checkThis(self, isSocket, 'Socket', 'setTimeout')
   if self.destroyed then return self end
   if type(ms) ~= 'number' then
     error(errors.invalidArgType('msecs', 'number', ms), 2)
@@ -271,9 +337,14 @@ end
 ---emitter is refused at once (TypeError "dest.on is not a function"), and
 ---one without end raises at 'end' ("dest.end is not a function").
 function Socket:pipe(dest, options)
+  checkThis(self, isSocket, 'Socket', 'pipe')
   local src = self
   if (type(dest) ~= 'table' and type(dest) ~= 'userdata') or
       dest.write == nil then
+    if dest == nil and getinfo(1, 'n').namewhat == 'field' then
+      -- src.pipe(dest): dest came as self
+      error(errors.invalidThis('Socket', dest, 2, 'pipe'), 2)
+    end
     error(errors.invalidArgType('destination', 'table', dest), 2)
   end
   if type(dest.on) ~= 'function' then
@@ -326,6 +397,7 @@ end
 
 ---socket:unpipe([destination]) -> socket: stops what pipe() started.
 function Socket:unpipe(dest)
+  checkThis(self, isSocket, 'Socket', 'unpipe')
   local pipes = self._pipes
   if pipes and (dest == nil or dest == pipes.dest) then
     pipes.cleanup()
@@ -387,7 +459,11 @@ net._socketOptions = socketOptions
 ---net.Socket([options]) -> a Socket not yet connected. options: fd,
 ---allowHalfOpen, readable, writable, noDelay, keepAlive,
 ---keepAliveInitialDelay.
-setmetatable(Socket, { __call = function(_, options) return newSocket(options) end })
+setmetatable(Socket, { __call = function(_, options)
+  local s = newSocket(options)
+  s._where = site('made at ', 2)
+  return s
+end })
 net.Socket = Socket
 net.Stream = Socket
 
@@ -401,8 +477,9 @@ function net.createConnection(...)
   if timeout and timeout ~= 0 and timeout == timeout then -- JS truthiness
     s:setTimeout(timeout)
   end
-  if cb then return s:connect(options, cb) end
-  return s:connect(options)
+  s._where = site('connected at ', 2)
+  if cb then return connect(s, options, cb) end
+  return connect(s, options)
 end
 net.connect = net.createConnection
 
@@ -413,10 +490,12 @@ net.connect = net.createConnection
 ----> server. Raises ERR_SERVER_ALREADY_LISTEN, ERR_SOCKET_BAD_PORT,
 ---ERR_INVALID_ARG_VALUE; failures to bind arrive as 'error'.
 function Server:listen(...)
+  checkThis(self, isServer, 'Server', 'listen')
   local n = select('#', ...)
   local a0, a1, a2 = ...
   local options, cb = normalizeArgs(n, ...)
   if self.listening then error(errors.serverAlreadyListen(), 2) end
+  self._where = site('listen called at ', 2)
   if cb then self:once('listening', cb) end
   local backlogFromArgs = (n > 1 and toNumber(a1)) or (n > 2 and toNumber(a2))
   local given = options -- what an error shows
@@ -482,6 +561,7 @@ end
 ---last connection ends. callback(err) is a once('close') listener; err is
 ---ERR_SERVER_NOT_RUNNING if it was not listening.
 function Server:close(cb)
+  checkThis(self, isServer, 'Server', 'close')
   if type(cb) == 'function' then
     if not self.listening then
       self:once('close', function() cb(errors.serverNotRunning()) end)
@@ -496,6 +576,7 @@ end
 ---server:getConnections(callback) -> server: callback(nil, count) on the
 ---next tick.
 function Server:getConnections(cb)
+  checkThis(self, isServer, 'Server', 'getConnections')
   errors.validateFunction(cb, 'callback')
   nextTick(cb, nil, self._connections)
   return self
@@ -546,13 +627,19 @@ local function newServer(options, listener)
 end
 
 setmetatable(Server, {
-  __call = function(_, options, listener) return newServer(options, listener) end,
+  __call = function(_, options, listener)
+    local server = newServer(options, listener)
+    server._where = site('made at ', 2)
+    return server
+  end,
 })
 net.Server = Server
 
 ---net.createServer([options][, connectionListener]) -> Server
 function net.createServer(options, listener)
-  return newServer(options, listener)
+  local server = newServer(options, listener)
+  server._where = site('made at ', 2)
+  return server
 end
 
 -- ---- autoSelectFamily defaults --------------------------------------------

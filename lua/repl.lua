@@ -242,8 +242,9 @@ function REPLServer:_eval(chunk)
   end
   if f then
     self:_run(f)
-  else
-    self:_write(require('host').describe(err))
+  else -- and the fix of a Node slip such as socket:end(), if it is one
+    local hint = errors.keywordHint(err, chunk)
+    self:_write(require('host').describe(err) .. (hint and hint .. '\n' or ''))
   end
   return true
 end
