@@ -284,15 +284,23 @@ local function profiled(sc, kind, server, run)
     os.execute('kill -INT ' .. perf)
     capture(fmt('while kill -0 %s 2>/dev/null; do sleep 0.1; done', perf))
     local cost = (r.user + r.sys) / r.units * (sc.per or 1) * 1e6
-    for _, sort in ipairs({ 'dso', 'symbol' }) do
+    -- By object (the kernel's share included), then the functions of the
+    -- kernel and of user space apart, the top 15 of each.
+    for _, view in ipairs({ { 'dso', '' }, { 'symbol', '[k]' },
+      { 'symbol', '[.]' } }) do
       local report = capture(fmt('perf report -i %s.perf --no-children ' ..
-        '--sort %s --stdio -g none --percent-limit 1.5 2>/dev/null',
-        data, sort))
-      lines[#lines + 1] = fmt('  by %s: %% of samples, and %s of the server ' ..
-        'CPU per unit', sort, sc.unit)
+        '--sort %s --stdio -g none --percent-limit 0.1 2>/dev/null',
+        data, view[1]))
+      lines[#lines + 1] = fmt('  by %s: %% of samples, and %s of the ' ..
+        'server CPU per unit', view[2] == '[k]' and 'kernel function' or
+        view[2] == '[.]' and 'user-space function' or 'object', sc.unit)
+      local n = 0
       for pct, name in report:gmatch('\n%s+([%d.]+)%%%s+([^\n]+)') do
-        lines[#lines + 1] = fmt('  %6.2f%%  %8.3f  %s', tonumber(pct),
-          cost * tonumber(pct) / 100, (name:gsub('[%s%-]+$', '')))
+        if n < 15 and name:find(view[2], 1, true) then
+          n = n + 1
+          lines[#lines + 1] = fmt('  %6.2f%%  %8.3f  %s', tonumber(pct),
+            cost * tonumber(pct) / 100, (name:gsub('[%s%-]+$', '')))
+        end
       end
     end
   else
