@@ -68,7 +68,8 @@ local serial = 0
 local function record(obj, level)
   if current and obj ~= nil then
     serial = serial + 1
-    made[obj] = { n = serial, trace = trace(level + 1, '    ') }
+    made[obj] = { n = serial, test = current,
+      trace = trace(level + 1, '    ') }
   end
   return obj
 end
@@ -144,12 +145,13 @@ local function hostPort(address, port)
   return port and address .. ':' .. port or address
 end
 
--- The server (a made[] entry) that accepted socket s, from its address.
+-- The server (a made[] entry) that accepted socket s, from its address:
+-- one the running test made.
 local function acceptedBy(s)
   local port, server = s.localPort, getregistry()['luanet.Server']
   for obj, info in pairs(made) do
     local a = info.address
-    if getmetatable(obj) == server then
+    if info.test == current and getmetatable(obj) == server then
       if port and type(a) == 'table' and a.port == port then return info end
       if not port and type(a) == 'string' then return info end
     end
