@@ -86,6 +86,8 @@ void ln__close_handle(uv_handle_t *handle);
 #define SF_HOLD 0x400000         /* more notifications follow: active */
 #define SF_PEER_KNOWN 0x800000   /* s->peer holds the peer's name */
 #define SF_WANT_READABLE 0x2000000 /* READABLE for data kept, and at EOF */
+#define SF_TICKING 0x4000000     /* in on_tick: work deferred now is done
+                                    there, not queued again */
 #define SF_READ_STARTED 0x1000000 /* reading began: pause() no longer stops
                                     it before the high-water mark */
 

@@ -13,6 +13,7 @@
 #define SVF_UNREF 0x1    /* the listener does not keep the loop alive */
 #define SVF_RELEASED 0x2 /* the embedder let go: notify nothing */
 #define SVF_REUSEPORT 0x4 /* SO_REUSEPORT on the TCP socket before bind */
+#define SVF_TICKING 0x8  /* in on_tick: work deferred now is done there */
 
 #define SVP_LISTENING 0x1
 #define SVP_ERROR 0x2
@@ -52,7 +53,8 @@ static void on_tick(ln_tick_t *tick);
 
 static void defer(ln_server_t *s, unsigned what) {
   s->pending |= what;
-  ln_loop_defer(s->loop, &s->tick, on_tick);
+  if (!(s->flags & SVF_TICKING)) /* else the running tick sees it */
+    ln_loop_defer(s->loop, &s->tick, on_tick);
 }
 
 /* ---- the listening handle --------------------------------------------- */
@@ -437,6 +439,7 @@ static void on_tick(ln_tick_t *tick) {
   ln_server_t *s = ln__container_of(tick, ln_server_t, tick);
   unsigned p;
 
+  s->flags |= SVF_TICKING;
   while ((p = s->pending) != 0) {
     if (p & SVP_ERROR) {
       ln_event_t e = {0};
@@ -460,6 +463,7 @@ static void on_tick(ln_tick_t *tick) {
         notify(s, LN_SERVER_EV_CLOSE, NULL);
     }
   }
+  s->flags &= ~SVF_TICKING;
 }
 
 void ln_server_init(ln_loop_t *loop, ln_server_t *s,
@@ -527,7 +531,7 @@ int ln_server_fileno(const ln_server_t *s) {
 
 int ln_server_is_active(const ln_server_t *s) {
   return s->listener != NULL || s->lookup != NULL || s->connections > 0 ||
-         s->tick.cb != NULL;
+         s->tick.cb != NULL || s->pending != 0;
 }
 
 void ln_server_release(ln_server_t *s) {

@@ -30,7 +30,8 @@ static void on_tick(ln_tick_t *tick);
 
 void ln__defer(ln_socket_t *s, unsigned what) {
   s->pending |= what;
-  ln_loop_defer(s->loop, &s->tick, on_tick);
+  if (!(s->flags & SF_TICKING)) /* else the running tick sees it */
+    ln_loop_defer(s->loop, &s->tick, on_tick);
 }
 
 /* ---- handles -------------------------------------------------------------
@@ -332,6 +333,7 @@ static void on_tick(ln_tick_t *tick) {
   ln_socket_t *s = ln__container_of(tick, ln_socket_t, tick);
   unsigned p;
 
+  s->flags |= SF_TICKING;
   while ((p = s->pending) != 0) {
     /* One item at a time, in order: a notification may queue more. */
     if (p & SP_CONNECT) {
@@ -365,10 +367,12 @@ static void on_tick(ln_tick_t *tick) {
       deliver_error(s);
     } else {
       s->pending &= ~SP_CLOSE;
+      s->flags &= ~SF_TICKING; /* a 'close' listener may connect again */
       closed(s);
       return; /* s may be gone */
     }
   }
+  s->flags &= ~SF_TICKING;
 }
 
 /* ---- the rest of the API ---------------------------------------------- */
@@ -542,6 +546,7 @@ const char *ln_socket_ready_state(const ln_socket_t *s) {
 int ln_socket_is_active(const ln_socket_t *s) {
   return s->state == LN_SOCKET_CONNECTING || s->state == LN_SOCKET_OPEN ||
          s->state == LN_SOCKET_CLOSING || s->tick.cb != NULL ||
+         s->pending != 0 ||
          (s->flags & SF_HOLD) ||
          (s->timeout != NULL && !s->timeout->expired);
 }

@@ -255,3 +255,19 @@ describe("net.Socket({ fd }) over the loop's own descriptors", function()
     h.run()
   end)
 end)
+
+describe('a server closed in its own listening listener', function()
+  it('is let go once closed, and collected', function()
+    local weak = setmetatable({}, { __mode = 'v' })
+    do
+      local server = net.createServer()
+      server:listen(0, '127.0.0.1', expect(function() server:close() end))
+      server:on('close', expect())
+      weak[1] = server
+    end
+    h.run()
+    collectgarbage()
+    collectgarbage()
+    assert.is_nil(weak[1])
+  end)
+end)
