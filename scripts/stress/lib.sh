@@ -11,9 +11,12 @@ luanet=$build/luanet
 here=$root/scripts/stress
 [ -x "$luanet" ] || { echo "build first: cmake --build $build" >&2; exit 2; }
 tmp=$(mktemp -d)
+# The processes start() began: killed at exit (`jobs -p` cannot be used
+# for this: in a command substitution it is a subshell's, and empty).
+started=
 cleanup() {
   status=$?
-  for job in $(jobs -p); do kill "$job" 2>/dev/null || true; done
+  for p in $started; do kill "$p" 2>/dev/null || true; done
   rm -rf "$tmp"
   exit $status
 }
@@ -41,6 +44,7 @@ start() {
   shift
   "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &
   pid=$!
+  started="$started $pid"
   tries=0
   until grep -q '^port ' "$tmp/$name.out" 2>/dev/null; do
     tries=$((tries + 1))
