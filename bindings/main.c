@@ -148,6 +148,25 @@ static void print_hint(lua_State *L, const options_t *o) {
   lua_pop(L, 1);
 }
 
+/* lua.c's LUA_INIT_5_4, else LUA_INIT: "@file" runs that file, anything
+ * else is run as code, before the script (and after luanet's globals).
+ * Returns a Lua status, the error on top of L if it is not LUA_OK. */
+static int run_init(lua_State *L) {
+  const char *name = "=LUA_INIT_5_4", *init = getenv(name + 1);
+  int status;
+  if (init == NULL) {
+    name = "=LUA_INIT";
+    init = getenv(name + 1);
+  }
+  if (init == NULL)
+    return LUA_OK;
+  status = init[0] == '@' ? luaL_loadfile(L, init + 1)
+                          : luaL_loadbuffer(L, init, strlen(init), name);
+  if (status == LUA_OK)
+    status = lua_pcall(L, 0, 0, 0);
+  return status;
+}
+
 static int pmain(lua_State *L) {
   int argc = (int)lua_tointeger(L, 1);
   char **argv = lua_touserdata(L, 2);
@@ -182,6 +201,11 @@ static int pmain(lua_State *L) {
     lua_pushnil(L);
   lua_pushboolean(L, o.code != NULL);
   host_call(L, "install", 3, 0);
+  if ((status = run_init(L)) != LUA_OK) {
+    fprintf(stderr, "luanet: %s\n", lua_tostring(L, -1));
+    lua_pushinteger(L, 1);
+    return 1;
+  }
 
   /* With no script on a terminal, or with -i: the REPL, after the script
    * or code if there is one. */

@@ -18,13 +18,17 @@ setmetatable(debug.getregistry()._CLIBS, nil)
 -- soon freed; =generational: the generational collector (stock lua5.4's
 -- mode) with a minor collection every 1% of growth instead of 20%. ctest's
 -- gcstress tests run the socket, server, timer and REPL specs so, under the
--- sanitizers. Child luanet processes keep their own collector settings.
+-- sanitizers. The luanet processes the specs start get the same settings
+-- through LUA_INIT, which the host runs before a script.
 local stress = os.getenv('LUANET_GC_STRESS') or ''
-if stress == 'incremental' or stress == '1' then
-  collectgarbage('incremental', 0, 1000, 1)
-  collectgarbage('setpause', 0) -- the call above cannot set a pause of 0
-elseif stress == 'generational' then
-  collectgarbage('generational', 1)
+local STRESS = {
+  incremental = "collectgarbage('incremental', 0, 1000, 1) " ..
+    "collectgarbage('setpause', 0)", -- the first cannot set a pause of 0
+  generational = "collectgarbage('generational', 1)",
+}
+STRESS['1'] = STRESS.incremental
+if STRESS[stress] then
+  assert(load(STRESS[stress]))()
 elseif stress ~= '' and stress ~= '0' then
   error('LUANET_GC_STRESS is incremental, generational or unset, not ' ..
     stress)
@@ -40,6 +44,8 @@ local M = {
   -- runs it under a tool (scripts/valgrind)
   exe = os.getenv('LUANET_EXE') or build .. '/luanet',
 }
+
+if STRESS[stress] then M.process.env.LUA_INIT = STRESS[stress] end
 
 local expectations = {}
 

@@ -17,6 +17,25 @@ describe('luanet', function()
     assert.are.equal(0, code)
   end)
 
+  it('runs LUA_INIT_5_4 or LUA_INIT before the script, as lua does',
+    function()
+      local init = script("print('init') greeting = 'hi'")
+      local out, err, code = h.exec({ '-e', 'print(greeting)' }, nil,
+        { 'env', '-u', 'LUA_INIT', 'LUA_INIT_5_4=@' .. init })
+      assert.are.equal('init\nhi\n', out)
+      assert.are.equal('', err)
+      assert.are.equal(0, code)
+      out = h.exec({ '-e', 'print(x)' }, nil,
+        { 'env', '-u', 'LUA_INIT_5_4', 'LUA_INIT=x = 42' })
+      assert.are.equal('42\n', out)
+      out, err, code = h.exec({ '-e', 'print(x)' }, nil,
+        { 'env', '-u', 'LUA_INIT_5_4', "LUA_INIT=error('bad')" })
+      assert.are.equal('', out)
+      assert.are.equal('luanet: LUA_INIT:1: bad\n', err) -- as lua.c names it
+      assert.are.equal(1, code)
+      os.remove(init)
+    end)
+
   it('runs -e code', function()
     local out, _, code = h.exec({ '-e', 'console.log(1 + 1)' })
     assert.are.equal('2\n', out)
