@@ -56,19 +56,34 @@ local function matches(h, listener)
   return h == listener or unwrap(h) == listener
 end
 
--- Raises ERR_INVALID_THIS naming the fix unless self can be an emitter:
--- a method called with a dot (`emitter.on('x', f)`) gets a string or nil
--- where self goes. Any table or userdata may be one, as any object may
--- carry Node's EventEmitter methods.
-local function checkThis(self, method)
+-- Whether self can be an emitter: any table or userdata may be one, as
+-- any object may carry Node's EventEmitter methods. A method called with
+-- a dot (`emitter.on('x', f)`) gets a string or nil where self goes.
+local function isObject(self)
   local t = type(self)
-  if t ~= 'table' and t ~= 'userdata' then
+  return t == 'table' or t == 'userdata'
+end
+
+-- Raises ERR_INVALID_THIS, which names the fix (errors.invalidThis), unless
+-- self of method can be an emitter.
+local function checkThis(self, method)
+  if not isObject(self) then
     error(errors.invalidThis(nil, self, 3, method), 3)
   end
 end
 
-local function checkListener(listener)
+-- Raises ERR_INVALID_ARG_TYPE unless listener is a function; or, as a
+-- call with a dot moves every argument one place (listener nil), the
+-- ERR_INVALID_THIS of method when self is no object. level: method's, 1
+-- being this function. The methods that add and remove listeners check
+-- their self here, where a call with a dot fails, not at every call (and
+-- make no tail call to the function that calls this, which would lose
+-- the name the method was called by).
+local function checkListener(listener, self, method, level)
   if type(listener) ~= 'function' and getmetatable(listener) ~= Once then
+    if not isObject(self) then
+      error(errors.invalidThis(nil, self, level + 1, method), level + 1)
+    end
     error(errors.invalidArgType('listener', 'function', listener), 3)
   end
 end
@@ -102,8 +117,9 @@ local function checkLeak(self, name, list)
   end
 end
 
-local function add(self, name, listener, prepend)
-  checkListener(listener)
+-- on() and prependListener() (method, its name).
+local function add(self, name, listener, prepend, method)
+  checkListener(listener, self, method, 3)
   local events = self._events
   if events ~= nil and events.newListener ~= nil then
     self:emit('newListener', name, unwrap(listener))
@@ -145,8 +161,8 @@ end
 ---@param listener function
 ---@return self
 function EventEmitter:on(name, listener)
-  checkThis(self, 'on')
-  return add(self, name, listener, false)
+  add(self, name, listener, false, 'on') -- no tail call: see checkListener
+  return self
 end
 EventEmitter.addListener = EventEmitter.on
 
@@ -155,8 +171,8 @@ EventEmitter.addListener = EventEmitter.on
 ---@param listener function
 ---@return self
 function EventEmitter:prependListener(name, listener)
-  checkThis(self, 'prependListener')
-  return add(self, name, listener, true)
+  add(self, name, listener, true, 'prependListener')
+  return self
 end
 
 local function onceWrap(self, name, listener)
@@ -170,8 +186,7 @@ end
 ---@param listener function
 ---@return self
 function EventEmitter:once(name, listener)
-  checkThis(self, 'once')
-  checkListener(listener)
+  checkListener(listener, self, 'once', 2)
   self:on(name, onceWrap(self, name, listener))
   return self
 end
@@ -181,8 +196,7 @@ end
 ---@param listener function
 ---@return self
 function EventEmitter:prependOnceListener(name, listener)
-  checkThis(self, 'prependOnceListener')
-  checkListener(listener)
+  checkListener(listener, self, 'prependOnceListener', 2)
   self:prependListener(name, onceWrap(self, name, listener))
   return self
 end
@@ -207,8 +221,7 @@ end
 ---@param listener function
 ---@return self
 function EventEmitter:removeListener(name, listener)
-  checkThis(self, 'removeListener')
-  checkListener(listener)
+  checkListener(listener, self, 'removeListener', 2)
   local events = self._events
   local h = events and events[name]
   if h == nil then return self end

@@ -12,7 +12,6 @@ local type, tonumber, select, floor = type, tonumber, select, math.floor
 local tointeger, huge = math.tointeger, math.huge
 local getinfo = debug.getinfo
 local nextTick = core.nextTick
-local checkThis = errors.checkThis
 
 local Socket, Server = core.Socket, core.Server
 local isSocket, isServer = core.isSocket, core.isServer
@@ -21,17 +20,35 @@ EventEmitter.mixin(Server)
 
 local net = {}
 
+-- Raises ERR_INVALID_THIS, which names the fix: self of method (of class
+-- 'Socket' or 'Server') is none of its objects, as in socket.end_().
+local function notThis(self, class, method)
+  error(errors.invalidThis(class, self, 3, method), 3)
+end
+
 -- ---- where the user's script made a socket or a server ------------------
 
--- what, then the file and line of the frame at level (seen from the
--- caller of this function): "connected at client.lua:12"; nil for a call
--- from C. Only the line is kept, no traceback: this runs at every
--- connect, createServer and listen.
-local function site(what, level)
-  local info = getinfo(level + 1, 'Sl')
-  if info and info.currentline > 0 then
-    return what .. info.short_src .. ':' .. info.currentline
-  end
+-- Where a script connected a socket, made a server or called its listen:
+-- "client.lua:12: " (the file and line of the frame at level, seen from
+-- the caller of this function), or nil for a call from C. It runs at
+-- every connect, so it keeps no traceback: error() with a level gives the
+-- text from C (luaL_where), which Lua keeps once per site, where
+-- debug.getinfo would make a table at every call; the weak tables below
+-- hold it for each object, as fields of the userdata would cost every
+-- later lookup on it.
+local function site(level)
+  local _, where = pcall(error, '', level + 2) -- + pcall's and error's
+  if where ~= '' then return where end
+end
+local connectedAt = setmetatable({}, { __mode = 'k' })
+local madeAt = setmetatable({}, { __mode = 'k' })
+local listenedAt = setmetatable({}, { __mode = 'k' })
+
+-- ", connected at client.lua:12" for the site of object in sites (what
+-- says how it was made), or nil.
+local function at(sites, object, what)
+  local where = sites[object]
+  if where then return ', ' .. what .. ' at ' .. where:sub(1, -3) end
 end
 
 -- " (address:port)" of an address and a port (a path has none, nor has a
@@ -47,14 +64,14 @@ end
 ---socket:_origin(err) -> string: the socket as the host names the emitter
 ---of an 'error' nobody listened to: "Socket (127.0.0.1:9), connected at
 ---client.lua:12": the peer (else the address err names), and where the
----script made or connected it, if it did.
+---script connected it, if it did.
 function Socket:_origin(err)
   local address, port = self.remoteAddress, self.remotePort
   if address == nil and type(err) == 'table' then
     address, port = rawget(err, 'address'), rawget(err, 'port')
   end
-  local where = self._where
-  return 'Socket' .. shown(address, port) .. (where and ', ' .. where or '')
+  return 'Socket' .. shown(address, port) ..
+    (at(connectedAt, self, 'connected') or '')
 end
 
 ---server:_origin(err) -> string: "Server (0.0.0.0:80), listen called at
@@ -69,8 +86,9 @@ function Server:_origin(err)
   elseif type(err) == 'table' then
     address, port = rawget(err, 'address'), rawget(err, 'port')
   end
-  local where = self._where
-  return 'Server' .. shown(address, port) .. (where and ', ' .. where or '')
+  return 'Server' .. shown(address, port) ..
+    (at(listenedAt, self, 'listen called') or at(madeAt, self, 'made') or
+    '')
 end
 
 -- ---- arguments ------------------------------------------------------------
@@ -147,7 +165,9 @@ end
 -- Readable.prototype.on).
 local on = EventEmitter.on
 function Socket:on(name, listener)
-  checkThis(self, isSocket, 'Socket', 'on')
+  if not listener and not isSocket(self) then -- s.on('data', f)
+    notThis(self, 'Socket', 'on')
+  end
   on(self, name, listener)
   if name == 'data' and not self:isPaused() then self:resume() end
   return self
@@ -265,8 +285,8 @@ end
 ---a path) follows on the next tick; so does 'error' EADDRINUSE (syscall
 ---'bind') for a localPort Node's bind does not give back (1.5, 70000).
 function Socket:connect(...)
-  checkThis(self, isSocket, 'Socket', 'connect')
-  self._where = site('connected at ', 2)
+  if not isSocket(self) then notThis(self, 'Socket', 'connect') end
+  connectedAt[self] = site(2)
   return connect(self, ...)
 end
 
@@ -275,7 +295,7 @@ end
 ---before 'finish'; the socket's error, or ERR_STREAM_DESTROYED, when it
 ---closes unfinished; ERR_STREAM_ALREADY_FINISHED after 'finish'.
 function Socket:end_(data, encoding, cb)
-  checkThis(self, isSocket, 'Socket', 'end_')
+  if not isSocket(self) then notThis(self, 'Socket', 'end_') end
   if type(data) == 'function' then
     data, encoding, cb = nil, nil, data
   elseif type(encoding) == 'function' then
@@ -309,7 +329,7 @@ local TIMEOUT_MAX = 2147483647
 ---idleness (0 turns it off); callback becomes a once('timeout') listener,
 ---or with 0 is removed. Raises ERR_INVALID_ARG_TYPE, ERR_OUT_OF_RANGE.
 function Socket:setTimeout(ms, callback)
-  checkThis(self, isSocket, 'Socket', 'setTimeout')
+  if not isSocket(self) then notThis(self, 'Socket', 'setTimeout') end
   if self.destroyed then return self end
   if type(ms) ~= 'number' then
     error(errors.invalidArgType('msecs', 'number', ms), 2)
@@ -337,7 +357,7 @@ end
 ---emitter is refused at once (TypeError "dest.on is not a function"), and
 ---one without end raises at 'end' ("dest.end is not a function").
 function Socket:pipe(dest, options)
-  checkThis(self, isSocket, 'Socket', 'pipe')
+  if not isSocket(self) then notThis(self, 'Socket', 'pipe') end
   local src = self
   if (type(dest) ~= 'table' and type(dest) ~= 'userdata') or
       dest.write == nil then
@@ -397,7 +417,7 @@ end
 
 ---socket:unpipe([destination]) -> socket: stops what pipe() started.
 function Socket:unpipe(dest)
-  checkThis(self, isSocket, 'Socket', 'unpipe')
+  if not isSocket(self) then notThis(self, 'Socket', 'unpipe') end
   local pipes = self._pipes
   if pipes and (dest == nil or dest == pipes.dest) then
     pipes.cleanup()
@@ -459,11 +479,7 @@ net._socketOptions = socketOptions
 ---net.Socket([options]) -> a Socket not yet connected. options: fd,
 ---allowHalfOpen, readable, writable, noDelay, keepAlive,
 ---keepAliveInitialDelay.
-setmetatable(Socket, { __call = function(_, options)
-  local s = newSocket(options)
-  s._where = site('made at ', 2)
-  return s
-end })
+setmetatable(Socket, { __call = function(_, options) return newSocket(options) end })
 net.Socket = Socket
 net.Stream = Socket
 
@@ -477,7 +493,7 @@ function net.createConnection(...)
   if timeout and timeout ~= 0 and timeout == timeout then -- JS truthiness
     s:setTimeout(timeout)
   end
-  s._where = site('connected at ', 2)
+  connectedAt[s] = site(2)
   if cb then return connect(s, options, cb) end
   return connect(s, options)
 end
@@ -490,12 +506,12 @@ net.connect = net.createConnection
 ----> server. Raises ERR_SERVER_ALREADY_LISTEN, ERR_SOCKET_BAD_PORT,
 ---ERR_INVALID_ARG_VALUE; failures to bind arrive as 'error'.
 function Server:listen(...)
-  checkThis(self, isServer, 'Server', 'listen')
+  if not isServer(self) then notThis(self, 'Server', 'listen') end
   local n = select('#', ...)
   local a0, a1, a2 = ...
   local options, cb = normalizeArgs(n, ...)
   if self.listening then error(errors.serverAlreadyListen(), 2) end
-  self._where = site('listen called at ', 2)
+  listenedAt[self] = site(2)
   if cb then self:once('listening', cb) end
   local backlogFromArgs = (n > 1 and toNumber(a1)) or (n > 2 and toNumber(a2))
   local given = options -- what an error shows
@@ -561,7 +577,7 @@ end
 ---last connection ends. callback(err) is a once('close') listener; err is
 ---ERR_SERVER_NOT_RUNNING if it was not listening.
 function Server:close(cb)
-  checkThis(self, isServer, 'Server', 'close')
+  if not isServer(self) then notThis(self, 'Server', 'close') end
   if type(cb) == 'function' then
     if not self.listening then
       self:once('close', function() cb(errors.serverNotRunning()) end)
@@ -576,7 +592,7 @@ end
 ---server:getConnections(callback) -> server: callback(nil, count) on the
 ---next tick.
 function Server:getConnections(cb)
-  checkThis(self, isServer, 'Server', 'getConnections')
+  if not isServer(self) then notThis(self, 'Server', 'getConnections') end
   errors.validateFunction(cb, 'callback')
   nextTick(cb, nil, self._connections)
   return self
@@ -629,7 +645,7 @@ end
 setmetatable(Server, {
   __call = function(_, options, listener)
     local server = newServer(options, listener)
-    server._where = site('made at ', 2)
+    madeAt[server] = site(2)
     return server
   end,
 })
@@ -638,7 +654,7 @@ net.Server = Server
 ---net.createServer([options][, connectionListener]) -> Server
 function net.createServer(options, listener)
   local server = newServer(options, listener)
-  server._where = site('made at ', 2)
+  madeAt[server] = site(2)
   return server
 end
 
