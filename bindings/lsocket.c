@@ -532,8 +532,12 @@ static int socket_connect(lua_State *L) {
     lua_pushliteral(L, "EBUSY");
     return 2;
   }
-  if (err != 0)
-    return luaL_error(L, "connect: %s", ln_err_message(err));
+  if (err != 0) { /* what lua/net.lua let through: a Node error, raised */
+    ln_event_t e = {0};
+    e.syscall = "connect";
+    lnb_push_error(L, err, &e);
+    return lua_error(L);
+  }
   sync_ref(L, ls, 1);
   lua_settop(L, 1);
   return 1;

@@ -1,3 +1,7 @@
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "addr.h"
@@ -104,11 +108,38 @@ int ln_addr_is_ip(const char *s, size_t len) {
 }
 
 int ln_addr_parse(const char *ip, int port, struct sockaddr_storage *out) {
+  size_t len = strlen(ip);
+  int v = ln_addr_is_ip(ip, len);
+
   memset(out, 0, sizeof(*out));
-  if (uv_ip4_addr(ip, port, (struct sockaddr_in *)out) == 0)
+  if (v == 4) {
+    struct sockaddr_in *in = (struct sockaddr_in *)out;
+    in->sin_family = AF_INET;
+    in->sin_port = htons((uint16_t)port);
+    return inet_pton(AF_INET, ip, &in->sin_addr) == 1 ? 0 : UV_EINVAL;
+  }
+  if (v == 6) {
+    /* Not uv_ip6_addr: it cuts the address before a %zone at 39 bytes,
+     * and an address with an IPv4 tail takes up to 45. */
+    struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)out;
+    char text[INET6_ADDRSTRLEN];
+    const char *zone = memchr(ip, '%', len);
+    size_t n = zone != NULL ? (size_t)(zone - ip) : len;
+    if (n >= sizeof(text))
+      return UV_EINVAL;
+    memcpy(text, ip, n);
+    text[n] = '\0';
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET6, text, &in6->sin6_addr) != 1)
+      return UV_EINVAL;
+    if (zone != NULL) { /* a name, as libuv reads it, or an index */
+      unsigned index = if_nametoindex(zone + 1);
+      in6->sin6_scope_id =
+          index != 0 ? index : (uint32_t)strtoul(zone + 1, NULL, 10);
+    }
     return 0;
-  if (uv_ip6_addr(ip, port, (struct sockaddr_in6 *)out) == 0)
-    return 0;
+  }
   return UV_EINVAL;
 }
 

@@ -33,7 +33,7 @@ typedef struct ln__connect_s {
   int errors[MAX_ADDRESSES]; /* how each address failed, in order */
   const char *syscalls[MAX_ADDRESSES];
   ln_addr_t address; /* the address being tried, for errors */
-  char local_address[LN_ADDR_MAX];
+  const char *local_address; /* "" for none; after host[], same block */
   struct sockaddr_storage addrs[MAX_ADDRESSES];
   size_t host_len;
   char host[]; /* the name, numeric address, or path */
@@ -197,8 +197,10 @@ static int bind_local(ln_socket_t *s, const struct sockaddr *to) {
 
   if (ip[0] == '\0')
     ip = to->sa_family == AF_INET6 ? "::" : "0.0.0.0";
-  if ((err = ln_addr_parse(ip, c->local_port, &local)) != 0)
-    return err;
+  /* Node binds with the destination's family: bind() for IPv4, bind6() */
+  if ((err = ln_addr_parse(ip, c->local_port, &local)) != 0 ||
+      local.ss_family != to->sa_family)
+    return UV_EINVAL;
   return uv_tcp_bind(&s->h.tcp, (struct sockaddr *)&local, 0);
 }
 
@@ -337,6 +339,7 @@ int ln_socket_connect(ln_socket_t *s, const ln_connect_opts_t *o) {
   const char *host = o->path != NULL ? o->path : o->host ? o->host : "localhost";
   size_t len = o->path != NULL ? o->path_len : strlen(host);
   ln__connect_t *c;
+  size_t local_len;
   int err;
 
   if (s->state == LN_SOCKET_CONNECTING)
@@ -346,19 +349,19 @@ int ln_socket_connect(ln_socket_t *s, const ln_connect_opts_t *o) {
   if (s->state == LN_SOCKET_CLOSING)
     return UV_EBUSY;
   if (o->port < 0 || o->port > 65535 || o->local_port < 0 ||
-      o->local_port > 65535 || len == 0 ||
-      (o->local_address != NULL &&
-       strlen(o->local_address) >= LN_ADDR_MAX))
+      o->local_port > 65535 || len == 0)
     return UV_EINVAL;
-  if ((c = calloc(1, sizeof(*c) + len + 1)) == NULL)
+  local_len = o->local_address != NULL ? strlen(o->local_address) : 0;
+  if ((c = calloc(1, sizeof(*c) + len + 1 + local_len + 1)) == NULL)
     return UV_ENOMEM;
   memcpy(c->host, host, len);
   c->host_len = len;
   c->port = o->port;
   c->family = o->family;
   c->local_port = o->local_port;
-  if (o->local_address != NULL)
-    strcpy(c->local_address, o->local_address);
+  c->local_address = c->host + len + 1;
+  if (local_len > 0)
+    memcpy(c->host + len + 1, o->local_address, local_len);
   c->attempt_timeout =
       o->attempt_timeout ? o->attempt_timeout : DEFAULT_ATTEMPT_TIMEOUT;
   c->socket = s;

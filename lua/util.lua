@@ -18,6 +18,7 @@ local format, rep, byte, sub, gsub, find, match =
   string.format, string.rep, string.byte, string.sub, string.gsub,
   string.find, string.match
 local utf8len = utf8.len
+local lower = string.lower
 
 local M = {}
 
@@ -40,6 +41,7 @@ local function luaNumber(n)
   if n ~= n then return '0/0' end
   if n == huge then return 'math.huge' end
   if n == -huge then return '-math.huge' end
+  if n == math.mininteger then return 'math.mininteger' end -- else a float
   return tostring(n)
 end
 
@@ -363,6 +365,7 @@ end
 ---@param options? { depth?: number }
 ---@return string
 function M.inspect(value, options)
+  if type(options) ~= 'table' then options = nil end -- Node's showHidden
   local depth = options and options.depth
   if depth == nil then depth = 2 end
   return formatValue({ depth = depth, indent = 0, currentDepth = 0,
@@ -423,16 +426,38 @@ local function stringify(v)
   error(s, 0)
 end
 
+-- JavaScript's StringToNumber: white space around; '' is 0; Infinity;
+-- 0x, 0b and 0o integers (unsigned); decimal with an exponent; else NaN.
+-- -0 stays -0.
+local function stringToNumber(s)
+  s = match(s, '^%s*(.-)%s*$')
+  if s == '' then return 0 end
+  local sign, rest = match(s, '^([+-]?)(.*)$')
+  if rest == 'Infinity' then return sign == '-' and -huge or huge end
+  if sign == '' then
+    local base, digits = match(s, '^0([xXbBoO])(%w+)$')
+    if base then
+      base = ({ x = 16, b = 2, o = 8 })[lower(base)]
+      return tonumber(digits, base) or NAN
+    end
+  end
+  if not (match(rest, '^%d+%.?%d*[eE][+-]?%d+$') or
+      match(rest, '^%d+%.?%d*$') or match(rest, '^%.%d+[eE][+-]?%d+$') or
+      match(rest, '^%.%d+$')) then
+    return NAN
+  end
+  local n = tonumber(rest) + 0.0
+  return sign == '-' and -n or n
+end
+M._stringToNumber = stringToNumber
+
 -- JavaScript's Number(v): strings are parsed ('' is 0), booleans are 1
 -- and 0, anything else (nil included, as undefined) is NaN.
 local function toNumber(v)
   local t = type(v)
   if t == 'number' then return v end
   if t == 'boolean' then return v and 1 or 0 end
-  if t == 'string' then
-    if not find(v, '%S') then return 0 end
-    return tonumber(v) or NAN
-  end
+  if t == 'string' then return stringToNumber(v) end
   return NAN
 end
 
@@ -451,8 +476,12 @@ end
 local function parseInt(v)
   local sign, s = numberText(v)
   if not s then return NAN end
-  local hex = match(s, '^0[xX](%x+)')
-  local n = hex and tonumber(hex, 16) or tonumber(match(s, '^%d+') or '')
+  local n
+  if match(s, '^0[xX]') then
+    n = tonumber(match(s, '^0[xX](%x+)') or '', 16) -- '0x' alone: NaN
+  else
+    n = tonumber(match(s, '^%d+') or '')
+  end
   if not n then return NAN end
   if sign == '-' then return n == 0 and -0.0 or -n end
   return n

@@ -455,3 +455,29 @@ describe('printing big values', function()
     assert.matches('message = "' .. ('m'):rep(MiB) .. '"', err, 1, true)
   end)
 end)
+
+-- Node 22: util.format('%d %i', s, s) for each string (the fuzzer's
+-- differential run against Node found these).
+describe('util.format reads strings as JavaScript numbers', function()
+  local util = require('util')
+  local cases = {
+    { '0b101', '5 0' }, { '0o17', '15 0' }, { '+0x10', 'NaN 16' },
+    { '-0x10', 'NaN -16' }, { '0x1p4', 'NaN 1' }, { '0x1.8', 'NaN 1' },
+    { 'Infinity', 'Infinity NaN' }, { '-0', '-0 -0' }, { ' 12 ', '12 12' },
+    { '1e3', '1000 1' }, { '.5', '0.5 NaN' }, { '5.', '5 5' },
+    { '', '0 NaN' }, { '0x', 'NaN NaN' },
+  }
+  for _, case in ipairs(cases) do
+    it("gives '" .. case[2] .. "' for '" .. case[1] .. "'", function()
+      assert.are.equal(case[2], util.format('%d %i', case[1], case[1]))
+    end)
+  end
+
+  it('inspects math.mininteger so that it reads back, and takes a ' ..
+    'boolean second argument as none', function()
+      assert.are.equal('math.mininteger', util.inspect(math.mininteger))
+      assert.are.equal(math.mininteger,
+        load('return ' .. util.inspect(math.mininteger))())
+      assert.are.equal('{ 1 }', util.inspect({ 1 }, false))
+    end)
+end)

@@ -335,3 +335,33 @@ describe("createServer's highWaterMark", function()
     end)
   end
 end)
+
+-- Node 22, the same JavaScript: a host isIP refuses is looked up, even when
+-- it reads as an address with an odd zone; a localAddress is bound with
+-- the destination's family, so an IPv6 one for an IPv4 destination gives
+-- 'error' "bind EINVAL ::1", however long its zone.
+describe('connect() with odd addresses', function()
+  it("looks up a host isIP refuses ('::%\\xC8'), never connecting to ::",
+    function()
+      local c = net.connect({ port = 1, host = '::%\xC8' })
+      c:on('connect', expect(nil, 0))
+      c:on('error', expect(function(err)
+        assert.are.equal('getaddrinfo', err.syscall)
+      end))
+      run()
+    end)
+
+  for _, localAddress in ipairs({ '::1', '::%' .. ('l'):rep(120) }) do
+    it('emits bind EINVAL for localAddress ' .. localAddress:sub(1, 8) ..
+      '... with an IPv4 destination', function()
+        local c = net.connect({ port = 1, host = '127.0.0.1',
+          localAddress = localAddress })
+        c:on('error', expect(function(err)
+          assert.are.equal('EINVAL', err.code)
+          assert.are.equal('bind', err.syscall)
+          assert.are.equal('bind EINVAL ' .. localAddress, err.message)
+        end))
+        run()
+      end)
+  end
+end)
