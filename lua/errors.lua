@@ -338,7 +338,7 @@ function M.validatePort(port, name)
   if type(port) == 'number' then
     n = port
   elseif type(port) == 'string' and port:find('%S') then
-    n = tonumber(port)
+    n = require('util')._stringToNumber(port) -- JavaScript's +port
   end
   if n == nil or n ~= n or n < 0 or n > 0xFFFF or n ~= floor(n) then
     raise(M.socketBadPort(name, port))

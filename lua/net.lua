@@ -96,8 +96,11 @@ end
 -- Node's toNumber: Number(x) if it is >= 0, or false. A blank string is
 -- the number 0, as in JavaScript.
 local function toNumber(x)
-  if type(x) == 'string' and not x:find('%S') then return 0 end
-  x = tonumber(x)
+  if type(x) == 'string' then
+    x = require('util')._stringToNumber(x) -- JavaScript's Number(x)
+  elseif type(x) ~= 'number' then
+    x = nil
+  end
   return x ~= nil and x >= 0 and x or false
 end
 

@@ -365,3 +365,36 @@ describe('connect() with odd addresses', function()
       end)
   end
 end)
+
+-- Node 22: a port given as a string is read as JavaScript's +port, and a
+-- string that is no number is a path: listen({ port = '0b101' }) listens
+-- on 5, '+0x10' and '0x1p4' raise ERR_SOCKET_BAD_PORT; connect('+0x10',
+-- host) goes to the Unix path '+0x10' (ENOENT).
+describe('a port given as a string', function()
+  it('is read as JavaScript reads +port', function()
+    for port, want in pairs({ ['0b101'] = 5, ['0o17'] = 15, ['0x10'] = 16,
+      [' 80 '] = 80 }) do
+      local s = net.createServer()
+      s:listen({ port = port, host = '127.0.0.1' })
+      -- a privileged port may be taken: only what listen() made of it
+      assert.is_true(s:address() == nil or s:address().port == want)
+      s:on('error', function() end)
+      s:close()
+    end
+    for _, port in ipairs({ '+0x10', '0x1p4', '1.5' }) do
+      local err = raised(net.createServer().listen, net.createServer(),
+        { port = port })
+      assert.are.equal('ERR_SOCKET_BAD_PORT', err.code)
+    end
+    run()
+  end)
+
+  it('that is no number is a path for connect()', function()
+    local c = net.connect('+0x10', '127.0.0.1')
+    c:on('error', expect(function(err)
+      assert.are.equal('ENOENT', err.code)
+      assert.are.equal('+0x10', err.address)
+    end))
+    run()
+  end)
+end)
