@@ -336,13 +336,22 @@ static int mode_bulk(int port, long pid, size_t n, double seconds,
   deadline = t0 + seconds;
   /* Writes until the deadline, at most `window` bytes not yet echoed on
    * each connection; then each closes once all it sent came back. */
-  while (active > 0) {
+  for (;;) {
     int going = now() < deadline;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+      if (fds[i].fd >= 0 && !going && got[i] >= sent[i]) {
+        close(fds[i].fd);
+        fds[i].fd = -1;
+        active--;
+        done += got[i];
+      }
       fds[i].events = (short)(POLLIN | (going && sent[i] - got[i] + wsize <=
                                                      window
                                             ? POLLOUT
                                             : 0));
+    }
+    if (active == 0)
+      break;
     wait_events(fds, n);
     for (size_t i = 0; i < n; i++) {
       ssize_t r;
@@ -359,12 +368,6 @@ static int mode_bulk(int port, long pid, size_t n, double seconds,
         if (r == 0 || (r < 0 && errno != EAGAIN))
           die("connection lost");
         got[i] += r > 0 ? r : 0;
-      }
-      if (!going && got[i] >= sent[i]) {
-        close(fds[i].fd);
-        fds[i].fd = -1;
-        active--;
-        done += got[i];
       }
     }
   }
