@@ -335,6 +335,50 @@ error(t)
     end)
 end)
 
+describe("README's From Node to luanet", function()
+  -- Each rule's script as client.lua, and the first line it prints to
+  -- standard error (with the line of the compile error's hint).
+  local function printed(source, lines)
+    local dir = os.tmpname()
+    os.remove(dir)
+    assert(os.execute('mkdir ' .. h.shellQuote(dir)))
+    local path = dir .. '/client.lua'
+    local f = assert(io.open(path, 'w'))
+    f:write(source)
+    f:close()
+    local _, err = h.exec({ path })
+    os.remove(path)
+    os.remove(dir)
+    local text = {}
+    for line in err:gmatch('([^\n]*)\n') do
+      if #text < lines then text[#text + 1] = line end
+    end
+    return (table.concat(text, '\n'):gsub(dir:gsub('%p', '%%%0') .. '/', ''))
+  end
+
+  it('shows what luanet prints when a rule is forgotten', function()
+    local readme = h.readAll('README.md')
+    local server = "local server = net.createServer(function(s) " ..
+      "s:end_('hi') end):listen(0, '127.0.0.1'):unref()\n"
+    for _, case in ipairs({
+      { "local net = require('net')\nlocal socket = net.Socket()\n" ..
+        "socket.write('hello')\n", 1 },
+      { "local net = require('net')\nlocal socket = net.Socket()\n" ..
+        "socket:end('bye')\n", 2 },
+      { "local net = require('net')\n" .. server ..
+        'local client = net.connect(server:address().port, function() ' ..
+        "client:write('hello') end)\n", 1 },
+      { "local net = require('net')\n" .. server ..
+        'local socket = net.connect(server:address().port)\n' ..
+        "socket:on('data', function(data)\n" ..
+        "  console.log('got ' .. data.toString())\nend)\n", 1 },
+    }) do
+      local text = printed(case[1], case[2])
+      assert.is_truthy(readme:find('\n' .. text .. '\n', 1, true), text)
+    end
+  end)
+end)
+
 describe('console.log(process.env)', function()
   -- Node 22: env -i A=1 B=two node -e 'console.log(process.env)' printed
   -- "{ A: '1', B: 'two' }".
