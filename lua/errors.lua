@@ -4,7 +4,7 @@
 -- Node gives it.
 local _, core = ...
 
-local type, tostring, tonumber, select = type, tostring, tonumber, select
+local type, tostring, select = type, tostring, select
 local getmetatable, rawget = getmetatable, rawget
 local math_type, floor, huge = math.type, math.floor, math.huge
 local concat, format = table.concat, string.format
