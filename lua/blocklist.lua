@@ -145,6 +145,7 @@ end
 
 ---address:toJSON() -> { address, port, family, flowlabel }
 function SocketAddress:toJSON()
+  errors.checkThis(self, isSocketAddress, 'SocketAddress', 'toJSON')
   return { address = self.address, port = self.port, family = self.family,
     flowlabel = self.flowlabel }
 end
@@ -176,12 +177,14 @@ BlockList.isBlockList = isBlockList
 ---blockList:addAddress(address[, family]): blocks one address. address:
 ---a string of family ('ipv4', the default, or 'ipv6') or a SocketAddress.
 function BlockList:addAddress(address, family)
+  errors.checkThis(self, isBlockList, 'BlockList', 'addAddress')
   self:_addAddress(toAddress(address, 'address', family))
 end
 
 ---blockList:addRange(start, end_[, family]): blocks start to end_, both
 ---included. Raises ERR_INVALID_ARG_VALUE when start comes after end_.
 function BlockList:addRange(start, end_, family)
+  errors.checkThis(self, isBlockList, 'BlockList', 'addRange')
   start = toAddress(start, 'start', family)
   end_ = toAddress(end_, 'end', family)
   if not self:_addRange(start, end_) then
@@ -192,6 +195,7 @@ end
 ---blockList:addSubnet(network, prefix[, family]): blocks the addresses
 ---whose first prefix bits (0-32 for IPv4, 0-128 for IPv6) are network's.
 function BlockList:addSubnet(network, prefix, family)
+  errors.checkThis(self, isBlockList, 'BlockList', 'addSubnet')
   network = toAddress(network, 'network', family)
   validateInteger(prefix, 'prefix', 0, network.family == 'ipv4' and 32 or 128)
   self:_addSubnet(network, prefix)
@@ -202,6 +206,7 @@ end
 ---IPv4-mapped IPv6 address matches the rules of its IPv4 address and the
 ---other way round. An address that does not parse is not blocked (false).
 function BlockList:check(address, family)
+  errors.checkThis(self, isBlockList, 'BlockList', 'check')
   if isSocketAddress(address) then return self:_check(address) end
   if type(address) ~= 'string' then
     error(errors.invalidArgType('address', 'string', address), 2)
@@ -217,6 +222,7 @@ end
 
 ---blockList:toJSON() -> the rules (blockList.rules), newest first.
 function BlockList:toJSON()
+  errors.checkThis(self, isBlockList, 'BlockList', 'toJSON')
   return self.rules
 end
 
@@ -430,6 +436,7 @@ end
 ---Raises ERR_INVALID_ARG_TYPE (data is neither), SyntaxError (bad JSON),
 ---and what addAddress, addRange and addSubnet raise for a bad rule.
 function BlockList:fromJSON(data)
+  errors.checkThis(self, isBlockList, 'BlockList', 'fromJSON')
   local list = data
   if type(data) == 'string' then list = parseJSON(data) end
   if not isStringList(list) then

@@ -142,7 +142,12 @@ end
 ---ERR_STREAM_NULL_VALUES, ERR_INVALID_ARG_TYPE, ERR_UNKNOWN_ENCODING;
 ---after end(), ERR_STREAM_WRITE_AFTER_END is given to callback and
 ---'error'.
+local function isWriteStream(v)
+  return getmetatable(v) == WriteStream
+end
+
 function WriteStream:write(chunk, encoding, cb)
+  errors.checkThis(self, isWriteStream, 'WriteStream', 'write')
   if type(encoding) == 'function' then
     encoding, cb = nil, encoding
   end
@@ -167,6 +172,7 @@ end
 ---then 'finish' and 'close' on the next tick (callback before them). The
 ---descriptor stays open, as Node keeps it.
 function WriteStream:end_(chunk, encoding, cb)
+  errors.checkThis(self, isWriteStream, 'WriteStream', 'end_')
   if type(chunk) == 'function' then
     chunk, encoding, cb = nil, nil, chunk
   elseif type(encoding) == 'function' then

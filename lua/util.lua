@@ -351,6 +351,14 @@ function formatValue(ctx, v, level)
     end
     return formatTable(ctx, v, fields, tostring(v), '{', level)
   end
+  local mt = getmetatable(v)
+  if type(mt) == 'table' and rawget(mt, '__pairs') ~= nil then
+    -- A proxy (process.env): its entries as pairs() gives them, shown as
+    -- a plain table, as Node shows a Proxy's target.
+    local entries = {}
+    for k, x in pairs(v) do entries[k] = x end
+    return formatTable(ctx, v, entries, '', '{', level)
+  end
   return formatTable(ctx, v, v, '', class and class .. ' {' or '{', level)
 end
 

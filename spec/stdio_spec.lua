@@ -289,6 +289,24 @@ describe('process.stdout and process.stdin, as Node 22 has them', function()
     assert.are.equal('false\tnil\t0\t0\n', out)
   end)
 
+  -- Node 22, the same script: 'data hi', 'timer', and exit 0 at once,
+  -- though the pipe stays open for 3 s more.
+  it('keeps the process alive only while it reads, unless unref()ed',
+    function()
+      local started = os.time()
+      local out, code = sh('(echo hi; sleep 3) | ' .. h.exe .. ' -e ' ..
+        h.shellQuote([[
+          process.stdin:on('data', function(d)
+            print('data', (d:gsub('%s+$', '')))
+          end)
+          process.stdin:unref()
+          setTimeout(function() print('timer') end, 100)
+        ]]))
+      assert.are.equal('data\thi\ntimer\n', out)
+      assert.is_true(code == 0 or code == nil)
+      assert.is_true(os.time() - started <= 5)
+    end)
+
   it('reads standard input with setEncoding and lines split anywhere',
     function()
       local out = h.exec({ '-e', [[
