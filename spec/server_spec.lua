@@ -539,3 +539,15 @@ describe("listen's reusePort", function()
         counts[1] .. ' and ' .. counts[2])
     end)
 end)
+
+-- Node 22: server.dropMaxConnection is undefined until set; it is only
+-- read in cluster mode (a worker at maxConnections hands a connection
+-- back to the primary, or drops it when true).
+describe('server.dropMaxConnection', function()
+  it('is nil until set, and keeps what is set', function()
+    local server = net.createServer()
+    assert.is_nil(server.dropMaxConnection)
+    server.dropMaxConnection = true
+    assert.is_true(server.dropMaxConnection)
+  end)
+end)
