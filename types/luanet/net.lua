@@ -168,6 +168,7 @@ function net.handles() end
 ---@overload fun(options?: net.ServerOptions, connectionListener?: fun(socket: net.Socket)): net.Server
 ---@field listening boolean  true while listening (read-only)
 ---@field maxConnections integer?  beyond it, connections are dropped ('drop')
+---@field dropMaxConnection boolean?  Node's cluster-mode flag; no effect in luanet
 local Server = {}
 net.Server = Server
 
