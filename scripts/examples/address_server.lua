@@ -1,5 +1,6 @@
 -- 000 (Net), sever.address(): a server that says goodbye to every client.
--- Run: build/luanet scripts/examples/address_server.lua   (then: nc localhost PORT)
+-- Run: build/luanet scripts/examples/address_server.lua
+--   (then: nc localhost PORT)
 local net = require('net')
 local server = net.createServer(function(socket)
   socket:end_('goodbye\n')

@@ -1,5 +1,7 @@
--- 003 (net(网络)), server.address(): the same goodbye server, in that document's wording.
--- Run: build/luanet scripts/examples/address_server_003.lua   (then: nc localhost PORT)
+-- 003 (net(网络)), server.address(): the same goodbye server, in that
+-- document's wording.
+-- Run: build/luanet scripts/examples/address_server_003.lua
+--   (then: nc localhost PORT)
 local net = require('net') -- (added: the document leaves out the require)
 local server = net.createServer(function(socket)
   socket:end_('goodbye\n')

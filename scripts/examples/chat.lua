@@ -10,7 +10,7 @@
 local net = require('net')
 
 local port = tonumber(process.argv[3]) or 8000
-local MAX_LINE = 4096 -- bytes; a longer line is dropped, so memory stays bounded
+local MAX_LINE = 4096 -- bytes; a longer line is dropped: memory stays bounded
 local MAX_NAME = 16   -- characters in a nickname
 
 local HELP = table.concat({

@@ -1,5 +1,7 @@
--- 003 (net(网络)), close(): a server on 6666 that stops taking connections after 5 s.
--- Run: build/luanet scripts/examples/close_server.lua   (then: nc localhost 6666 within 5 s)
+-- 003 (net(网络)), close(): a server on 6666 that stops taking connections
+-- after 5 s.
+-- Run: build/luanet scripts/examples/close_server.lua
+--   (then: nc localhost 6666 within 5 s)
 local net = require('net')
 
 local server = net.createServer()
@@ -10,7 +12,7 @@ end)
 --一个新的连接建立时触发 'connection' 事件
 server:on('connection', function(socket)
   --获取当前服务器的连接数
-  server:getConnections(function(error, count)
+  server:getConnections(function(_, count)
     console.log('当前服务器的连接数 : ', count)
   end)
 

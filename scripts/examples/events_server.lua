@@ -1,5 +1,6 @@
 -- 003 (net(网络)), 一、创建服务器并监听端口: a server on 6666 with its events.
--- Run: build/luanet scripts/examples/events_server.lua   (then: nc localhost 6666)
+-- Run: build/luanet scripts/examples/events_server.lua
+--   (then: nc localhost 6666)
 local net = require('net')
 
 --创建一个tcp服务

@@ -1,5 +1,7 @@
--- 000 (Net), server.listen(): on EADDRINUSE, wait 1 s, close() and listen again.
--- Run: build/luanet scripts/examples/listen_retry.lua   (retries while 127.0.0.1:8888 is taken)
+-- 000 (Net), server.listen(): on EADDRINUSE, wait 1 s, close() and listen
+-- again.
+-- Run: build/luanet scripts/examples/listen_retry.lua
+--   (retries while 127.0.0.1:8888 is taken)
 -- (added: the document shows only the 'error' listener; the server, PORT and
 -- HOST, and the first listen at the end, are filled in so that it runs)
 local net = require('net')

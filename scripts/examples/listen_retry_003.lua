@@ -1,5 +1,7 @@
--- 003 (net(网络)), server.listen(): on EADDRINUSE, retry after 1 s (0.0.0.0:6666).
--- Run: build/luanet scripts/examples/listen_retry_003.lua   (e.g. while close_server.lua still holds 6666)
+-- 003 (net(网络)), server.listen(): on EADDRINUSE, retry after 1 s
+-- (0.0.0.0:6666).
+-- Run: build/luanet scripts/examples/listen_retry_003.lua
+--   (e.g. while close_server.lua still holds 6666)
 -- (added: the document shows only the 'error' listener; the server, PORT and
 -- HOST (those of its later examples), and the first listen at the end, are
 -- filled in so that it runs)

@@ -1,5 +1,7 @@
--- 003 (net(网络)), 二、net.Socket: a server on 6666 that prints what it knows of each socket.
--- Run: build/luanet scripts/examples/socket_info_server.lua   (then: nc localhost 6666)
+-- 003 (net(网络)), 二、net.Socket: a server on 6666 that prints what it knows
+-- of each socket.
+-- Run: build/luanet scripts/examples/socket_info_server.lua
+--   (then: nc localhost 6666)
 local net = require('net')
 
 local server = net.createServer()
@@ -9,7 +11,7 @@ end)
 
 server:on('connection', function(socket)
   --获取当前服务器的连接数
-  server:getConnections(function(error, count)
+  server:getConnections(function(_, count)
     console.log('当前服务器的连接数 : ', count)
   end)
 

@@ -1,7 +1,10 @@
--- 000 (Net), socket.setTimeout(timeout[, callback]): ends a connection idle for 3 s.
--- Run: build/luanet scripts/examples/timeout_server.lua   (then: nc localhost PORT, and wait)
+-- 000 (Net), socket.setTimeout(timeout[, callback]): ends a connection idle
+-- for 3 s.
+-- Run: build/luanet scripts/examples/timeout_server.lua
+--   (then: nc localhost PORT, and wait)
 -- (added: the document shows the socket's part only; here it is the
--- connection of a server that listens on an arbitrary port, as in sever.address())
+-- connection of a server that listens on an arbitrary port, as in
+-- sever.address())
 local net = require('net')
 local server = net.createServer(function(socket)
   socket:setTimeout(3000, function()
