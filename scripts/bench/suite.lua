@@ -370,9 +370,9 @@ local function measure(sc, kind)
     return o, res
   end
   if profile then
-    out, r = profiled(sc, kind, server, run)
+    r = select(2, profiled(sc, kind, server, run))
   else
-    out, r = run()
+    r = select(2, run())
   end
   stop_server(server, argv)
   local m = { server = (r.user + r.sys) / r.wall, client = r.client / r.wall,

@@ -4,7 +4,7 @@
 --   luanet idle.lua PORT N
 local net = require('net')
 local port, n = tonumber(process.argv[3]), tonumber(process.argv[4])
-local opened, started, keep = 0, 0, {}
+local opened, started = 0, 0
 local function more()
   for _ = 1, 100 do
     if started == n then return end
@@ -15,7 +15,6 @@ local function more()
       if opened == n then print('open ' .. n) end
     end)
     socket:on('error', function(err) print('error ' .. tostring(err.code)) end)
-    keep[started] = socket
   end
   setTimeout(more, 5)
 end

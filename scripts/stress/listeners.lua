@@ -11,7 +11,7 @@
 -- error still lets the process end by itself.
 local net = require('net')
 local kind, mode = process.argv[3], process.argv[4]
-local port, things = nil, {}
+local things = {}
 
 local function boom()
   error('boom in ' .. kind)
