@@ -232,7 +232,15 @@ static int pmain(lua_State *L) {
   for (int i = o.first_arg; i < argc; i++, nargs++)
     lua_pushstring(L, argv[i]);
 
-  if (lnb_call(b, nargs) && b->fatal) {
+  /* The script runs as a task, so that it may wait (lua/task.lua's main:
+   * an error before its first wait is raised here, as ever). */
+  lua_getglobal(L, "require");
+  lua_pushliteral(L, "task");
+  lua_call(L, 1, 1);
+  lua_getfield(L, -1, "main");
+  lua_remove(L, -2);
+  lua_insert(L, -nargs - 2); /* under the chunk */
+  if (lnb_call(b, nargs + 1) && b->fatal) {
     b->fatal = 0;
     lua_getfield(L, LUA_REGISTRYINDEX, LNB_FATAL);
     fatal = 1;

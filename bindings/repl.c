@@ -50,10 +50,13 @@ struct lnb_repl_s {
   int pasting;      /* between the marks of a bracketed paste */
   int ended;        /* the terminal's input ended inside libedit */
   int polling;      /* poll is open */
+  int waiting;      /* the line entered waits (a task): input waits too */
+  int input_ended;  /* without a terminal: the input ended meanwhile */
   int refs;         /* open handles and requests, calls under way */
   uv_poll_t poll;   /* standard input, when it can be polled */
   uv_signal_t sigint; /* Ctrl-C, on a terminal */
   uv_fs_t req;      /* standard input, when it is a file */
+  ln_tick_t idle;   /* the line that waited has ended */
   EditLine *el;     /* the line editor, on a terminal */
   History *hist;
   /* What was read and not yet used: pending[pending_start..len). Without
@@ -104,6 +107,16 @@ static int session_closed(lnb_repl_t *r) {
   closed = lua_toboolean(L, -1);
   lua_pop(L, 2);
   return closed;
+}
+
+/* Whether the line the session was given waits (lua/repl.lua's busy). */
+static int session_busy(lnb_repl_t *r) {
+  lua_State *L = r->b->L;
+  int busy;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, r->session);
+  busy = lua_getfield(L, -1, "busy") != LUA_TNIL;
+  lua_pop(L, 2);
+  return busy;
 }
 
 /* Copies the prompt for the next line (`> `, `... `) into r->prompt. */
@@ -192,6 +205,10 @@ static void around_write(lnb_repl_t *r, int done, int line_start) {
 static void release(lnb_repl_t *r) {
   if (--r->refs > 0)
     return;
+  lua_rawgeti(r->b->L, LUA_REGISTRYINDEX, r->session);
+  lua_pushnil(r->b->L);
+  lua_setfield(r->b->L, -2, "_onIdle"); /* r is gone */
+  lua_pop(r->b->L, 1);
   luaL_unref(r->b->L, LUA_REGISTRYINDEX, r->session);
   if (r->el != NULL)
     el_end(r->el);
@@ -465,13 +482,17 @@ static void on_line(lnb_repl_t *r, const wchar_t *line, size_t n) {
     stop(r, 1);
     return;
   }
+  if (session_busy(r)) { /* the prompt comes back when the line ends */
+    r->waiting = 1;
+    return;
+  }
   update_prompt(r);
 }
 
 /* Starts the next line after one was read: an empty line, and the
  * prompt drawn. */
 static void next_line(lnb_repl_t *r) {
-  if (!r->line_read || r->done)
+  if (!r->line_read || r->done || r->waiting)
     return;
   r->line_read = 0;
   r->typed = 0;
@@ -520,6 +541,13 @@ static void paste(lnb_repl_t *r) {
     i = j + (s[j] == '\r' && j + 1 < len && s[j + 1] == '\n' ? 2 : 1);
     el_wpush(r->el, L"\r"); /* Enter */
     edit_key(r);
+    if (r->waiting && i < len) { /* the rest after the line's end */
+      if (grow(&r->paste, &r->paste_cap, 0, len - i) == 0) {
+        memcpy(r->paste, s + i, len - i);
+        r->paste_len = len - i;
+      }
+      break;
+    }
     next_line(r);
   }
   free(s);
@@ -548,7 +576,7 @@ static size_t mark_begun(const char *s, size_t n, const char *mark) {
  * paste into the line whole. Stops at what may be a mark not read whole
  * yet (a lone Esc waits for the next key, as libedit would). */
 static void use_input(lnb_repl_t *r) {
-  while (!r->done && r->pending_start < r->pending_len) {
+  while (!r->done && !r->waiting && r->pending_start < r->pending_len) {
     const char *s = r->pending + r->pending_start;
     size_t n = r->pending_len - r->pending_start;
     if (r->pasting) {
@@ -604,6 +632,16 @@ static void on_sigint(uv_signal_t *handle, int signum) {
   lua_State *L = r->b->L;
   int had = r->typed;
   (void)signum;
+  if (r->waiting) { /* cancels the line that waits; its end brings the
+                       prompt back (resume_input) */
+    r->refs++;
+    ln_loop_enter(&r->b->loop);
+    fputs("\n", stdout);
+    session_call(r, "_interrupt", 0, 0);
+    ln_loop_leave(&r->b->loop);
+    release(r);
+    return;
+  }
   r->typed = 0;
   r->pasting = 0; /* a paste whose end never came */
   r->paste_len = 0;
@@ -815,7 +853,7 @@ static void feed(lnb_repl_t *r, const char *data, size_t len) {
   }
   memcpy(r->pending + r->pending_len, data, len);
   r->pending_len += len;
-  while (!r->done) {
+  while (!r->done && !r->waiting) {
     const char *start = r->pending + r->pending_start;
     const char *nl = memchr(r->pending + r->pending_scanned, '\n',
                             r->pending_len - r->pending_scanned);
@@ -828,12 +866,18 @@ static void feed(lnb_repl_t *r, const char *data, size_t len) {
     session_call(r, "_line", 1, 0);
     if (session_closed(r))
       stop(r, 1);
+    else if (session_busy(r))
+      r->waiting = 1; /* the next lines wait for its end */
     else
       session_call(r, "displayPrompt", 0, 0);
   }
 }
 
 static void end_of_input(lnb_repl_t *r) {
+  if (r->waiting) { /* after the lines that wait for the line running */
+    r->input_ended = 1;
+    return;
+  }
   if (r->pending_len > r->pending_start && !r->done)
     feed(r, "\n", 1); /* a last line without its newline */
   if (!r->done) {
@@ -886,6 +930,44 @@ static void read_file(lnb_repl_t *r) {
     end_of_input(r);
 }
 
+/* ---- a line that waits ---------------------------------------------------- */
+
+/* The line that waited has ended (a tick after session_idle): the prompt,
+ * then the input that came meanwhile. */
+static void resume_input(ln_tick_t *tick) {
+  lnb_repl_t *r =
+      (lnb_repl_t *)((char *)tick - offsetof(lnb_repl_t, idle));
+  if (r->waiting && !r->done) {
+    r->waiting = 0;
+    if (session_closed(r)) {
+      stop(r, 1);
+    } else if (r->tty) {
+      update_prompt(r);
+      next_line(r);
+      if (r->paste_len > 0 && !r->pasting)
+        paste(r);
+      use_input(r);
+    } else {
+      session_call(r, "displayPrompt", 0, 0);
+      feed(r, "", 0);
+      if (r->input_ended && !r->waiting)
+        end_of_input(r);
+    }
+  }
+  release(r);
+}
+
+/* session._onIdle(): lua/repl.lua's word that the line that waited has
+ * ended. What follows waits for the callback that ended it to return. */
+static int session_idle(lua_State *L) {
+  lnb_repl_t *r = lua_touserdata(L, lua_upvalueindex(1));
+  if (r->idle.cb == NULL) {
+    r->refs++;
+    ln_loop_defer(&r->b->loop, &r->idle, resume_input);
+  }
+  return 0;
+}
+
 /* ---- starting ----------------------------------------------------------- */
 
 int lnb_repl_start(lnb_t *b, lua_State *L) {
@@ -903,6 +985,9 @@ int lnb_repl_start(lnb_t *b, lua_State *L) {
   lua_pushliteral(L, "> ");
   lua_setfield(L, -2, "prompt");
   lua_call(L, 1, 1);
+  lua_pushlightuserdata(L, r);
+  lua_pushcclosure(L, session_idle, 1);
+  lua_setfield(L, -2, "_onIdle");
   r->session = luaL_ref(L, LUA_REGISTRYINDEX);
   lua_pop(L, 1);
   b->repl = r;

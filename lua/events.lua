@@ -435,12 +435,21 @@ function EventEmitter:getMaxListeners()
   return maxListeners(self)
 end
 
+---In a task: waits for event and returns its arguments (true when it has
+---none), or nil, err for an 'error' meanwhile or opts.timeout (ms) passed:
+---Node's events.once(emitter, event). lua/task.lua has it.
+---@param event any
+---@param opts table|nil { timeout = ms }
+function EventEmitter:wait(event, opts)
+  return require('task').wait(self, event, opts)
+end
+
 -- The methods every emitter gets, Sockets and Servers included.
 EventEmitter.methods = {
   'on', 'addListener', 'prependListener', 'once', 'prependOnceListener',
   'removeListener', 'off', 'removeAllListeners', 'emit', 'listeners',
   'rawListeners', 'listenerCount', 'eventNames', 'setMaxListeners',
-  'getMaxListeners',
+  'getMaxListeners', 'wait',
 }
 
 ---Makes class (the table its objects find their methods in, or one object)

@@ -714,4 +714,11 @@ end
 local blocklist = require('blocklist')
 net.BlockList, net.SocketAddress = blocklist.BlockList, blocklist.SocketAddress
 
+-- ---- sequential code ------------------------------------------------------
+
+-- net.spawn(fn, ...) -> task, and socket:read, readUntil, lines, drain,
+-- server:accept: lua/task.lua and lua/reader.lua.
+net.spawn = require('task').spawn
+require('reader')
+
 return net

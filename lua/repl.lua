@@ -8,14 +8,14 @@
 -- over any stream.
 local EventEmitter = require('events')
 local errors = require('errors')
+local task = require('task')
 local util = require('util')
 
 local type, tostring, select, pcall, xpcall, load = type, tostring, select,
   pcall, xpcall, load
 local setmetatable, getmetatable, rawget, rawset, pairs, ipairs, next =
   setmetatable, getmetatable, rawget, rawset, pairs, ipairs, next
-local find, sub, match, gsub = string.find, string.sub, string.match,
-  string.gsub
+local find, sub, match = string.find, string.sub, string.match
 local concat, sort = table.concat, table.sort
 local inspect = util.inspect
 
@@ -179,14 +179,6 @@ local function compile(chunk, env)
   return nil, err
 end
 
--- The traceback of an error raised at the prompt, down to the chunk.
-local function traceback()
-  local trace = debug.traceback('', 3)
-  local cut = find(trace, "\n[^\n]*%[C%]: in function 'xpcall'")
-  if cut then trace = sub(trace, 1, cut - 1) end
-  return (gsub(trace, '^\n', ''))
-end
-
 local REPLServer = setmetatable({ __name = 'REPLServer' },
   { __index = EventEmitter })
 REPLServer.__index = REPLServer
@@ -212,18 +204,39 @@ function REPLServer:_print(n, ...)
   self:_write(concat(shown, '\t') .. '\n')
 end
 
--- Runs f, printing its values, or its error as Node's REPL prints an
--- uncaught one.
+-- Runs f as a task (lua/task.lua), so that the line may wait: its values
+-- are printed when it ends, or its error as Node's REPL prints an uncaught
+-- one. While it waits it is self.busy; the prompt and the lines that came
+-- meanwhile wait for its end (self:_idle()).
 function REPLServer:_run(f)
-  local trace
-  local r = table.pack(xpcall(f, function(err)
-    trace = traceback()
-    return err
-  end))
-  if r[1] then
-    self:_print(r.n - 1, table.unpack(r, 2, r.n))
-  else
-    self:_write(require('host').describe(r[2], trace))
+  local line
+  line = task.spawnWith(function(ok, ...)
+    local waited = line ~= nil and self.busy == line
+    if waited then self.busy = nil end
+    if ok then
+      self:_print(select('#', ...), ...)
+    elseif ok == false then
+      self:_write(require('host').describe(...))
+    end -- (nil: cancelled, by Ctrl-C)
+    if waited then self:_idle() end
+  end, f)
+  if not line.done then self.busy = line end
+end
+
+-- The line that waited has ended: the terminal (bindings/repl.c) is told,
+-- or a stream's session writes the prompt and takes the lines that came
+-- meanwhile.
+function REPLServer:_idle()
+  if self._onIdle then return self._onIdle() end
+  if self.closed then return end
+  self:displayPrompt()
+  local queue = self._queue
+  while queue and queue.first <= queue.last and not self.busy and
+      not self.closed do
+    local line = queue[queue.first]
+    queue[queue.first] = nil
+    queue.first = queue.first + 1
+    self:_input(line)
   end
 end
 
@@ -313,6 +326,13 @@ end
 -- as an uncaught error, as Node's REPL domain catches it: it never
 -- reaches the stream's listener, and so never ends the process.
 function REPLServer:_input(line)
+  if self.busy then -- after the line that waits
+    local queue = self._queue or { first = 1, last = 0 }
+    self._queue = queue
+    queue.last = queue.last + 1
+    queue[queue.last] = line
+    return
+  end
   local trace
   local ok, err = xpcall(function()
     if self.editor and line == '\4' then
@@ -325,7 +345,7 @@ function REPLServer:_input(line)
     return e
   end)
   if not ok then self:_write(require('host').describe(err, trace)) end
-  self:displayPrompt()
+  if not self.busy then self:displayPrompt() end
 end
 
 ---repl:_finishEditor(): evaluates what editor mode collected (Ctrl-D).
@@ -335,9 +355,14 @@ function REPLServer:_finishEditor()
   if lines and #lines > 0 then self:_eval(concat(lines, '\n')) end
 end
 
----repl:_interrupt() -> whether there was anything to clear: Ctrl-C drops
----the unfinished chunk or editor mode.
+---repl:_interrupt() -> whether there was anything to clear: Ctrl-C
+---cancels the line that waits, or drops the unfinished chunk or editor
+---mode.
 function REPLServer:_interrupt()
+  if self.busy then
+    self.busy:cancel()
+    return true
+  end
   local had = self.buffer ~= nil or self.editor ~= nil
   self.buffer, self.editor = nil, nil
   return had

@@ -6,6 +6,7 @@ local process = require('process')
 
 local floor, huge, format, tonumber = math.floor, math.huge, string.format,
   tonumber
+local type, error, setmetatable = type, error, setmetatable
 
 -- A number as JavaScript prints it.
 local function jsNumber(x)
@@ -29,4 +30,23 @@ function core.timeoutOverflow(after)
     'TimeoutOverflowWarning')
 end
 
-return core.timers
+-- ---- sleep ---------------------------------------------------------------
+
+---timers.sleep(ms): waits ms milliseconds, in a task (Node's
+---timers/promises setTimeout). Raises ERR_INVALID_ARG_TYPE for ms not a
+---number, ERR_NOT_IN_COROUTINE where nothing can wait.
+---@param ms number
+local function sleep(ms)
+  if type(ms) ~= 'number' then
+    error(require('errors').invalidArgType('delay', 'number', ms), 2)
+  end
+  local task = require('task')
+  local co = task.check('timers.sleep')
+  -- (a Timeout's __close clears it: cancelling the task stops it)
+  local _ <close> = core.timers.setTimeout(task.resume, ms, co)
+  task.park(co)
+end
+
+-- Not a global: the host makes globals of the functions it finds in the
+-- module table, and sleep is not one of Node's.
+return setmetatable(core.timers, { __index = { sleep = sleep } })

@@ -1,0 +1,53 @@
+-- What a task waiting on a read holds: N connections, each read by a task
+-- that waits for a line, measured with collectgarbage('count'). Prints the
+-- bytes per waiting task (its coroutine and record), per socket for the
+-- reader state a socket gets at its first read by a task (its record and
+-- listeners, kept for its life), and a bare Lua coroutine's for scale.
+-- luanet memory.lua [N]
+local net = require('net')
+
+local N = tonumber((...)) or 1000
+
+local function count()
+  collectgarbage()
+  collectgarbage()
+  return collectgarbage('count') * 1024
+end
+
+local function readLine(socket) return socket:read() end
+
+local server <close> = net.createServer()
+server:listen(0, '127.0.0.1')
+local clients, peers, tasks = {}, {}, {}
+for i = 1, N do clients[i] = net.connect(server:address().port, '127.0.0.1') end
+for i = 1, N do peers[i] = server:accept() end
+
+local before = count()
+for i = 1, N do tasks[i] = net.spawn(readLine, clients[i]) end
+local first = count()
+for i = 1, N do tasks[i]:cancel() end
+tasks = {}
+local reader = count()
+for i = 1, N do tasks[i] = net.spawn(readLine, clients[i]) end
+local waiting = count()
+for i = 1, N do tasks[i]:cancel() end
+tasks = {}
+
+local coroutines = {}
+local base = count()
+for i = 1, N do
+  coroutines[i] = coroutine.create(coroutine.yield)
+  coroutine.resume(coroutines[i])
+end
+local bare = count()
+
+print(('%d tasks waiting on a read:'):format(N))
+print(('  per waiting task:             %5.0f bytes'):format((waiting - reader) / N))
+print(('  per socket, its reader state: %5.0f bytes (once, at its first read)')
+  :format((reader - before) / N))
+print(('  together, beyond the socket:  %5.0f bytes'):format((first - before) / N))
+print(('  a bare Lua coroutine:         %5.0f bytes'):format((bare - base) / N))
+for i = 1, N do
+  clients[i]:destroy()
+  peers[i]:destroy()
+end
