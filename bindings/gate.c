@@ -217,6 +217,21 @@ static void run_tick(ln_tick_t *tick) {
   lnb_protect_end(b, 1);
 }
 
+void lnb_drop_ticks(lnb_t *b) {
+  ln_tick_t **p = &b->loop.ticks;
+  b->loop.ticks_tail = p;
+  while (*p != NULL) {
+    ln_tick_t *tick = *p;
+    if (tick->cb == run_tick) {
+      *p = tick->next;
+      free(tick);
+    } else {
+      p = &tick->next;
+      b->loop.ticks_tail = p;
+    }
+  }
+}
+
 void lnb_next_tick(lnb_t *b, lua_State *L, int nargs) {
   lnb_tick_t *t = malloc(sizeof(*t));
   int first = lua_gettop(L) - nargs;

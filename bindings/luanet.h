@@ -98,6 +98,10 @@ int lnb_run(lnb_t *b, lua_State *L);
  * on top of L's stack (pops them). */
 void lnb_next_tick(lnb_t *b, lua_State *L, int nargs);
 
+/* Frees the process.nextTick calls still queued when the loop closes
+ * (after process.exit() or an uncaught error): none of them will run. */
+void lnb_drop_ticks(lnb_t *b);
+
 /* --- lerror.c ------------------------------------------------------------ */
 
 /* Pushes a Node-shaped error table for err (a libuv or core code) with the
