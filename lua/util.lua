@@ -260,6 +260,11 @@ end
 
 local formatValue
 
+-- Lua's parser reads a chain of `..` one level deeper per operator and
+-- stops at 200 levels ("C stack overflow"): a string of more lines than
+-- this is written whole, so that what inspect writes stays Lua.
+local MAX_PIECES = 100
+
 -- A long string with line breaks, as Node splits it: one line of source
 -- for each, joined by `..`. The lines are found with plain searches: a
 -- pattern such as '[^\n]*\n' retries from every byte of a line without a
@@ -270,6 +275,7 @@ local function formatString(ctx, s)
       find(s, '\n', 1, true) then
     local lines, from, n = {}, 1, #s
     while from <= n do
+      if #lines == MAX_PIECES then return quote(s) end
       local nl = find(s, '\n', from, true) or n
       lines[#lines + 1] = quote(sub(s, from, nl))
       from = nl + 1

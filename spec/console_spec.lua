@@ -414,6 +414,20 @@ describe('printing big values', function()
     return out, err, status
   end
 
+  it('writes a string of many lines as Lua can read it back', function()
+    -- Lua's parser nests one level per `..` and stops at 200: fuzz/inspect
+    -- found "C stack overflow" loading a string of 300 lines.
+    local out, err = within(10, [[
+      local util = require('util')
+      local many = ('b\n'):rep(300)
+      local f = assert(load('return ' .. util.inspect(many)))
+      local few = util.inspect(('line ' .. ('x'):rep(80) .. '\n'):rep(3))
+      print(f() == many, select(2, few:gsub(' %.%.\n', '')))
+    ]])
+    assert.are.equal('', err)
+    assert.are.equal('true\t2\n', out)
+  end)
+
   it('inspects a 1 MiB string without a line break', function()
     local out, err = within(10, [[
       local util = require('util')
