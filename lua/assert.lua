@@ -16,7 +16,6 @@
 --     metatables are the same table (Node compares prototypes). A pair of
 --     tables met again while comparing them counts as equal, so cycles end.
 --   deepEqual: the same with equal at the leaves, metatables ignored.
-local _, core = ...
 
 local errors = require('errors')
 local util = require('util')

@@ -3,7 +3,6 @@
 -- sorted keys, laid out as Node lays out objects (one line when it fits in
 -- 80 columns, else one entry a line indented by two, long arrays in
 -- columns).
-local _, core = ...
 
 local errors = require('errors')
 

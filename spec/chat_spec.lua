@@ -288,7 +288,9 @@ describe('the chat room (聊天工作室)', function()
       function(go) -- its tail is dropped too; a whole long line is refused
         a.send(string.rep('y', 3000) .. '\nback\n' .. string.rep('z', 5000) ..
           '\nafter\n')
-        a.wait(TOO_LONG, function() b.wait('alice: back\nalice: after\n', go) end)
+        a.wait(TOO_LONG, function()
+          b.wait('alice: back\nalice: after\n', go)
+        end)
       end,
       function()
         stderr = select(2, proc.output())

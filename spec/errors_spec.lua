@@ -30,8 +30,8 @@ describe('bad arguments raise at once, as Node words them', function()
       'TypeError', 'ERR_MISSING_ARGS',
       'The "options" or "port" or "path" argument must be specified' },
     { 'net.connect(-1)', function() net.connect(-1) end,
-      'RangeError', 'ERR_SOCKET_BAD_PORT', 'Port should be >= 0 and < 65536. ' ..
-      'Received type number (-1).' },
+      'RangeError', 'ERR_SOCKET_BAD_PORT',
+      'Port should be >= 0 and < 65536. Received type number (-1).' },
     { 'net.connect({ port = 1e6 })', function() net.connect({ port = 1e6 }) end,
       'RangeError', 'ERR_SOCKET_BAD_PORT', nil },
     { "net.connect({ port = '' })", function() net.connect({ port = '' }) end,

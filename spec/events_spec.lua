@@ -357,7 +357,7 @@ for _, kind in ipairs(kinds) do
         end)
         local err = raised(e.emit, e, 'error', 'boom')
         log[#log + 1] = err.message
-        e:on('error', function(err) log[#log + 1] = 'error:' .. err end)
+        e:on('error', function(e2) log[#log + 1] = 'error:' .. e2 end)
         local handled = e:emit('error', 'x')
         log[#log + 1] = handled
         assert.are.same({ 'monitor:boom', "Unhandled error. ('boom')",
@@ -444,7 +444,7 @@ for _, kind in ipairs(kinds) do
 
     it('emit allocates nothing, for one listener or several', function()
       local e, n = make(), 0
-      local function f(a, b, c) n = n + (c or 1) end
+      local function f(_, _, c) n = n + (c or 1) end
       e:on('one', f)
       e:on('many', f):on('many', f):on('many', f)
       e:emit('one', 1, nil, 2)

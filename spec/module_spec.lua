@@ -5,7 +5,8 @@ describe("require('luanet')", function()
   it('loads in a stock lua5.4', function()
     local cmd = "lua5.4 -e \"package.cpath='" .. h.build ..
       "/?.so;'..package.cpath; local l = require('luanet'); " ..
-      "io.write(type(l.net), ' ', type(l.events), ' ', type(l.timers), ' ', type(l.run), '\\n')\""
+      "io.write(type(l.net), ' ', type(l.events), ' ', type(l.timers), ' ', " ..
+      "type(l.run), '\\n')\""
     local p = assert(io.popen(cmd))
     local out = p:read('a')
     local ok = p:close()

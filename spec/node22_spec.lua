@@ -720,7 +720,7 @@ describe('<close>', function()
         seen[#seen + 1] = 'close ' .. tostring(hadError)
       end)
       client:on('connect', function()
-        local s <close> = client
+        local _ <close> = client
       end)
       run()
       assert.are.same({ 'error AbortError ABORT_ERR The operation was ' ..
@@ -731,7 +731,7 @@ describe('<close>', function()
     local client = connected({})
     client:on('close', expect(function(hadError) assert.is_true(hadError) end))
     client:on('connect', function()
-      local s <close> = client
+      local _ <close> = client
     end)
     run()
   end)
@@ -740,7 +740,7 @@ describe('<close>', function()
     local client = connected({ peerEnds = true })
     client:on('error', expect(nil, 0))
     client:on('end', function()
-      local s <close> = client
+      local _ <close> = client
     end)
     client:on('close', expect(function(hadError) assert.is_false(hadError) end))
     run()

@@ -24,7 +24,9 @@ local function only(calls, names)
   return kept
 end
 
-local KEEPALIVE = { TCP_NODELAY = true, SO_KEEPALIVE = true, TCP_KEEPIDLE = true }
+local KEEPALIVE = {
+  TCP_NODELAY = true, SO_KEEPALIVE = true, TCP_KEEPIDLE = true,
+}
 
 local describeTraced = h.canTrace and describe or function(name)
   describe(name, function()
@@ -48,7 +50,8 @@ describeTraced('listening sockets', function()
       os.remove(path)
       local calls = syscalls(([[
         local net = require('net')
-        local a, b, c, d = net.Server(), net.Server(), net.Server(), net.Server()
+        local a, b = net.Server(), net.Server()
+        local c, d = net.Server(), net.Server()
         a:listen(0, '127.0.0.1', 7, function()
           b:listen({ port = 0, host = '127.0.0.1', backlog = 9 }, function()
             c:listen(%q, 5, function()

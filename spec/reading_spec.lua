@@ -44,7 +44,8 @@ describe('a socket without a data listener', function()
         end, 100)
       end, PAYLOAD)
       h.run()
-      assert.is_true(table.concat(received) == PAYLOAD, 'data lost or reordered')
+      assert.is_true(table.concat(received) == PAYLOAD,
+        'data lost or reordered')
     end)
 
   it('delivers what it buffered only after the listener is added, on the ' ..
@@ -52,7 +53,7 @@ describe('a socket without a data listener', function()
       local order = {}
       sendTo(function(socket)
         timers.setTimeout(function()
-          socket:on('data', function(data)
+          socket:on('data', function()
             if #order < 2 then order[#order + 1] = 'data' end
           end)
           order[#order + 1] = 'added'
@@ -329,7 +330,8 @@ describe('setEncoding', function()
     { 'base64', { 'ab', 'cde' }, { '59574a6a', '5a47553d' },
       'gives base64 digits in groups of three bytes, padded at the end' },
     { 'base64url', { '\xfb\xff' }, { '2d5f38' }, 'gives base64url digits' },
-    { 'Latin1', { '\xe9', 'A' }, { 'c3a9', '41' }, 'turns each byte into a character' },
+    { 'Latin1', { '\xe9', 'A' }, { 'c3a9', '41' },
+      'turns each byte into a character' },
     { 'binary', { '\xe9' }, { 'c3a9' }, 'takes binary for latin1' },
     { 'ascii', { '\xe9', 'A' }, { '69', '41' }, 'clears the high bit' },
     { 'utf16le', { 'a\0', '\x3d\xd8', '\x00\xde' }, { '61', 'f09f9880' },
@@ -401,6 +403,7 @@ describe('write with an encoding', function()
       assert.is_false(ok)
       assert.are.equal('ERR_UNKNOWN_ENCODING', err.code)
       ok, err = pcall(client.end_, client, 'x', 7)
+      assert.is_false(ok)
       assert.are.equal('Unknown encoding: 7', err.message)
       client:end_()
     end)

@@ -328,7 +328,9 @@ describe('maxConnections', function()
   it('closes connections beyond it at once and emits drop', function()
     local server, port
     local accepted = {}
-    server, port = h.listen(function(socket) accepted[#accepted + 1] = socket end)
+    server, port = h.listen(function(socket)
+      accepted[#accepted + 1] = socket
+    end)
     assert.is_nil(server.maxConnections)
     server.maxConnections = 1
     assert.are.equal(1, server.maxConnections)
@@ -488,14 +490,15 @@ describe('IPv6', function()
     -- can; the IPv6-only one on [::]:P must leave IPv4 connections to it.
     local v4, port = h.listen(expect(function(c) c:destroy() end))
     local server = net.createServer(expect(nil, 0))
-    server:listen({ port = port, host = '::', ipv6Only = true }, expect(function()
-      local client = net.connect(port, '127.0.0.1')
-      client:on('error', function() end)
-      client:on('close', expect(function()
-        server:close()
-        v4:close()
+    server:listen({ port = port, host = '::', ipv6Only = true },
+      expect(function()
+        local client = net.connect(port, '127.0.0.1')
+        client:on('error', function() end)
+        client:on('close', expect(function()
+          server:close()
+          v4:close()
+        end))
       end))
-    end))
     h.run()
   end)
 end)

@@ -95,7 +95,6 @@ describe('setTimeout', function()
       assert.are.equal(2.7, b._idleTimeout)
       assert.are.equal(2147483647, c._idleTimeout)
       clearTimeout(c)
-      c = nil
       h.run()
     end)
 
@@ -143,7 +142,7 @@ describe('setTimeout', function()
       assert.are.equal(-1, t._idleTimeout)
       do
         local scoped <close> = setTimeout(expect(nil, 0), 5)
-        local imm <close> = setImmediate(expect(nil, 0))
+        local _ <close> = setImmediate(expect(nil, 0))
         assert.is_false(scoped._destroyed)
       end
       h.run()
