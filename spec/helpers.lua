@@ -5,6 +5,10 @@ local build = os.getenv('LUANET_BUILD') or 'build'
 package.cpath = build .. '/?.so;' .. package.cpath
 
 local luanet = require('luanet')
+-- The public harness (lua/test.lua) the specs run their tests with: loaded
+-- here, before any spec, so that it wraps net.createServer and the timers
+-- before a spec keeps them in locals.
+require('luanet.test')
 
 -- Keep luanet.so loaded until the process ends: when busted closes its Lua
 -- state, the finalizer of the registry's _CLIBS would unload the module
