@@ -1,13 +1,14 @@
 -- net.Server: createServer, listen, address, 'listening', 'connection',
 -- close, 'close', and their error paths.
 local h = require('spec.helpers')
-local net, expect = h.net, h.expect
+local t = require('luanet.test')
+local net = h.net
 
 describe('net.createServer', function()
-  it('adds the connection listener and hands it each connected socket',
+  t.it('adds the connection listener and hands it each connected socket',
     function()
       local server
-      server = net.createServer(expect(function(socket)
+      server = net.createServer(t.mustCall(function(socket)
         assert.are.equal('open', socket.readyState)
         assert.are.equal('127.0.0.1', socket.remoteAddress)
         socket:destroy()
@@ -15,13 +16,12 @@ describe('net.createServer', function()
       end))
       server:listen(0, '127.0.0.1')
       net.connect(server:address().port, '127.0.0.1'):resume()
-      h.run()
     end)
 
-  it('takes options before the listener', function()
+  t.it('takes options before the listener', function()
     local server
     server = net.createServer({ allowHalfOpen = true },
-      expect(function(socket)
+      t.mustCall(function(socket)
         assert.is_true(socket.allowHalfOpen)
         socket:destroy()
         server:close()
@@ -29,10 +29,9 @@ describe('net.createServer', function()
     server:listen(0, '127.0.0.1', function()
       net.connect(server:address().port, '127.0.0.1'):resume()
     end)
-    h.run()
   end)
 
-  it('raises ERR_INVALID_ARG_TYPE for options that are not a table',
+  t.it('raises ERR_INVALID_ARG_TYPE for options that are not a table',
     function()
       local ok, err = pcall(net.createServer, 42)
       assert.is_false(ok)
@@ -42,9 +41,9 @@ describe('net.createServer', function()
 end)
 
 describe('net.Server', function()
-  it('is callable as createServer is, and makes a Server', function()
+  t.it('is callable as createServer is, and makes a Server', function()
     local server
-    server = net.Server({ pauseOnConnect = true }, expect(function(socket)
+    server = net.Server({ pauseOnConnect = true }, t.mustCall(function(socket)
       assert.is_true(socket:isPaused())
       socket:destroy()
       server:close()
@@ -52,10 +51,9 @@ describe('net.Server', function()
     assert.are.equal(server, server:listen(0, '127.0.0.1'))
     assert.is_false(net.Server().listening)
     net.connect(server:address().port, '127.0.0.1'):resume()
-    h.run()
   end)
 
-  it('raises ERR_INVALID_ARG_TYPE for options that are not a table',
+  t.it('raises ERR_INVALID_ARG_TYPE for options that are not a table',
     function()
       local ok, err = pcall(net.Server, 'x')
       assert.is_false(ok)
@@ -66,11 +64,11 @@ describe('net.Server', function()
 end)
 
 describe('server:listen', function()
-  it('binds port 0 to a free port before returning, then emits listening',
+  t.it('binds port 0 to a free port before returning, then emits listening',
     function()
       local server = net.createServer()
       local listened = false
-      server:on('listening', expect(function() listened = true end))
+      server:on('listening', t.mustCall(function() listened = true end))
       assert.are.equal(server, server:listen(0, '127.0.0.1'))
       local address = server:address()
       assert.are.equal('127.0.0.1', address.address)
@@ -78,37 +76,36 @@ describe('server:listen', function()
       assert.is_true(address.port > 0)
       assert.is_true(server.listening)
       assert.is_false(listened) -- 'listening' comes asynchronously
-      server:on('listening', function() server:close() end)
-      h.run()
-      assert.is_true(listened)
+      server:on('listening', t.mustCall(function()
+        assert.is_true(listened)
+        server:close()
+      end))
     end)
 
-  it('adds the callback as a once listening listener', function()
+  t.it('adds the callback as a once listening listener', function()
     local server = net.createServer()
-    server:listen(0, '127.0.0.1', expect(function()
+    server:listen(0, '127.0.0.1', t.mustCall(function()
       assert.is_true(server.listening)
       server:close()
     end))
-    h.run()
   end)
 
-  it('listens on the dual-stack address when no host is given', function()
+  t.it('listens on the dual-stack address when no host is given', function()
     local server = net.createServer()
-    server:listen(0, expect(function()
+    server:listen(0, t.mustCall(function()
       local address = server:address()
       assert.is_true(address.address == '::' or address.address == '0.0.0.0')
       -- reachable over IPv4
-      net.connect(address.port, '127.0.0.1', expect(function()
+      net.connect(address.port, '127.0.0.1', t.mustCall(function()
         server:close()
       end)):resume()
     end))
     server:on('connection', function(s) s:destroy() end)
-    h.run()
   end)
 
-  it('picks a free port on the dual-stack address with no port at all',
+  t.it('picks a free port on the dual-stack address with no port at all',
     function()
-      for _, args in ipairs({ {}, { expect() } }) do
+      for _, args in ipairs({ {}, { t.mustCall() } }) do
         local server = net.createServer()
         server:listen(table.unpack(args))
         local address = server:address()
@@ -116,17 +113,15 @@ describe('server:listen', function()
         assert.is_true(address.address == '::' or address.address == '0.0.0.0')
         server:on('listening', function() server:close() end)
       end
-      h.run()
     end)
 
-  it('accepts exclusive, which only matters to a cluster', function()
+  t.it('accepts exclusive, which only matters to a cluster', function()
     local server = net.createServer()
     server:listen({ port = 0, host = '127.0.0.1', exclusive = true },
-      expect(function() server:close() end))
-    h.run()
+      t.mustCall(function() server:close() end))
   end)
 
-  it('can listen again at once on a port whose connections are in ' ..
+  t.it('can listen again at once on a port whose connections are in ' ..
     'TIME_WAIT (SO_REUSEADDR)', function()
       local server, port
       server, port = h.listen(function(socket)
@@ -135,35 +130,35 @@ describe('server:listen', function()
       end)
       local client = net.connect(port, '127.0.0.1')
       client:resume()
-      client:on('close', expect(function()
+      client:on('close', t.mustCall(function()
         local again = net.createServer()
         again:on('error', function(err) error('relisten: ' .. err.message) end)
-        again:listen(port, '127.0.0.1', expect(function() again:close() end))
+        again:listen(port, '127.0.0.1', t.mustCall(function()
+          again:close()
+        end))
       end))
-      h.run()
     end)
 
-  it('emits ENOTFOUND for a host name that does not resolve', function()
+  t.it('emits ENOTFOUND for a host name that does not resolve', function()
     local server = net.createServer()
     server:on('listening', function() error('listening on nothing') end)
     server:listen(0, 'nosuch.invalid')
-    server:on('error', expect(function(err)
+    server:on('error', t.mustCall(function(err)
       assert.are.equal('ENOTFOUND', err.code)
       assert.are.equal('getaddrinfo', err.syscall)
       assert.are.equal('nosuch.invalid', err.hostname)
       assert.are.equal('getaddrinfo ENOTFOUND nosuch.invalid', err.message)
       assert.is_false(server.listening)
     end))
-    h.run()
   end)
 
-  it('takes a Socket as the handle: a connected one emits EINVAL', function()
+  t.it('takes a Socket as the handle: a connected one emits EINVAL', function()
     local server, port = h.listen(function(socket) socket:resume() end)
     local client
     client = net.connect(port, '127.0.0.1', function()
       local other = net.createServer()
       other:listen(client)
-      other:on('error', expect(function(err)
+      other:on('error', t.mustCall(function(err)
         assert.are.equal('EINVAL', err.code)
         assert.are.equal('listen', err.syscall)
         assert.are.equal('listen EINVAL: invalid argument', err.message)
@@ -171,10 +166,9 @@ describe('server:listen', function()
         server:close()
       end))
     end)
-    h.run()
   end)
 
-  it('raises ERR_INVALID_ARG_VALUE for a Server that is not listening',
+  t.it('raises ERR_INVALID_ARG_VALUE for a Server that is not listening',
     function()
       local server = net.createServer()
       local ok, err = pcall(server.listen, server, net.createServer())
@@ -185,35 +179,32 @@ describe('server:listen', function()
       assert.is_false(server.listening)
     end)
 
-  it('takes the port as a string of digits', function()
+  t.it('takes the port as a string of digits', function()
     local server = net.createServer()
-    server:listen('0', '127.0.0.1', expect(function() server:close() end))
-    h.run()
+    server:listen('0', '127.0.0.1', t.mustCall(function() server:close() end))
   end)
 
-  it('resolves a host name before listening', function()
+  t.it('resolves a host name before listening', function()
     local server = net.createServer()
-    server:listen(0, 'localhost', expect(function()
+    server:listen(0, 'localhost', t.mustCall(function()
       assert.are.equal('127.0.0.1', server:address().address)
       server:close()
     end))
-    h.run()
   end)
 
-  it('listens with an options table', function()
+  t.it('listens with an options table', function()
     local server = net.createServer()
     server:listen({ port = 0, host = '127.0.0.1', backlog = 5 },
-      expect(function()
+      t.mustCall(function()
         assert.are.equal('127.0.0.1', server:address().address)
         server:close()
       end))
-    h.run()
   end)
 
-  it('emits EADDRINUSE for a port that is taken', function()
+  t.it('emits EADDRINUSE for a port that is taken', function()
     local first, port = h.listen()
     local second = net.createServer()
-    second:on('error', expect(function(err)
+    second:on('error', t.mustCall(function(err)
       assert.are.equal('EADDRINUSE', err.code)
       assert.are.equal('listen', err.syscall)
       assert.are.equal(-98, err.errno)
@@ -225,13 +216,12 @@ describe('server:listen', function()
       assert.is_false(second.listening)
       first:close()
     end))
-    second:on('listening', expect(nil, 0))
+    second:on('listening', t.mustNotCall())
     second:listen(port, '127.0.0.1')
-    h.run()
   end)
 
   for _, port in ipairs({ 65536, -1, 1.5, 70000 }) do
-    it('raises ERR_SOCKET_BAD_PORT at once for port ' .. port, function()
+    t.it('raises ERR_SOCKET_BAD_PORT at once for port ' .. port, function()
       local server = net.createServer()
       local ok, err = pcall(server.listen, server, port)
       assert.is_false(ok)
@@ -243,7 +233,7 @@ describe('server:listen', function()
     end)
   end
 
-  it('raises ERR_SOCKET_BAD_PORT for a non-numeric port in options',
+  t.it('raises ERR_SOCKET_BAD_PORT for a non-numeric port in options',
     function()
       local server = net.createServer()
       local ok, err = pcall(server.listen, server, { port = 'x' })
@@ -254,16 +244,15 @@ describe('server:listen', function()
         tostring(err))
     end)
 
-  it('raises ERR_SERVER_ALREADY_LISTEN when listening', function()
+  t.it('raises ERR_SERVER_ALREADY_LISTEN when listening', function()
     local server = h.listen()
     local ok, err = pcall(server.listen, server, 0)
     assert.is_false(ok)
     assert.are.equal('ERR_SERVER_ALREADY_LISTEN', err.code)
     server:close()
-    h.run()
   end)
 
-  it('raises ERR_INVALID_ARG_VALUE for options without port or path',
+  t.it('raises ERR_INVALID_ARG_VALUE for options without port or path',
     function()
       local server = net.createServer()
       local ok, err = pcall(server.listen, server, { backlog = 1 })
@@ -273,59 +262,57 @@ describe('server:listen', function()
 end)
 
 describe('server:close', function()
-  it('emits close and calls back once closed', function()
+  t.it('emits close and calls back once closed', function()
     local server = h.listen()
-    server:on('close', expect())
-    server:close(expect(function(err) assert.is_nil(err) end))
+    server:on('close', t.mustCall())
+    server:close(t.mustCall(function(err) assert.is_nil(err) end))
     assert.is_false(server.listening)
     assert.is_nil(server:address())
-    h.run()
   end)
 
-  it('emits close once the last connection is destroyed, as Node orders it',
+  t.it('emits close once the last connection is destroyed, as Node orders it',
     function()
       local order = {}
       local server, conn
       server = h.listen(function(socket)
         conn = socket
-        server:close(function()
+        server:close(t.mustCall(function()
           assert.is_true(conn.destroyed)
           order[#order + 1] = 'server close'
-        end)
-        socket:on('close', function() order[#order + 1] = 'socket close' end)
+        end))
+        socket:on('close', t.mustCall(function()
+          order[#order + 1] = 'socket close'
+          assert.are.same({ 'server close', 'socket close' }, order)
+        end))
         socket:resume()
         socket:end_()
       end)
       local client = net.connect(server:address().port, '127.0.0.1')
       client:on('data', function() end)
-      client:on('end', expect())
-      h.run()
-      assert.are.same({ 'server close', 'socket close' }, order)
+      client:on('end', t.mustCall())
     end)
 
-  it('calls back with ERR_SERVER_NOT_RUNNING when not listening', function()
+  t.it('calls back with ERR_SERVER_NOT_RUNNING when not listening', function()
     local server = net.createServer()
-    server:close(expect(function(err)
+    server:close(t.mustCall(function(err)
       assert.are.equal('ERR_SERVER_NOT_RUNNING', err.code)
       assert.are.equal('Error [ERR_SERVER_NOT_RUNNING]: Server is not ' ..
         'running.', tostring(err))
     end))
-    h.run()
   end)
 
-  it('can listen again after close', function()
+  t.it('can listen again after close', function()
     local server = h.listen()
-    server:close(expect(function()
-      server:listen(0, '127.0.0.1', expect(function()
+    server:close(t.mustCall(function()
+      server:listen(0, '127.0.0.1', t.mustCall(function()
         server:close()
       end))
     end))
-    h.run()
   end)
 end)
 
 describe('maxConnections', function()
-  it('closes connections beyond it at once and emits drop', function()
+  t.it('closes connections beyond it at once and emits drop', function()
     local server, port
     local accepted = {}
     server, port = h.listen(function(socket)
@@ -334,14 +321,14 @@ describe('maxConnections', function()
     assert.is_nil(server.maxConnections)
     server.maxConnections = 1
     assert.are.equal(1, server.maxConnections)
-    server:on('drop', expect(function(info)
+    server:on('drop', t.mustCall(function(info)
       assert.are.equal('127.0.0.1', info.localAddress)
       assert.are.equal(port, info.localPort)
       assert.are.equal('IPv4', info.localFamily)
       assert.are.equal('127.0.0.1', info.remoteAddress)
       assert.is_true(info.remotePort > 0)
       assert.are.equal('IPv4', info.remoteFamily)
-      server:getConnections(expect(function(err, count)
+      server:getConnections(t.mustCall(function(err, count)
         assert.is_nil(err)
         assert.are.equal(1, count)
         accepted[1]:destroy()
@@ -352,16 +339,17 @@ describe('maxConnections', function()
     first = net.connect(port, '127.0.0.1', function()
       local second = net.connect(port, '127.0.0.1')
       second:resume()
-      second:on('close', expect(function(hadError)
+      second:on('close', t.mustCall(function(hadError)
         assert.is_false(hadError)
       end))
     end)
     first:resume()
-    h.run()
-    assert.are.equal(1, #accepted)
+    first:on('close', t.mustCall(function()
+      assert.are.equal(1, #accepted)
+    end))
   end)
 
-  it('raises ERR_INVALID_ARG_TYPE for a value that is not a number',
+  t.it('raises ERR_INVALID_ARG_TYPE for a value that is not a number',
     function()
       local server = net.createServer()
       local ok, err = pcall(function() server.maxConnections = 'x' end)
@@ -373,11 +361,11 @@ describe('maxConnections', function()
 end)
 
 describe('server:getConnections', function()
-  it('calls back on the next tick with the count', function()
+  t.it('calls back on the next tick with the count', function()
     local server
     local called = false
     server = h.listen(function(socket)
-      server:getConnections(expect(function(err, count)
+      server:getConnections(t.mustCall(function(err, count)
         called = true
         assert.is_nil(err)
         assert.are.equal(1, count)
@@ -387,10 +375,9 @@ describe('server:getConnections', function()
       assert.is_false(called)
     end)
     net.connect(server:address().port, '127.0.0.1'):resume()
-    h.run()
   end)
 
-  it('raises ERR_INVALID_ARG_TYPE without a callback', function()
+  t.it('raises ERR_INVALID_ARG_TYPE without a callback', function()
     local server = net.createServer()
     local ok, err = pcall(server.getConnections, server, 5)
     assert.is_false(ok)
@@ -400,7 +387,7 @@ describe('server:getConnections', function()
 end)
 
 describe('server:ref and server:unref', function()
-  it('an unref()ed server does not keep the process alive; ref() again ' ..
+  t.it('an unref()ed server does not keep the process alive; ref() again ' ..
     'does', function()
       local out, _, code = h.exec({ '-e', [[
         local net = require('net')
@@ -417,23 +404,22 @@ describe('server:ref and server:unref', function()
 end)
 
 describe('server options', function()
-  it('apply noDelay, keepAlive and keepAliveInitialDelay to connections',
+  t.it('apply noDelay, keepAlive and keepAliveInitialDelay to connections',
     function()
       local server
-      server = h.listen(expect(function(socket)
+      server = h.listen(t.mustCall(function(socket)
         socket:resume()
         socket:end_('ok')
         server:close()
       end), nil, { noDelay = true, keepAlive = true,
         keepAliveInitialDelay = 1000 })
       local client = net.connect(server:address().port, '127.0.0.1')
-      client:on('data', expect(function(d) assert.are.equal('ok', d) end))
-      h.run()
+      client:on('data', t.mustCall(function(d) assert.are.equal('ok', d) end))
     end)
 
-  it('apply highWaterMark to both directions', function()
+  t.it('apply highWaterMark to both directions', function()
     local server
-    server = h.listen(expect(function(socket)
+    server = h.listen(t.mustCall(function(socket)
       assert.are.equal(1000, socket.readableHighWaterMark)
       assert.are.equal(1000, socket.writableHighWaterMark)
       assert.is_false(socket:write(string.rep('x', 1000)))
@@ -442,10 +428,9 @@ describe('server options', function()
       server:close()
     end), nil, { highWaterMark = 1000 })
     net.connect(server:address().port, '127.0.0.1'):resume()
-    h.run()
   end)
 
-  it('raise Node errors for bad option values', function()
+  t.it('raise Node errors for bad option values', function()
     local ok, err = pcall(net.createServer, { highWaterMark = 'x' })
     assert.is_false(ok)
     assert.are.equal('The "options.highWaterMark" property must be of type ' ..
@@ -459,7 +444,7 @@ end)
 describe('IPv6', function()
   local ipv6 = h.hasIPv6()
 
-  it('listens on ::1 and is reached there', function()
+  t.it('listens on ::1 and is reached there', function()
     if not ipv6 then
       pending('this machine has no IPv6 loopback')
       return
@@ -472,34 +457,32 @@ describe('IPv6', function()
       socket:end_('six')
       server:close()
     end)
-    server:listen(0, '::1', expect(function()
+    server:listen(0, '::1', t.mustCall(function()
       assert.are.same({ address = '::1', family = 'IPv6',
         port = server:address().port }, server:address())
       local client = net.connect(server:address().port, '::1')
-      client:on('data', expect(function(d) assert.are.equal('six', d) end))
+      client:on('data', t.mustCall(function(d) assert.are.equal('six', d) end))
     end))
-    h.run()
   end)
 
-  it('with ipv6Only, does not take IPv4 connections', function()
+  t.it('with ipv6Only, does not take IPv4 connections', function()
     if not ipv6 then
       pending('this machine has no IPv6 loopback')
       return
     end
     -- An IPv4 server of ours holds 127.0.0.1:P, so that no other process
     -- can; the IPv6-only one on [::]:P must leave IPv4 connections to it.
-    local v4, port = h.listen(expect(function(c) c:destroy() end))
-    local server = net.createServer(expect(nil, 0))
+    local v4, port = h.listen(t.mustCall(function(c) c:destroy() end))
+    local server = net.createServer(t.mustNotCall())
     server:listen({ port = port, host = '::', ipv6Only = true },
-      expect(function()
+      t.mustCall(function()
         local client = net.connect(port, '127.0.0.1')
         client:on('error', function() end)
-        client:on('close', expect(function()
+        client:on('close', t.mustCall(function()
           server:close()
           v4:close()
         end))
       end))
-    h.run()
   end)
 end)
 
@@ -507,7 +490,7 @@ end)
 -- reusePort, 64 connections reach both, and a third without reusePort gets
 -- EADDRINUSE.
 describe("listen's reusePort", function()
-  it('lets several servers share a port, the kernel spreading connections',
+  t.it('lets several servers share a port, the kernel spreading connections',
     function()
       local counts = { 0, 0 }
       local function serve(i)
@@ -522,7 +505,7 @@ describe("listen's reusePort", function()
       b:listen({ port = port, host = '127.0.0.1', reusePort = true })
       assert.are.equal(port, b:address().port)
       local c = net.createServer()
-      c:on('error', expect(function(err)
+      c:on('error', t.mustCall(function(err)
         assert.are.equal('EADDRINUSE', err.code)
       end))
       c:listen({ port = port, host = '127.0.0.1' })
@@ -533,13 +516,12 @@ describe("listen's reusePort", function()
           if left == 0 then
             a:close()
             b:close()
+            assert.are.equal(64, counts[1] + counts[2])
+            assert.is_true(counts[1] > 0 and counts[2] > 0,
+              counts[1] .. ' and ' .. counts[2])
           end
         end):resume()
       end
-      h.run()
-      assert.are.equal(64, counts[1] + counts[2])
-      assert.is_true(counts[1] > 0 and counts[2] > 0,
-        counts[1] .. ' and ' .. counts[2])
     end)
 end)
 
@@ -547,7 +529,7 @@ end)
 -- read in cluster mode (a worker at maxConnections hands a connection
 -- back to the primary, or drops it when true).
 describe('server.dropMaxConnection', function()
-  it('is nil until set, and keeps what is set', function()
+  t.it('is nil until set, and keeps what is set', function()
     local server = net.createServer()
     assert.is_nil(server.dropMaxConnection)
     server.dropMaxConnection = true
