@@ -1,7 +1,8 @@
 -- Reading: buffering before a 'data' listener, pause() and resume(),
 -- 'end' after the last byte, and the readable fields.
 local h = require('spec.helpers')
-local net, expect, timers = h.net, h.expect, h.timers
+local t = require('luanet.test')
+local net, timers = h.net, h.timers
 
 local KiB = 1024
 
@@ -27,7 +28,7 @@ local function sendTo(onconn, data, options)
 end
 
 describe('a socket without a data listener', function()
-  it('reads no more than readableHighWaterMark (and one read), then stops',
+  t.it('reads no more than readableHighWaterMark (and one read), then stops',
     function()
       local received = {}
       sendTo(function(socket)
@@ -38,17 +39,16 @@ describe('a socket without a data listener', function()
           assert.is_true(socket.bytesRead <= 128 * KiB,
             'read ' .. socket.bytesRead .. ' bytes with no listener')
           socket:on('data', function(data) received[#received + 1] = data end)
-          socket:on('end', expect(function()
+          socket:on('end', t.mustCall(function()
             assert.are.equal(#PAYLOAD, socket.bytesRead)
+            assert.is_true(table.concat(received) == PAYLOAD,
+              'data lost or reordered')
           end))
         end, 100)
       end, PAYLOAD)
-      h.run()
-      assert.is_true(table.concat(received) == PAYLOAD,
-        'data lost or reordered')
     end)
 
-  it('delivers what it buffered only after the listener is added, on the ' ..
+  t.it('delivers what it buffered only after the listener is added, on the ' ..
     'next tick', function()
       local order = {}
       sendTo(function(socket)
@@ -56,14 +56,15 @@ describe('a socket without a data listener', function()
           socket:on('data', function()
             if #order < 2 then order[#order + 1] = 'data' end
           end)
+          socket:on('end', t.mustCall(function()
+            assert.are.same({ 'added', 'data' }, order)
+          end))
           order[#order + 1] = 'added'
         end, 50)
       end, 'hello')
-      h.run()
-      assert.are.same({ 'added', 'data' }, order)
     end)
 
-  it('honours a smaller highWaterMark from the server options', function()
+  t.it('honours a smaller highWaterMark from the server options', function()
     sendTo(function(socket)
       assert.are.equal(1024, socket.readableHighWaterMark)
       timers.setTimeout(function()
@@ -71,12 +72,11 @@ describe('a socket without a data listener', function()
         socket:destroy()
       end, 50)
     end, PAYLOAD, { highWaterMark = 1024 }):on('error', function() end)
-    h.run()
   end)
 end)
 
 describe('data listeners', function()
-  it('are called alike whether one, several, or once()', function()
+  t.it('are called alike whether one, several, or once()', function()
     local got = {}
     local server
     server = h.listen(function(socket)
@@ -91,7 +91,10 @@ describe('data listeners', function()
       replies[#replies + 1] = 'each ' .. d
       if d == 'B' then client:end_() end
     end)
-    client:on('end', expect())
+    client:on('end', t.mustCall(function()
+      assert.are.same({ 'first a', 'first b' }, got)
+      assert.are.same({ 'once A', 'each A', 'each B' }, replies)
+    end))
     -- the server answers every chunk it gets, in upper case
     server:on('connection', function(socket)
       socket:on('data', function(d)
@@ -101,16 +104,13 @@ describe('data listeners', function()
         end
       end)
     end)
-    h.run()
-    assert.are.same({ 'first a', 'first b' }, got)
-    assert.are.same({ 'once A', 'each A', 'each B' }, replies)
   end)
 end)
 
 describe('pause and resume', function()
   -- Node 22 (the same server paused in its connection listener, 1 MiB
   -- sent): 100 ms later bytesRead 65536, buffered 65536, hwm 65536.
-  it('goes on reading up to readableHighWaterMark while paused', function()
+  t.it('goes on reading up to readableHighWaterMark while paused', function()
     local received = {}
     sendTo(function(socket)
       socket:on('data', function(data) received[#received + 1] = data end)
@@ -124,13 +124,14 @@ describe('pause and resume', function()
         socket:resume()
         assert.is_false(socket:isPaused())
       end, 100)
-      socket:on('end', expect())
+      socket:on('end', t.mustCall(function()
+        assert.is_true(table.concat(received) == PAYLOAD,
+          'data lost or reordered')
+      end))
     end, PAYLOAD)
-    h.run()
-    assert.is_true(table.concat(received) == PAYLOAD, 'data lost or reordered')
   end)
 
-  it('stops data events at once when paused from a data listener', function()
+  t.it('stops data events at once when paused from a data listener', function()
     local chunks, pausedAt = 0, nil
     sendTo(function(socket)
       socket:on('data', function()
@@ -146,25 +147,22 @@ describe('pause and resume', function()
           end, 50)
         end
       end)
-      socket:on('end', expect())
+      socket:on('end', t.mustCall(function() assert.is_true(chunks > 1) end))
     end, PAYLOAD)
-    h.run()
-    assert.is_true(chunks > 1)
   end)
 
-  it('a data listener added while paused does not resume', function()
+  t.it('a data listener added while paused does not resume', function()
     sendTo(function(socket)
       socket:pause()
-      socket:on('data', expect(nil, 0))
+      socket:on('data', t.mustNotCall())
       timers.setTimeout(function() socket:destroy() end, 50)
     end, 'x'):on('error', function() end)
-    h.run()
   end)
 
-  it('keeps pauseOnConnect sockets paused until resume()', function()
+  t.it('keeps pauseOnConnect sockets paused until resume()', function()
     sendTo(function(socket)
       assert.is_true(socket:isPaused())
-      socket:on('data', expect(function(data)
+      socket:on('data', t.mustCall(function(data)
         assert.are.equal('early', data)
       end))
       timers.setTimeout(function()
@@ -172,12 +170,11 @@ describe('pause and resume', function()
         socket:resume()
       end, 50)
     end, 'early', { pauseOnConnect = true })
-    h.run()
   end)
 
   -- Node 22, the same scripts: exit 0 after 'paused true'; with the
   -- server's socket paused in its listener instead, the process stays.
-  it('lets a socket paused before it reads not keep the process alive',
+  t.it('lets a socket paused before it reads not keep the process alive',
     function()
       local out, _, code = h.exec({ '-e', [[
         local net = require('net')
@@ -193,7 +190,7 @@ describe('pause and resume', function()
       assert.are.equal('paused true\n', out)
     end)
 
-  it('keeps the process alive while a paused socket still reads', function()
+  t.it('keeps the process alive while a paused socket still reads', function()
     local out, _, code = h.exec({ '-e', [[
       local net = require('net')
       local server
@@ -213,7 +210,7 @@ describe('pause and resume', function()
     assert.are.equal('still reading\n', out)
   end)
 
-  it("sees the peer's FIN while paused with nothing buffered", function()
+  t.it("sees the peer's FIN while paused with nothing buffered", function()
     -- Node 22: 'end' and 'close' come while paused (data 'hello' first).
     local order = {}
     sendTo(function(socket)
@@ -222,72 +219,70 @@ describe('pause and resume', function()
         socket:pause()
       end)
       socket:on('end', function() order[#order + 1] = 'end' end)
-      socket:on('close', function() order[#order + 1] = 'close' end)
+      socket:on('close', t.mustCall(function()
+        order[#order + 1] = 'close'
+        assert.are.same({ 'hello', 'end', 'close' }, order)
+      end))
     end, 'hello')
-    h.run()
-    assert.are.same({ 'hello', 'end', 'close' }, order)
   end)
 end)
 
 describe('end', function()
-  it('comes after every byte, then readable is false', function()
+  t.it('comes after every byte, then readable is false', function()
     local got = {}
     sendTo(function(socket)
       socket:on('data', function(d) got[#got + 1] = d end)
-      socket:on('end', expect(function()
+      socket:on('end', t.mustCall(function()
         assert.are.equal(PAYLOAD, table.concat(got))
         assert.is_false(socket.readable)
         assert.are.equal('writeOnly', socket.readyState)
         socket:end_()
       end))
     end, PAYLOAD, { allowHalfOpen = true })
-    h.run()
   end)
 
-  it('is emitted without a data listener when nothing was sent, as Node ' ..
+  t.it('is emitted without a data listener when nothing was sent, as Node ' ..
     'reads 0 bytes at the FIN', function()
       local server
       server = h.listen(function(socket)
         server:close()
-        socket:on('end', expect(function()
+        socket:on('end', t.mustCall(function()
           assert.are.equal(0, socket.bytesRead)
         end))
-        socket:on('close', expect()) -- ended its side too: not half-open
+        socket:on('close', t.mustCall()) -- ended its side too: not half-open
       end)
       local client = net.connect(server:address().port, '127.0.0.1')
       client:on('connect', function() client:end_() end)
       client:resume()
-      h.run()
     end)
 
-  it('waits for the characters a decoder holds to be read', function()
+  t.it('waits for the characters a decoder holds to be read', function()
     sendTo(function(socket)
       socket:setEncoding('utf8')
-      socket:on('end', expect(nil, 0))
+      socket:on('end', t.mustNotCall())
       timers.setTimeout(function() socket:destroy() end, 50)
     end, '\xe4\xbd')
-    h.run()
   end)
 
-  it('is not emitted while nobody reads, as in Node', function()
+  t.it('is not emitted while nobody reads, as in Node', function()
     sendTo(function(socket)
-      socket:on('end', expect(nil, 0))
+      socket:on('end', t.mustNotCall())
       timers.setTimeout(function() socket:destroy() end, 50)
     end, 'unread')
-    h.run()
   end)
 end)
 
 describe('setEncoding', function()
   -- The server sends each chunk as a read of its own (it waits until the
   -- client has read the one before), then ends; the client decodes with
-  -- encoding. Returns what each 'data' carried, as hex, expected values
-  -- being what Node's StringDecoder gives for the same reads.
+  -- encoding. Calls back with what each 'data' carried, as hex, once the
+  -- client closed, expected values being what Node's StringDecoder gives
+  -- for the same reads.
   local function hex(s)
     return (s:gsub('.', function(c) return string.format('%02x', c:byte()) end))
   end
 
-  local function decode(encoding, chunks)
+  local function decode(encoding, chunks, callback)
     local got = {}
     local server
     server = h.listen(function(socket)
@@ -315,9 +310,8 @@ describe('setEncoding', function()
       end)
     end
     ackNext()
-    client:on('end', expect(function() client:end_() end))
-    h.run()
-    return got
+    client:on('end', t.mustCall(function() client:end_() end))
+    client:on('close', t.mustCall(function() callback(got) end))
   end
 
   local cases = {
@@ -338,12 +332,14 @@ describe('setEncoding', function()
       'joins a surrogate pair split across reads' },
   }
   for _, case in ipairs(cases) do
-    it(case[1] .. ' ' .. case[4], function()
-      assert.are.same(case[3], decode(case[1], case[2]))
+    t.it(case[1] .. ' ' .. case[4], function()
+      decode(case[1], case[2], t.mustCall(function(got)
+        assert.are.same(case[3], got)
+      end))
     end)
   end
 
-  it('defaults to utf8 and reports readableEncoding', function()
+  t.it('defaults to utf8 and reports readableEncoding', function()
     local s = net.Socket()
     assert.is_nil(s.readableEncoding)
     s:setEncoding()
@@ -352,7 +348,7 @@ describe('setEncoding', function()
     assert.are.equal('utf16le', s.readableEncoding)
   end)
 
-  it('raises ERR_UNKNOWN_ENCODING for a name Node does not know', function()
+  t.it('raises ERR_UNKNOWN_ENCODING for a name Node does not know', function()
     local s = net.Socket()
     for _, bad in ipairs({ 'bogus', 'buffer', 5, {} }) do
       local ok, err = pcall(s.setEncoding, s, bad)
@@ -366,12 +362,15 @@ describe('setEncoding', function()
 end)
 
 describe('write with an encoding', function()
-  it('encodes the text first, as Buffer.from(data, encoding)', function()
+  t.it('encodes the text first, as Buffer.from(data, encoding)', function()
     local got = {}
     local server
     server = h.listen(function(socket)
       server:close()
       socket:on('data', function(d) got[#got + 1] = d end)
+      socket:on('end', t.mustCall(function()
+        assert.are.equal('hihihi\xe9\xe9\xe9Ah\0i\0plain.', table.concat(got))
+      end))
     end)
     local client
     client = net.connect(server:address().port, '127.0.0.1', function()
@@ -381,21 +380,19 @@ describe('write with an encoding', function()
       client:write('é', 'latin1')
       client:write('é', 'binary')
       client:write('éA', 'ascii') -- the low byte of each unit, as Node
-      client:write('hi', 'utf16le', expect())
-      client:write('plain', nil, expect())
-      client:end_('2e', 'hex', expect())
+      client:write('hi', 'utf16le', t.mustCall())
+      client:write('plain', nil, t.mustCall())
+      client:end_('2e', 'hex', t.mustCall())
     end)
     client:resume()
-    h.run()
-    assert.are.equal('hihihi\xe9\xe9\xe9Ah\0i\0plain.', table.concat(got))
   end)
 
-  it('raises ERR_UNKNOWN_ENCODING and writes nothing', function()
+  t.it('raises ERR_UNKNOWN_ENCODING and writes nothing', function()
     local server
     server = h.listen(function(socket)
       server:close()
       socket:on('data', function(d) error('got ' .. d) end)
-      socket:on('end', expect())
+      socket:on('end', t.mustCall())
     end)
     local client
     client = net.connect(server:address().port, '127.0.0.1', function()
@@ -408,6 +405,5 @@ describe('write with an encoding', function()
       client:end_()
     end)
     client:resume()
-    h.run()
   end)
 end)
