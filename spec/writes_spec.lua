@@ -2,7 +2,8 @@
 -- writes after end or destroy, peer faults, and back-pressure with real
 -- volume (64 MiB to a slow reader, directly and through pipe()).
 local h = require('spec.helpers')
-local net, expect, timers = h.net, h.expect, h.timers
+local t = require('luanet.test')
+local net, timers = h.net, h.timers
 
 local MiB = 1024 * 1024
 
@@ -17,8 +18,9 @@ local function sink()
 end
 
 -- A server whose socket reads slowly: after each chunk it pauses for a
--- moment. Returns its port; count(n) gets every byte count.
-local function slowReader(count)
+-- moment. Returns its port; count(n) gets every byte count, ended() is
+-- called at the end.
+local function slowReader(count, ended)
   local server
   server = h.listen(function(socket)
     server:close()
@@ -27,12 +29,13 @@ local function slowReader(count)
       socket:pause()
       timers.setTimeout(function() socket:resume() end, 1)
     end)
+    socket:on('end', t.mustCall(ended))
   end)
   return server:address().port
 end
 
 describe('write', function()
-  it('counts writableLength and bufferSize until the data is sent',
+  t.it('counts writableLength and bufferSize until the data is sent',
     function()
       local port = sink()
       local client
@@ -49,10 +52,9 @@ describe('write', function()
         assert.are.equal(0, client.writableLength)
         client:end_()
       end)
-      h.run()
     end)
 
-  it('returns false at the high-water mark, then emits drain once',
+  t.it('returns false at the high-water mark, then emits drain once',
     function()
       local port = sink()
       local client
@@ -61,14 +63,13 @@ describe('write', function()
       assert.is_true(client:write(string.rep('a', 65535)))
       assert.is_false(client:write('b')) -- 65536 bytes queued
       assert.is_false(client:write('c'))
-      client:on('drain', expect(function()
+      client:on('drain', t.mustCall(function()
         assert.are.equal(0, client.writableLength)
         client:end_()
       end))
-      h.run()
     end)
 
-  it('emits drain before the callbacks of the writes it drained', function()
+  t.it('emits drain before the callbacks of the writes it drained', function()
     local port = sink()
     local order = {}
     local client
@@ -82,11 +83,12 @@ describe('write', function()
       order[#order + 1] = 'drain'
       client:end_()
     end)
-    h.run()
-    assert.are.same({ 'drain', 'callback' }, order)
+    client:on('finish', t.mustCall(function()
+      assert.are.same({ 'drain', 'callback' }, order)
+    end))
   end)
 
-  it('calls write callbacks in order, after write returns', function()
+  t.it('calls write callbacks in order, after write returns', function()
     local port = sink()
     local order = {}
     local client
@@ -101,30 +103,30 @@ describe('write', function()
       order[#order + 1] = 'returned'
       client:end_()
     end)
-    h.run()
-    assert.are.same({ 'returned', 1, 2, 3 }, order)
+    client:on('finish', t.mustCall(function()
+      assert.are.same({ 'returned', 1, 2, 3 }, order)
+    end))
   end)
 
-  it('gives ERR_STREAM_DESTROYED to the callback after destroy, and no ' ..
+  t.it('gives ERR_STREAM_DESTROYED to the callback after destroy, and no ' ..
     'error event', function()
       local port = sink()
       local client
       client = net.connect(port, '127.0.0.1', function()
         client:destroy()
-        assert.is_false(client:write('x', expect(function(err)
+        assert.is_false(client:write('x', t.mustCall(function(err)
           assert.are.equal('ERR_STREAM_DESTROYED', err.code)
           assert.are.equal('Cannot call write after a stream was destroyed',
             err.message)
         end)))
       end)
-      client:on('error', expect(nil, 0))
-      client:on('close', expect(function(hadError)
+      client:on('error', t.mustNotCall())
+      client:on('close', t.mustCall(function(hadError)
         assert.is_false(hadError)
       end))
-      h.run()
     end)
 
-  it('gives EPIPE to a write once the peer ended it, when not half-open',
+  t.it('gives EPIPE to a write once the peer ended it, when not half-open',
     function()
       local server
       server = h.listen(function(socket)
@@ -134,26 +136,25 @@ describe('write', function()
       end)
       local client = net.connect(server:address().port, '127.0.0.1')
       client:on('data', function() end)
-      client:on('end', expect(function()
+      client:on('end', t.mustCall(function()
         -- in the 'end' listener the socket has not ended its side yet
         assert.is_true(client:write('in time'))
         timers.setTimeout(function()
           -- now it has (and closed): Node's writeAfterFIN
-          assert.is_false(client:write('late', expect(function(err)
+          assert.is_false(client:write('late', t.mustCall(function(err)
             assert.are.equal('EPIPE', err.code)
             assert.are.equal('This socket has been ended by the other party',
               err.message)
           end)))
         end, 50)
       end))
-      client:on('error', expect(nil, 0))
-      client:on('close', expect(function(hadError)
+      client:on('error', t.mustNotCall())
+      client:on('close', t.mustCall(function(hadError)
         assert.is_false(hadError)
       end))
-      h.run()
     end)
 
-  it('emits EPIPE or ECONNRESET when writing to a peer that reset',
+  t.it('emits EPIPE or ECONNRESET when writing to a peer that reset',
     function()
       local server
       server = h.listen(function(socket)
@@ -168,17 +169,16 @@ describe('write', function()
         timers.setTimeout(pump, 2)
       end
       client = net.connect(server:address().port, '127.0.0.1', pump)
-      client:on('error', expect(function(err)
+      client:on('error', t.mustCall(function(err)
         assert.is_true(err.code == 'EPIPE' or err.code == 'ECONNRESET',
           err.code)
         -- the RST can even beat the connect's completion
         assert.is_true(err.syscall == 'write' or err.syscall == 'read' or
           err.syscall == 'connect', err.syscall)
       end))
-      client:on('close', expect(function(hadError)
+      client:on('close', t.mustCall(function(hadError)
         assert.is_true(hadError)
       end))
-      h.run()
     end)
 end)
 
@@ -210,34 +210,38 @@ describe('back-pressure', function()
 
   local function rss() return h.process.memoryUsage().rss end
 
-  it('keeps memory bounded: 64 MiB to a slow reader', function()
+  t.it('keeps memory bounded: 64 MiB to a slow reader', function()
     collectgarbage()
     local before, peak, received = rss(), rss(), 0
+    local stats = { queue = 0 }
     local port = slowReader(function(n)
       received = received + n
       local now = rss()
       if now > peak then peak = now end
+    end, function()
+      assert.are.equal(TOTAL, received)
+      -- the queue never holds more than the high-water mark and one chunk
+      assert.is_true(stats.queue <= 65536 + #CHUNK, 'queue ' .. stats.queue)
+      assert.is_true(peak - before < 32 * MiB,
+        'memory grew by ' .. (peak - before) // MiB .. ' MiB')
     end)
-    local stats = { queue = 0 }
     local client
     client = net.connect(port, '127.0.0.1', function()
       writeAll(client, stats)
     end)
-    h.run(60)
-    assert.are.equal(TOTAL, received)
-    -- the queue never holds more than the high-water mark and one chunk
-    assert.is_true(stats.queue <= 65536 + #CHUNK, 'queue ' .. stats.queue)
-    assert.is_true(peak - before < 32 * MiB,
-      'memory grew by ' .. (peak - before) // MiB .. ' MiB')
-  end)
+  end, { timeout = 60000 })
 
-  it('keeps memory bounded through pipe(): 64 MiB via a relay', function()
+  t.it('keeps memory bounded through pipe(): 64 MiB via a relay', function()
     collectgarbage()
     local before, peak, received = rss(), rss(), 0
     local sinkPort = slowReader(function(n)
       received = received + n
       local now = rss()
       if now > peak then peak = now end
+    end, function()
+      assert.are.equal(TOTAL, received)
+      assert.is_true(peak - before < 32 * MiB,
+        'memory grew by ' .. (peak - before) // MiB .. ' MiB')
     end)
     -- the relay pipes what it receives into a socket to the slow reader
     local relay
@@ -252,26 +256,26 @@ describe('back-pressure', function()
     client = net.connect(relay:address().port, '127.0.0.1', function()
       writeAll(client, stats)
     end)
-    h.run(60)
-    assert.are.equal(TOTAL, received)
-    assert.is_true(peak - before < 32 * MiB,
-      'memory grew by ' .. (peak - before) // MiB .. ' MiB')
-  end)
+  end, { timeout = 60000 })
 
-  it('pipe() ends the destination unless told not to', function()
+  t.it('pipe() ends the destination unless told not to', function()
     local got = {}
     local sinkServer
     sinkServer = h.listen(function(socket)
       sinkServer:close()
       socket:on('data', function(d) got[#got + 1] = d end)
-      socket:on('end', expect())
+      socket:on('end', t.mustCall(function()
+        assert.are.equal('through the pipe', table.concat(got))
+      end))
     end)
     local relay
     relay = h.listen(function(socket)
       relay:close()
       local out = net.connect(sinkServer:address().port, '127.0.0.1')
       out:resume()
-      out:on('pipe', expect(function(src) assert.are.equal(socket, src) end))
+      out:on('pipe', t.mustCall(function(src)
+        assert.are.equal(socket, src)
+      end))
       socket:pipe(out)
     end)
     local client
@@ -279,17 +283,15 @@ describe('back-pressure', function()
       client:end_('through the pipe')
     end)
     client:resume()
-    h.run()
-    assert.are.equal('through the pipe', table.concat(got))
   end)
 
-  it("pipe() with { ['end'] = false } leaves the destination open",
+  t.it("pipe() with { ['end'] = false } leaves the destination open",
     function()
       local sinkServer, destination
       sinkServer = h.listen(function(socket)
         sinkServer:close()
         socket:resume()
-        socket:on('end', expect())
+        socket:on('end', t.mustCall())
       end)
       local relay
       relay = h.listen(function(socket)
@@ -309,6 +311,5 @@ describe('back-pressure', function()
         client:end_('x')
       end)
       client:resume()
-      h.run()
     end)
 end)
