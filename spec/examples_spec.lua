@@ -186,8 +186,8 @@ end)
 -- The goodbye server of 000 (sever.address()) and of 003 (server.address()).
 for _, name in ipairs({ 'address_server.lua', 'address_server_003.lua' }) do
   describe(name, function()
-    example('listens on an arbitrary port, prints it, and says goodbye to each ' ..
-      'client', function()
+    example('listens on an arbitrary port, prints it, and says goodbye to ' ..
+      'each client', function()
         local server = start(name)
         scenario(function()
           local out = awaitOutput(server, 'opened server on')
@@ -248,8 +248,8 @@ describe('listen_retry.lua', function()
 end)
 
 describe('listen_retry_003.lua', function()
-  example('retries while close_server.lua holds 6666, listens once it has closed',
-    function()
+  example('retries while close_server.lua holds 6666, listens once it ' ..
+    'has closed', function()
       local busy = start('close_server.lua')
       local retry
       scenario(function()
@@ -319,7 +319,8 @@ local function startTraced(name)
   local log, out = os.tmpname(), os.tmpname()
   local p = assert(io.popen('strace -f -qq -o ' .. log ..
     ' -e trace=setsockopt ' .. h.shellQuote(h.exe) .. ' ' ..
-    h.shellQuote(EXAMPLES .. name) .. ' </dev/null >' .. out .. ' 2>&1 & echo $!'))
+    h.shellQuote(EXAMPLES .. name) .. ' </dev/null >' .. out ..
+    ' 2>&1 & echo $!'))
   local stracePid = tonumber(p:read('l'))
   p:close()
   local proc = {}
@@ -466,8 +467,8 @@ describe('count_server.lua and runtest_client.lua', function()
       expected(out, { '1', localhost(), '客户端开始关闭', '客户端关闭' })
     end)
 
-  example('counts, echoes, and ends a client idle for 3 s; runTest fails on a ' ..
-    'wrong number', function()
+  example('counts, echoes, and ends a client idle for 3 s; runTest fails ' ..
+    'on a wrong number', function()
       local server = start('count_server.lua')
       scenario(function()
         awaitOutput(server, '服务器地址: ')
@@ -480,8 +481,8 @@ describe('count_server.lua and runtest_client.lua', function()
         out, err, code = h.exec({ EXAMPLES .. 'runtest_client.lua', '9' })
         assert.are.equal(1, code) -- client 3 gets '3'
         assert.are.equal('', out)
-        assert.is_truthy(err:find("Uncaught AssertionError [ERR_ASSERTION]: '3' == '9'",
-          1, true), err)
+        assert.is_truthy(err:find(
+          "Uncaught AssertionError [ERR_ASSERTION]: '3' == '9'", 1, true), err)
         assert.is_true(alive(server)) -- client 1 is still there
         await(function() return c.ended end, 6)
         local idle = c.ended - c.connected
@@ -612,5 +613,267 @@ describe('socket_info_server.lua', function()
         '客户端关闭',
         '客户端完全关闭',
       }), out)
+    end)
+end)
+
+-- ---- the sequential versions (*_co.lua) ------------------------------------
+-- Their peers here are sequential code too: tasks (net.spawn) that read
+-- with socket:read and timers.sleep, each read bounded by a timeout.
+
+local timers = h.timers
+local READ = { timeout = 5000 }
+
+---Runs body as a task on the loop; fails if it raised or did not finish.
+local function inTask(body)
+  local t = net.spawn(body)
+  h.run(20)
+  assert.is_true(t.done)
+end
+
+---In a task: waits until proc's output holds text (5 s at most); returns
+---its output.
+local function outputOf(proc, text)
+  for _ = 1, 500 do
+    local out = proc.output()
+    if out:find(text, 1, true) then return out end
+    timers.sleep(10)
+  end
+  error(('waited 5 s for %q; got %q'):format(text, (proc.output())))
+end
+
+---A port nobody listens on now (the chat server takes one as an argument).
+local function freePort()
+  local server = net.createServer()
+  server:listen(0)
+  local port = server:address().port
+  server:close()
+  h.run()
+  return port
+end
+
+---Starts a luanet script written out from source that prints its port;
+---returns its process and the port (in a task).
+local function peer(source)
+  local path = h.script(source)
+  local proc = h.spawn({ path })
+  cleanups[#cleanups + 1] = function()
+    proc.kill()
+    proc.wait()
+    os.remove(path)
+  end
+  return proc, tonumber(outputOf(proc, '\n'):match('^(%d+)\n'))
+end
+
+describe('chat_co.lua', function()
+  -- What a user of chat_co.lua reads: the lines, one read at a time.
+  local function user(port)
+    local c = net.connect(port, '127.0.0.1')
+    assert(c:wait('connect', READ))
+    return c
+  end
+  local function expectLines(c, ...)
+    for i = 1, select('#', ...) do
+      assert.are.equal((select(i, ...)), c:read('l', READ))
+    end
+  end
+
+  example('runs the chat room as one task per client, reading lines',
+    function()
+      local port = freePort()
+      local server = start('chat_co.lua', tostring(port))
+      local long = ('x'):rep(5000)
+      inTask(function()
+        outputOf(server, '聊天工作室已启动, 端口: ' .. port .. '\n')
+        local alice = user(port)
+        expectLines(alice, '欢迎来到聊天工作室! 当前在线人数: 1', '请输入你的昵称:')
+        -- a name split across writes, ended by telnet's \r\n
+        alice:write('ali')
+        timers.sleep(20)
+        alice:write('ce\r\n')
+        expectLines(alice, '你好, alice! 直接输入文字即可发言, 输入 /help 查看命令')
+        local bob = user(port)
+        expectLines(bob, '欢迎来到聊天工作室! 当前在线人数: 2', '请输入你的昵称:')
+        bob:write('alice\nbob\n')
+        expectLines(bob, '昵称 alice 已被占用, 请重新输入你的昵称:',
+          '你好, bob! 直接输入文字即可发言, 输入 /help 查看命令')
+        expectLines(alice, '*** bob 加入了聊天室')
+        -- a line over 4096 bytes is refused, the next one goes through
+        bob:write(long .. '\n大家好\n')
+        expectLines(bob, '消息太长 (超过 4096 字节), 已丢弃')
+        expectLines(alice, 'bob: 大家好')
+        alice:write('/who\n')
+        expectLines(alice, '在线用户 (2): alice, bob')
+        -- a client that resets is gone; the room goes on
+        bob:resetAndDestroy()
+        expectLines(alice, '*** bob 离开了聊天室')
+        alice:write('/quit\n')
+        expectLines(alice, '再见!')
+        assert.is_nil(alice:read('l', READ)) -- the server ended it
+        alice:destroy()
+        outputOf(server, 'alice 离开了聊天室\n')
+      end)
+      assert.is_true(alive(server))
+      local out, err = server.output()
+      assert.are.equal('', err)
+      out = out:gsub('新连接: 127%.0%.0%.1 %d+\n', '新连接\n')
+        :gsub('新连接: ::ffff:127%.0%.0%.1 %d+\n', '新连接\n')
+      assert.are.equal(lines({
+        '聊天工作室已启动, 端口: ' .. port,
+        '新连接',
+        'alice 加入了聊天室',
+        '新连接',
+        'bob 加入了聊天室',
+        '连接出错: read ECONNRESET',
+        'bob 离开了聊天室',
+        'alice 离开了聊天室',
+      }), out)
+    end)
+end)
+
+describe('line_client_co.lua', function()
+  -- The server: a reply per line, the line in capitals; 'bye' ends it.
+  local SERVER = [[
+local net = require('net')
+local server = net.createServer(function(socket)
+  net.spawn(function()
+    for line in socket:lines() do
+      if line == 'bye' then return socket:end_('BYE\n') end
+      socket:write(line:upper() .. '\n')
+    end
+    socket:end_()
+  end)
+end)
+server:listen(0, '127.0.0.1')
+console.log(server:address().port)
+]]
+
+  example('sends each line of its standard input and prints each reply',
+    function()
+      local port
+      inTask(function() port = select(2, peer(SERVER)) end)
+      -- its input from a file, its last line unended
+      local out, err, code = h.exec({ EXAMPLES .. 'line_client_co.lua',
+        tostring(port), '127.0.0.1' }, 'hello\nworld\r\nlast')
+      assert.are.equal('', err)
+      assert.are.equal(0, code)
+      assert.are.equal('HELLO\nWORLD\nLAST\n', out)
+      -- the server ends the connection: the client stops there
+      out, err, code = h.exec({ EXAMPLES .. 'line_client_co.lua',
+        tostring(port), '127.0.0.1' }, 'one\nbye\ntwo\n')
+      assert.are.equal('', err)
+      assert.are.equal(0, code)
+      assert.are.equal('ONE\nBYE\n', out)
+    end)
+
+  example('says why when nothing listens', function()
+    local port = freePort()
+    local out, err, code = h.exec({ EXAMPLES .. 'line_client_co.lua',
+      tostring(port), '127.0.0.1' }, 'hello\n')
+    assert.are.equal('', out)
+    assert.are.equal(1, code)
+    assert.are.equal('cannot connect to 127.0.0.1:' .. port ..
+      ': connect ECONNREFUSED 127.0.0.1:' .. port .. '\n', err)
+  end)
+end)
+
+describe('http_client_co.lua', function()
+  local hasPython = os.execute('command -v python3 >/dev/null 2>&1') == true
+
+  -- python3 -m http.server on port 0, serving dir; returns its port (in a
+  -- task) and is killed when the test ends.
+  local function python(dir)
+    local log = os.tmpname()
+    local p = assert(io.popen('cd ' .. h.shellQuote(dir) .. ' && exec ' ..
+      'python3 -u -m http.server 0 --bind 127.0.0.1 >' .. log .. ' 2>&1 ' ..
+      '</dev/null & echo $!'))
+    local pid = tonumber(p:read('l'))
+    p:close()
+    cleanups[#cleanups + 1] = function()
+      os.execute('kill ' .. pid .. ' 2>/dev/null')
+      os.remove(log)
+    end
+    for _ = 1, 1000 do
+      local port = h.readAll(log):match('port (%d+)')
+      if port then return tonumber(port) end
+      timers.sleep(10)
+    end
+    error('python3 -m http.server did not start: ' .. h.readAll(log))
+  end
+
+  example('gets a file from python3 -m http.server by its Content-Length',
+    function()
+      if not hasPython then return pending('no python3') end
+      local dir = os.tmpname()
+      os.remove(dir)
+      assert(os.execute('mkdir ' .. dir))
+      cleanups[#cleanups + 1] = function() os.execute('rm -rf ' .. dir) end
+      local body = {} -- 200 KB of every byte value
+      for i = 1, 200000 do body[i] = string.char(i * 7 % 256) end
+      body = table.concat(body)
+      local f = assert(io.open(dir .. '/data.bin', 'wb'))
+      f:write(body)
+      f:close()
+      local port
+      inTask(function() port = python(dir) end)
+      local url = 'http://127.0.0.1:' .. port
+      local out, err, code = h.exec({ EXAMPLES .. 'http_client_co.lua',
+        url .. '/data.bin' })
+      assert.are.equal('', err)
+      assert.are.equal(0, code)
+      assert.is_true(out == body, 'the body as served')
+      out, err, code = h.exec({ EXAMPLES .. 'http_client_co.lua', '-i',
+        url .. '/data.bin' })
+      assert.are.equal(0, code)
+      assert.are.equal('', err)
+      assert.matches('^HTTP/1%.0 200 OK\n', out)
+      assert.matches('\nContent%-Length: 200000\n', out)
+      assert.are.equal(body, out:match('\n\n(.*)$'))
+      -- a status other than 2xx: its body, and exit 1
+      out, err, code = h.exec({ EXAMPLES .. 'http_client_co.lua', '-i',
+        url .. '/missing' })
+      assert.are.equal(1, code)
+      assert.are.equal('', err)
+      assert.matches('^HTTP/1%.0 404 File not found\n', out)
+    end)
+
+  -- An HTTP/1.1 server that sends its response a few bytes at a time, so
+  -- that the status line, a header's \r\n and the chunks are cut across
+  -- reads; it prints the request's head, then its port.
+  local DRIP = [[
+local net, timers = require('net'), require('timers')
+local response = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n' ..
+  'Content-Type: text/plain\r\n\r\n5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n'
+local server = net.createServer(function(socket)
+  net.spawn(function()
+    local head = {}
+    for line in socket:lines() do
+      if line == '' then break end
+      head[#head + 1] = line
+    end
+    console.error(table.concat(head, '|'))
+    for at = 1, #response, 3 do
+      socket:write(response:sub(at, at + 2))
+      timers.sleep(2)
+    end
+    socket:end_()
+  end)
+end)
+server:listen(0, '127.0.0.1')
+console.log(server:address().port)
+]]
+
+  example('reads a chunked response whose lines are cut across reads',
+    function()
+      local proc, port
+      inTask(function() proc, port = peer(DRIP) end)
+      local out, err, code = h.exec({ EXAMPLES .. 'http_client_co.lua', '-i',
+        'http://127.0.0.1:' .. port .. '/x?y=1' })
+      assert.are.equal('', err)
+      assert.are.equal(0, code)
+      assert.are.equal('HTTP/1.1 200 OK\nTransfer-Encoding: chunked\n' ..
+        'Content-Type: text/plain\n\nhello, world', out)
+      local _, log = proc.output()
+      assert.are.equal('GET /x?y=1 HTTP/1.1|Host: 127.0.0.1:' .. port ..
+        '|Connection: close\n', log)
     end)
 end)
