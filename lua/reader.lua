@@ -333,8 +333,9 @@ end
 ---('\n', or '\r\n'), 'L' with it, 'a' all until the end, n exactly n
 ---bytes (fewer only at the end). In a task it waits for them; elsewhere
 ---it returns nil when the buffer cannot give them yet, and 'a' returns
----what is buffered (Node's readable.read()). opts.timeout (ms): nil, ETIMEDOUT, nothing consumed;
----opts.max (65536): a line longer (its end included) is nil,
+---what is buffered (Node's readable.read()). opts.timeout (ms): nil,
+---ETIMEDOUT, nothing consumed; opts.max (65536): a line longer (its end
+---included) is nil,
 ---ERR_READ_TOO_LONG, nothing consumed. Also nil and
 ---ERR_SOCKET_BUSY_READING (another task reads), ERR_SOCKET_FLOWING
 ---('data' or pipe() consume it), ERR_SOCKET_CLOSED or the socket's error.

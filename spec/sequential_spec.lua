@@ -74,9 +74,8 @@ describe('net.spawn', function()
         timers.sleep(5)
         error('boom in a task')
       end)
-      local after = false
       net.spawn(function() error({ code = 'MINE' }) end) -- before a wait
-      after = true -- the spawner went on
+      local after = true -- the spawner went on
       h.run()
       process:off('uncaughtException', onUncaught)
       assert.is_true(after)
@@ -166,7 +165,8 @@ print('done')
 
   it('raises the main chunk error before its first wait as ever, and one ' ..
     'after it as uncaught', function()
-      local script = h.script("process.nextTick(function() print('tick') end)\n" ..
+      local script = h.script(
+        "process.nextTick(function() print('tick') end)\n" ..
         "error('at once')\n")
       local out, err, code = h.exec({ script })
       assert.are.equal(1, code)
@@ -177,23 +177,52 @@ print('done')
       out, err, code = h.exec({ script })
       os.remove(script)
       assert.are.equal(1, code)
+      assert.are.equal('', out)
       assert.matches("^Uncaught Error: [^\n]*:2: later\nstack traceback:\n" ..
         "\t%[C%]: in function 'error'\n\t[^\n]*:2: in main chunk\n$", err)
     end)
 end)
 
--- ---- 6. <close> and task:cancel() ---------------------------------------------
+describe('a REPL line', function()
+  it('may wait; the next line runs once it has printed', function()
+    -- a server made in one line answers the task of the next line, which
+    -- waits for its connection and its line (the lines come through a
+    -- pipe: see the report of issue 11 for a file as standard input)
+    local input = os.tmpname()
+    local f = assert(io.open(input, 'w'))
+    f:write(table.concat({
+      "s = net.createServer(function(c) c:end_('hi\\n') end)",
+      "s:listen(0, '127.0.0.1')",
+      "c = net.connect(s:address().port, '127.0.0.1') " ..
+        "assert(c:wait('connect')) timers.sleep(20) print('got', c:read())",
+      "print('next') s:close()",
+    }, '\n') .. '\n')
+    f:close()
+    local p = assert(io.popen('cat ' .. input .. ' | timeout 20 ' ..
+      h.shellQuote(h.exe) .. ' -i 2>&1'))
+    local out = p:read('a')
+    local _, _, code = p:close()
+    os.remove(input)
+    assert.are.equal(0, code)
+    assert.matches('> got\thi\n> next\n> \n$', out)
+  end)
+end)
+
+-- ---- 6. <close> and task:cancel() -------------------------------------------
 
 describe('task:cancel()', function()
   it('closes the coroutine: its <close> socket is destroyed and the read ' ..
     'lets go', function()
       local server, closedInTask = nil, false
-      server = h.listen(function(s) server:close() s:on('error', function() end) end)
+      server = h.listen(function(s)
+        server:close()
+        s:on('error', function() end)
+      end)
       local scoped
       local t = net.spawn(function()
         local c <close> = net.connect(server:address().port, '127.0.0.1')
         scoped = c
-        local guard <close> = setmetatable({}, { __close = function()
+        local _ <close> = setmetatable({}, { __close = function()
           closedInTask = true
         end })
         c:read() -- waits: the server sends nothing
@@ -242,7 +271,7 @@ describe('task:cancel()', function()
   end)
 end)
 
--- ---- 2. formats at chunk boundaries ---------------------------------------------
+-- ---- 2. formats at chunk boundaries -----------------------------------------
 
 describe('socket:read', function()
   it("reads a line that comes one byte at a time ('l')", function()
@@ -417,7 +446,7 @@ describe('socket:readUntil and socket:lines', function()
   end)
 end)
 
--- ---- 3. timeouts and failures -------------------------------------------------
+-- ---- 3. timeouts and failures -----------------------------------------------
 
 describe('a read with opts.timeout', function()
   it('returns nil, ETIMEDOUT and consumes nothing; the next read gets it all',
@@ -485,6 +514,7 @@ describe('a read that waits', function()
         assert.is_nil(v)
         assert.are.equal('ERR_SOCKET_CLOSED', err.code)
         v, err = a:read()
+        assert.is_nil(v)
         assert.are.equal('ERR_SOCKET_CLOSED', err.code)
       end)
       b:write('partial')
@@ -575,7 +605,7 @@ describe('a read that waits', function()
     end)
 end)
 
--- ---- 4. one consumer at a time --------------------------------------------------
+-- ---- 4. one consumer at a time ----------------------------------------------
 
 describe('one reader at a time', function()
   it('gives a second task ERR_SOCKET_BUSY_READING', function()
@@ -635,7 +665,7 @@ describe('socket:drain', function()
     end)
 end)
 
--- ---- 5. waiting for events, connections and time ---------------------------------
+-- ---- 5. waiting for events, connections and time ----------------------------
 
 describe('emitter:wait', function()
   it("returns the event's arguments, true for none", function()
@@ -725,6 +755,7 @@ describe('server:accept', function()
       assert.is_nil(v)
       assert.are.equal('ERR_SERVER_NOT_RUNNING', err.code)
       v, err = server:accept()
+      assert.is_nil(v)
       assert.are.equal('ERR_SERVER_NOT_RUNNING', err.code)
     end))
     timers.setTimeout(function() server:close() end, 10)
@@ -746,13 +777,65 @@ describe('timers.sleep', function()
   end)
 end)
 
--- ---- 'readable', as Node's --------------------------------------------------------
+-- ---- 'readable', as Node's --------------------------------------------------
+
+describe('process.stdin:lines()', function()
+  -- The script: counts the lines of its standard input and their bytes,
+  -- prints the first and the last, read `for line in process.stdin:lines()`.
+  local SCRIPT = [[
+local n, bytes, first, last = 0, 0, nil, nil
+for line in process.stdin:lines() do
+  n, bytes = n + 1, bytes + #line
+  first, last = first or line, line
+end
+print(n, bytes, first, last)
+]]
+  -- 20000 lines of 1 to 99 bytes (about 1 MiB: many reads, lines cut
+  -- between them), \r\n ends some, the last is unended.
+  local lines, size = {}, 0
+  for i = 1, 20000 do
+    lines[i] = ('%d'):format(i) .. ('x'):rep(i % 95)
+    size = size + #lines[i]
+    if i % 7 == 0 then lines[i] = lines[i] .. '\r' end
+  end
+  local input = table.concat(lines, '\n')
+  local expected = ('20000\t%d\t1x\t20000%s\n'):format(size,
+    ('x'):rep(20000 % 95))
+
+  it('reads a pipe to its end, line by line, at top level', function()
+    local script, file = h.script(SCRIPT), os.tmpname()
+    local f = assert(io.open(file, 'wb'))
+    f:write(input)
+    f:close()
+    local p = assert(io.popen('cat ' .. file .. ' | timeout 20 ' ..
+      h.shellQuote(h.exe) .. ' ' .. script .. ' 2>&1'))
+    local out = p:read('a')
+    p:close()
+    os.remove(script)
+    os.remove(file)
+    assert.are.equal(expected, out)
+  end)
+
+  it('reads a file given as standard input, and an empty one', function()
+    local script = h.script(SCRIPT)
+    local out, err, code = h.exec({ script }, input)
+    assert.are.equal('', err)
+    assert.are.equal(0, code)
+    assert.are.equal(expected, out)
+    out, err, code = h.exec({ script }, '')
+    os.remove(script)
+    assert.are.equal('', err)
+    assert.are.equal(0, code)
+    assert.are.equal('0\t0\tnil\tnil\n', out)
+  end)
+end)
 
 describe("a 'readable' listener", function()
   it('sees the data and the end as Node 22 shows them', function()
     -- Node 22 prints "isPaused true", "readable hi", "readable null",
     -- "end" for:
-    --   const server = net.createServer((s) => { server.close(); s.end('hi'); });
+    --   const server = net.createServer((s) => {
+    --     server.close(); s.end('hi'); });
     --   server.listen(0, '127.0.0.1', () => {
     --     const c = net.connect(server.address().port, '127.0.0.1');
     --     c.on('readable', () => console.log('readable', c.read()...));
@@ -794,7 +877,7 @@ describe("a 'readable' listener", function()
     end)
 end)
 
--- ---- memory -----------------------------------------------------------------------
+-- ---- memory -----------------------------------------------------------------
 
 describe('a task waiting on a read', function()
   -- A task is a Lua coroutine, and Lua 5.4 makes none smaller than about

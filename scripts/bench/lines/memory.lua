@@ -30,8 +30,10 @@ tasks = {}
 local reader = count()
 for i = 1, N do tasks[i] = net.spawn(readLine, clients[i]) end
 local waiting = count()
-for i = 1, N do tasks[i]:cancel() end
-tasks = {}
+for i = 1, N do
+  tasks[i]:cancel()
+  tasks[i] = nil
+end
 
 local coroutines = {}
 local base = count()
@@ -42,11 +44,14 @@ end
 local bare = count()
 
 print(('%d tasks waiting on a read:'):format(N))
-print(('  per waiting task:             %5.0f bytes'):format((waiting - reader) / N))
-print(('  per socket, its reader state: %5.0f bytes (once, at its first read)')
-  :format((reader - before) / N))
-print(('  together, beyond the socket:  %5.0f bytes'):format((first - before) / N))
-print(('  a bare Lua coroutine:         %5.0f bytes'):format((bare - base) / N))
+local function show(what, bytes, note)
+  print(('  %-29s %5.0f bytes%s'):format(what .. ':', bytes / N, note or ''))
+end
+show('per waiting task', waiting - reader)
+show('per socket, its reader state', reader - before,
+  ' (once, at its first read)')
+show('together, beyond the socket', first - before)
+show('a bare Lua coroutine', bare - base)
 for i = 1, N do
   clients[i]:destroy()
   peers[i]:destroy()
