@@ -100,8 +100,10 @@ function EventEmitter:setMaxListeners(n) end
 ---@return number
 function EventEmitter:getMaxListeners() end
 
----(coming) In a coroutine: waits for event and returns its arguments (true
----for none); nil, err on 'error' or opts.timeout (ms).
+---luanet's own, in a task (Node's events.once): waits for event and
+---returns its arguments (true for none); nil, err for an 'error' meanwhile
+---or ETIMEDOUT after opts.timeout (ms). Raises ERR_NOT_IN_COROUTINE
+---where nothing can wait.
 ---@param event any
 ---@param opts? { timeout?: number }
 ---@return any ...

@@ -80,11 +80,21 @@ local net = {}
 ---@field remotePort integer
 ---@field remoteFamily string
 
----Read options of the coming sequential reads.
+---Options of socket:read, readUntil and lines.
 ---@class net.ReadOptions
----@field timeout? number  ms for the whole call
----@field max? integer  bytes a line may hold (64 KiB)
+---@field timeout? number  ms for the whole call: nil, ETIMEDOUT, nothing consumed
+---@field max? integer  bytes a line may hold with its end (65536): nil, ERR_READ_TOO_LONG
 ---@field inclusive? boolean  readUntil: keep the delimiter
+
+---What net.spawn returns: a coroutine luanet runs, where code may wait.
+---@class net.Task
+---@field done true?  it returned, raised or was cancelled
+local Task = {}
+
+---Closes the task's coroutine, running its <close> variables; true if it
+---was waiting, false if it had ended. Raises ERR_TASK_RUNNING for itself.
+---@return boolean
+function Task:cancel() end
 
 ---A new Server, not yet listening; connectionListener becomes a
 ---'connection' listener. Raises ERR_INVALID_ARG_TYPE, ERR_INVALID_ARG_VALUE.
@@ -143,10 +153,12 @@ function net.getDefaultAutoSelectFamilyAttemptTimeout() end
 ---@param value integer
 function net.setDefaultAutoSelectFamilyAttemptTimeout(value) end
 
----(coming) luanet's own: runs fn(...) as a coroutine that may wait.
+---luanet's own: runs fn(...) as a task (a coroutine that may wait) at
+---once, until it first waits; its error is uncaught. Raises
+---ERR_INVALID_ARG_TYPE without a function.
 ---@param fn function
 ---@param ... any
----@return { cancel: fun() } task
+---@return net.Task
 function net.spawn(fn, ...) end
 
 ---(coming) luanet's own: the live servers, sockets and timers.
@@ -212,7 +224,9 @@ function Server:ref() end
 ---@return net.Server
 function Server:unref() end
 
----(coming) In a coroutine: the next connection's socket.
+---luanet's own: the next connection's socket, waiting in a task (a held
+---one at once); nil, err: ERR_SERVER_NOT_RUNNING, ETIMEDOUT, the server's
+---error. Raises ERR_NOT_IN_COROUTINE where it would wait and cannot.
 ---@param opts? { timeout?: number }
 ---@return net.Socket?, net.Error?
 function Server:accept(opts) end
@@ -319,6 +333,7 @@ function Server:removeListener(event, listener) end
 --- * `'connect'`(): the connection is established
 --- * `'ready'`(): right after connect
 --- * `'data'`(data: string): bytes received, or text after setEncoding()
+--- * `'readable'`(): data can be read with read() (a listener stops the flow)
 --- * `'drain'`(): the write queue emptied after write() returned false
 --- * `'end'`(): the peer ended, every byte delivered
 --- * `'finish'`(): this side ended and everything was sent
@@ -456,26 +471,32 @@ function Socket:pipe(destination, options) end
 ---@return net.Socket
 function Socket:unpipe(destination) end
 
----(coming) In a coroutine: fmt as file:read ('l', 'L', 'a', n); nil at
----the end; nil, err on a failure or opts.timeout.
+---luanet's own: fmt as file:read ('l' a line without \n or \r\n, 'L'
+---with it, 'a' all to the end, n bytes); nil at the end; nil, err:
+---ETIMEDOUT, ERR_READ_TOO_LONG (both consume nothing),
+---ERR_SOCKET_BUSY_READING, ERR_SOCKET_FLOWING, ERR_SOCKET_CLOSED, the
+---socket's error. Waits in a task; elsewhere nil when not buffered yet.
 ---@param fmt? 'l'|'L'|'a'|integer
 ---@param opts? net.ReadOptions
 ---@return string?, net.Error?
 function Socket:read(fmt, opts) end
 
----(coming) The bytes before delim (consumed, dropped unless opts.inclusive).
+---luanet's own: the bytes before delim (consumed, dropped unless
+---opts.inclusive); the rest at the end, then nil; nil, err as read().
 ---@param delim string
 ---@param opts? net.ReadOptions
 ---@return string?, net.Error?
 function Socket:readUntil(delim, opts) end
 
----(coming) An iterator of read(fmt).
+---luanet's own: an iterator of read(fmt, opts) for a generic for; it
+---raises a failure (nil, err).
 ---@param fmt? 'l'|'L'|'a'|integer
 ---@param opts? net.ReadOptions
 ---@return fun(): string?
 function Socket:lines(fmt, opts) end
 
----(coming) Waits for 'drain' when the write queue is full.
+---luanet's own: true at once below writableHighWaterMark, else waits for
+---'drain' in a task; nil, err for an 'error' or opts.timeout.
 ---@param opts? { timeout?: number }
 ---@return boolean?, net.Error?
 function Socket:drain(opts) end
@@ -491,6 +512,7 @@ function Socket:drain(opts) end
 ---@overload fun(self: net.Socket, event: 'connect', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'ready', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'data', listener: fun(data: string)): net.Socket
+---@overload fun(self: net.Socket, event: 'readable', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'drain', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'end', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'finish', listener: fun()): net.Socket
@@ -514,6 +536,7 @@ function Socket:on(event, listener) end
 ---@overload fun(self: net.Socket, event: 'connect', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'ready', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'data', listener: fun(data: string)): net.Socket
+---@overload fun(self: net.Socket, event: 'readable', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'drain', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'end', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'finish', listener: fun()): net.Socket
@@ -537,6 +560,7 @@ function Socket:once(event, listener) end
 ---@overload fun(self: net.Socket, event: 'connect', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'ready', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'data', listener: fun(data: string)): net.Socket
+---@overload fun(self: net.Socket, event: 'readable', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'drain', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'end', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'finish', listener: fun()): net.Socket
@@ -560,6 +584,7 @@ function Socket:off(event, listener) end
 ---@overload fun(self: net.Socket, event: 'connect', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'ready', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'data', listener: fun(data: string)): net.Socket
+---@overload fun(self: net.Socket, event: 'readable', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'drain', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'end', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'finish', listener: fun()): net.Socket
@@ -583,6 +608,7 @@ function Socket:addListener(event, listener) end
 ---@overload fun(self: net.Socket, event: 'connect', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'ready', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'data', listener: fun(data: string)): net.Socket
+---@overload fun(self: net.Socket, event: 'readable', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'drain', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'end', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'finish', listener: fun()): net.Socket
@@ -606,6 +632,7 @@ function Socket:prependListener(event, listener) end
 ---@overload fun(self: net.Socket, event: 'connect', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'ready', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'data', listener: fun(data: string)): net.Socket
+---@overload fun(self: net.Socket, event: 'readable', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'drain', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'end', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'finish', listener: fun()): net.Socket
@@ -629,6 +656,7 @@ function Socket:prependOnceListener(event, listener) end
 ---@overload fun(self: net.Socket, event: 'connect', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'ready', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'data', listener: fun(data: string)): net.Socket
+---@overload fun(self: net.Socket, event: 'readable', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'drain', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'end', listener: fun()): net.Socket
 ---@overload fun(self: net.Socket, event: 'finish', listener: fun()): net.Socket

@@ -77,7 +77,8 @@ function timers.clearInterval(timeout) end
 ---@param immediate Immediate|any
 function timers.clearImmediate(immediate) end
 
----(coming) In a coroutine: waits ms.
+---luanet's own, in a task: waits ms milliseconds (Node's timers/promises
+---setTimeout). Raises ERR_INVALID_ARG_TYPE, ERR_NOT_IN_COROUTINE.
 ---@param ms number
 function timers.sleep(ms) end
 
