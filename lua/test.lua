@@ -17,8 +17,8 @@ local util = require('util')
 local net, timers = luanet.net, luanet.timers
 local type, tostring, pairs, ipairs, pcall, error, setmetatable, rawget =
   type, tostring, pairs, ipairs, pcall, error, setmetatable, rawget
-local getinfo, traceback, getregistry, getmetatable =
-  debug.getinfo, debug.traceback, debug.getregistry, debug.getmetatable
+local getinfo, getregistry, getmetatable =
+  debug.getinfo, debug.getregistry, debug.getmetatable
 local concat, sort, pack = table.concat, table.sort, table.pack
 local format, find = string.format, string.find
 local floor, tonumber, getenv = math.floor, tonumber, os.getenv
@@ -37,30 +37,56 @@ local function where(level)
   return info.short_src .. ':' .. (info.currentline or '?')
 end
 
--- The traceback from `level` levels above the caller, cut where it enters
--- this harness (the frames of busted and of M.run say nothing), each line
--- indented by `indent`.
-local function trace(level, indent)
+-- The frames from `level` levels above the caller to where the stack
+-- enters this harness (the frames of busted and of M.run say nothing),
+-- without the frames of luanet and C that led from the loop in: a list
+-- of debug.getinfo tables. Only the frames of the test are read, not the
+-- whole stack, so that a timer made in a test costs microseconds: two
+-- setTimeout calls in a row still fall in the same millisecond.
+local function frames(level)
+  local list = {}
+  level = level + 1
+  while true do
+    local info = getinfo(level, 'Slnt')
+    if not info or info.short_src == 'luanet/test.lua' then break end
+    list[#list + 1] = info
+    level = level + 1
+  end
+  while #list > 1 and (list[#list].what == 'C' or
+      find(list[#list].short_src, '^luanet/')) do
+    list[#list] = nil
+  end
+  return list
+end
+
+-- The frames as debug.traceback writes them (without the global names
+-- it looks up, nor the tail calls below the last), each line indented by
+-- `indent`.
+local function traceText(list, indent)
   local lines = {}
-  for line in traceback('', level + 1):gmatch('\n\t([^\n]*)') do
-    if find(line, 'luanet/test.lua', 1, true) or
-        find(line, "in function 'luanet.run'", 1, true) or
-        find(line, 'in function <luanet/test.lua', 1, true) then
-      break
+  for i, info in ipairs(list) do
+    local name
+    if info.namewhat ~= '' then
+      name = info.namewhat .. " '" .. info.name .. "'"
+    elseif info.what == 'main' then
+      name = 'main chunk'
+    elseif info.what ~= 'C' then
+      name = 'function <' .. info.short_src .. ':' .. info.linedefined .. '>'
+    else
+      name = '?'
     end
-    lines[#lines + 1] = line
+    lines[#lines + 1] = indent .. info.short_src .. ':' ..
+      (info.currentline > 0 and info.currentline .. ':' or '') .. ' in ' ..
+      name
+    if info.istailcall and i < #list then
+      lines[#lines + 1] = indent .. '(...tail calls...)'
+    end
   end
-  -- and without the frames of luanet and C that led from the loop in
-  while #lines > 1 and (find(lines[#lines], '^%[C%]') or
-      find(lines[#lines], '^luanet/') or
-      find(lines[#lines], '^%(%.%.%.tail calls%.%.%.%)')) do
-    lines[#lines] = nil
-  end
-  return indent .. concat(lines, '\n' .. indent)
+  return concat(lines, '\n')
 end
 
 -- Every socket, server and timer made while a test ran: object -> { n,
--- trace }. Weak keys: an object that is gone is forgotten.
+-- test, frames }. Weak keys: an object that is gone is forgotten.
 local made = setmetatable({}, { __mode = 'k' })
 local serial = 0
 
@@ -68,10 +94,14 @@ local serial = 0
 local function record(obj, level)
   if current and obj ~= nil then
     serial = serial + 1
-    made[obj] = { n = serial, test = current,
-      trace = trace(level + 1, '    ') }
+    made[obj] = { n = serial, test = current, frames = frames(level + 1) }
   end
   return obj
+end
+
+-- Where the object of a made[] entry was made, as indented lines.
+local function traceOf(info)
+  return traceText(info.frames, '    ')
 end
 
 -- Replaces t[k], a function returning an object, with one that records
@@ -173,7 +203,8 @@ local function describe(h)
     if not info then
       local server = acceptedBy(o)
       if server then
-        what = what .. ', accepted by the server made at:\n' .. server.trace
+        what = what .. ', accepted by the server made at:\n' ..
+          traceOf(server)
         return what
       end
     end
@@ -197,7 +228,7 @@ local function describe(h)
     if not o:hasRef() then return nil end
     what = 'Immediate'
   end
-  if info then return what .. ', made at:\n' .. info.trace end
+  if info then return what .. ', made at:\n' .. traceOf(info) end
   return what .. ', made outside the test'
 end
 
