@@ -2,7 +2,8 @@
 -- emitters, a Lua class made an emitter by mixin, Sockets and Servers. The
 -- expected orders and messages are what Node 20 gives for the same steps.
 local h = require('spec.helpers')
-local net, expect = h.net, h.expect
+local t = require('luanet.test')
+local net = h.net
 local EventEmitter = h.luanet.events
 
 local Thing = EventEmitter.mixin({ __name = 'Thing' })
@@ -58,7 +59,7 @@ for _, kind in ipairs(kinds) do
   local name, class, make = kind[1], kind[2], kind[3]
 
   describe('the emitter of ' .. name, function()
-    it('on and addListener add in order and return the emitter', function()
+    t.it('on and addListener add in order and return the emitter', function()
       local e, log, new = make(), recorder()
       assert.are.equal(e, e:on('x', new('a')))
       assert.are.equal(e, e:addListener('x', new('b')))
@@ -67,7 +68,7 @@ for _, kind in ipairs(kinds) do
       assert.are.same({ 'a', 'b', 'c' }, log)
     end)
 
-    it('emit passes every argument, trailing nils too, and no self',
+    t.it('emit passes every argument, trailing nils too, and no self',
       function()
         local e, got = make(), {}
         local function count(...) got[#got + 1] = select('#', ...) end
@@ -80,7 +81,7 @@ for _, kind in ipairs(kinds) do
         assert.are.same({ 3, 0, 4, { 'a', nil, 'c' } }, got)
       end)
 
-    it('emit returns whether there were listeners', function()
+    t.it('emit returns whether there were listeners', function()
       local e = make()
       assert.is_false(e:emit('x'))
       e:on('x', noop)
@@ -91,7 +92,7 @@ for _, kind in ipairs(kinds) do
       assert.is_false(e:emit('x'))
     end)
 
-    it('prependListener and prependOnceListener add at the front',
+    t.it('prependListener and prependOnceListener add at the front',
       function()
         local e, log, new = make(), recorder()
         e:on('x', new('a'))
@@ -102,19 +103,18 @@ for _, kind in ipairs(kinds) do
         assert.are.same({ 'c', 'b', 'a', 'b', 'a' }, log)
       end)
 
-    it('once calls the listener one time, removed before the call',
+    t.it('once calls the listener one time, removed before the call',
       function()
         local e, seen = make(), {}
-        assert.are.equal(e, e:once('x', expect(function(...)
+        assert.are.equal(e, e:once('x', t.mustCall(function(...)
           seen = { n = select('#', ...), e:listenerCount('x'), ... }
         end)))
         assert.is_true(e:emit('x', 'a', nil))
         assert.is_false(e:emit('x', 'b'))
         assert.are.same({ n = 2, 0, 'a', nil }, seen)
-        h.run()
       end)
 
-    it('off removes the most recent instance of a listener', function()
+    t.it('off removes the most recent instance of a listener', function()
       local e, log, new = make(), recorder()
       local a, b = new('a'), new('b')
       e:on('x', a):on('x', b):on('x', a)
@@ -127,7 +127,7 @@ for _, kind in ipairs(kinds) do
       assert.are.same({ b }, e:listeners('x'))
     end)
 
-    it('off removes a once listener by its original, or by its wrapper',
+    t.it('off removes a once listener by its original, or by its wrapper',
       function()
         local e = make()
         local f = function() error('removed, never called') end
@@ -143,20 +143,19 @@ for _, kind in ipairs(kinds) do
         e:emit('x')
       end)
 
-    it('a once wrapper from rawListeners called by hand runs once and ' ..
+    t.it('a once wrapper from rawListeners called by hand runs once and ' ..
       'removes itself', function()
         local e = make()
-        local f = expect(function(a) assert.are.equal('hi', a) end)
+        local f = t.mustCall(function(a) assert.are.equal('hi', a) end)
         e:once('x', f)
         local wrapper = e:rawListeners('x')[1]
         wrapper('hi')
         wrapper('again')
         assert.are.equal(0, e:listenerCount('x'))
         assert.is_false(e:emit('x', 'late'))
-        h.run()
       end)
 
-    it('removing or adding during emit does not change that emit',
+    t.it('removing or adding during emit does not change that emit',
       function()
         local e, log, new = make(), recorder()
         local b = new('b')
@@ -171,7 +170,7 @@ for _, kind in ipairs(kinds) do
         assert.are.same({ 'a', 'b', '|', 'a', 'd' }, log)
       end)
 
-    it('removeAllListeners(event) removes one event, () every one',
+    t.it('removeAllListeners(event) removes one event, () every one',
       function()
         local e = make()
         e:on('x', noop):on('x', noop):once('y', noop):on('z', noop)
@@ -184,7 +183,7 @@ for _, kind in ipairs(kinds) do
         assert.are.equal(e, e:removeAllListeners())
       end)
 
-    it('removeAllListeners emits removeListener in Node\'s order', function()
+    t.it('removeAllListeners emits removeListener in Node\'s order', function()
       local e, log, new, nameOf = make(), recorder()
       local function logger(id)
         local l = new(id, function(event, l)
@@ -202,7 +201,7 @@ for _, kind in ipairs(kinds) do
       assert.are.same({}, e:eventNames())
     end)
 
-    it('removeAllListeners(nil) names an event, as undefined does in Node',
+    t.it('removeAllListeners(nil) names an event, as undefined does in Node',
       function()
         local e = make()
         e:on('x', noop)
@@ -213,7 +212,7 @@ for _, kind in ipairs(kinds) do
         assert.are.same({ 'x', 'removeListener' }, e:eventNames())
       end)
 
-    it('listeners and rawListeners return new lists', function()
+    t.it('listeners and rawListeners return new lists', function()
       local e = make()
       local f, g = function() end, function() end
       assert.are.same({}, e:listeners('x'))
@@ -232,7 +231,7 @@ for _, kind in ipairs(kinds) do
       assert.are.equal(g, e:rawListeners('y')[1].listener)
     end)
 
-    it('listenerCount counts the listeners, or those of one listener',
+    t.it('listenerCount counts the listeners, or those of one listener',
       function()
         local e = make()
         local f, g = function() end, function() end
@@ -248,7 +247,7 @@ for _, kind in ipairs(kinds) do
         assert.are.equal(1, e:listenerCount('x', e:rawListeners('x')[1]))
       end)
 
-    it('eventNames lists the events in the order they got listeners',
+    t.it('eventNames lists the events in the order they got listeners',
       function()
         local e = make()
         assert.are.same({}, e:eventNames())
@@ -262,7 +261,7 @@ for _, kind in ipairs(kinds) do
         assert.are.same({ 'a', 'c', 'b', 42, EventEmitter }, e:eventNames())
       end)
 
-    it('newListener comes before the add, with the unwrapped listener',
+    t.it('newListener comes before the add, with the unwrapped listener',
       function()
         local e, got = make(), {}
         local f = function() end
@@ -277,7 +276,7 @@ for _, kind in ipairs(kinds) do
           { 'newListener', noop, 1, 0 } }, got)
       end)
 
-    it('a listener added inside newListener is not called for that add',
+    t.it('a listener added inside newListener is not called for that add',
       function()
         local e, log, new, nameOf = make(), recorder()
         local late = new('late')
@@ -294,7 +293,7 @@ for _, kind in ipairs(kinds) do
         assert.are.same({ 'new:x:f:0', 'B', 'f' }, log)
       end)
 
-    it('removeListener comes after the removal, with Node\'s listener',
+    t.it('removeListener comes after the removal, with Node\'s listener',
       function()
         local e, log, new, nameOf = make(), recorder()
         local f, g = new('f'), new('g')
@@ -315,17 +314,16 @@ for _, kind in ipairs(kinds) do
         assert.are.same({ 'g', 'y:once(f):1', 'f', 'z:f:0', 'f' }, log)
       end)
 
-    it('an error without listeners raises the error table as it is',
+    t.it('an error without listeners raises the error table as it is',
       function()
         local e = make()
         local err = { code = 'EX' }
         assert.are.equal(err, raised(e.emit, e, 'error', err))
-        e:on('error', expect(function(x) assert.are.equal(err, x) end))
+        e:on('error', t.mustCall(function(x) assert.are.equal(err, x) end))
         assert.is_true(e:emit('error', err))
-        h.run()
       end)
 
-    it('an error that is no table raises ERR_UNHANDLED_ERROR', function()
+    t.it('an error that is no table raises ERR_UNHANDLED_ERROR', function()
       local e = make()
       local cases = {
         { "Unhandled error. ('text')", 'text' },
@@ -349,7 +347,7 @@ for _, kind in ipairs(kinds) do
         tostring(raised(e.emit, e, 'error', 'x')))
     end)
 
-    it('errorMonitor listeners see an error first, and do not handle it',
+    t.it('errorMonitor listeners see an error first, and do not handle it',
       function()
         local e, log = make(), {}
         e:on(EventEmitter.errorMonitor, function(err)
@@ -364,7 +362,7 @@ for _, kind in ipairs(kinds) do
           'monitor:x', 'error:x', true }, log)
       end)
 
-    it('setMaxListeners sets the limit getMaxListeners reads', function()
+    t.it('setMaxListeners sets the limit getMaxListeners reads', function()
       local e = make()
       assert.are.equal(10, e:getMaxListeners())
       assert.are.equal(e, e:setMaxListeners(3))
@@ -374,7 +372,7 @@ for _, kind in ipairs(kinds) do
       assert.are.equal(10, make():getMaxListeners())
     end)
 
-    it('setMaxListeners raises ERR_OUT_OF_RANGE or ERR_INVALID_ARG_TYPE',
+    t.it('setMaxListeners raises ERR_OUT_OF_RANGE or ERR_INVALID_ARG_TYPE',
       function()
         local e = make()
         local err = raised(e.setMaxListeners, e, -1)
@@ -393,7 +391,7 @@ for _, kind in ipairs(kinds) do
         assert.are.equal(10, e:getMaxListeners())
       end)
 
-    it('warns once per event past the limit, in Node\'s words', function()
+    t.it('warns once per event past the limit, in Node\'s words', function()
       local e = make()
       local got = warnings(function()
         for _ = 1, 10 do e:on('x', noop) end
@@ -406,7 +404,7 @@ for _, kind in ipairs(kinds) do
         got)
     end)
 
-    it('warns again when the list shrank to one listener, as Node does',
+    t.it('warns again when the list shrank to one listener, as Node does',
       function()
         local e = make()
         local got = warnings(function()
@@ -423,7 +421,7 @@ for _, kind in ipairs(kinds) do
           leak(3, 'x', class, 2.5) }, got)
       end)
 
-    it('raises ERR_INVALID_ARG_TYPE for a listener that is no function',
+    t.it('raises ERR_INVALID_ARG_TYPE for a listener that is no function',
       function()
         local e = make()
         for _, method in ipairs({ 'on', 'addListener', 'prependListener',
@@ -442,7 +440,7 @@ for _, kind in ipairs(kinds) do
         assert.are.same({}, e:eventNames())
       end)
 
-    it('emit allocates nothing, for one listener or several', function()
+    t.it('emit allocates nothing, for one listener or several', function()
       local e, n = make(), 0
       local function f(_, _, c) n = n + (c or 1) end
       e:on('one', f)
@@ -465,7 +463,7 @@ for _, kind in ipairs(kinds) do
 end
 
 describe('EventEmitter', function()
-  it('makes new emitters, and is its own EventEmitter field', function()
+  t.it('makes new emitters, and is its own EventEmitter field', function()
     local a, b = EventEmitter(), EventEmitter()
     assert.are_not.equal(a, b)
     assert.are.equal(EventEmitter, getmetatable(a))
@@ -473,7 +471,7 @@ describe('EventEmitter', function()
     assert.are.equal(10, EventEmitter.defaultMaxListeners)
   end)
 
-  it('follows defaultMaxListeners where no limit was set', function()
+  t.it('follows defaultMaxListeners where no limit was set', function()
     local e = EventEmitter()
     EventEmitter.defaultMaxListeners = 1
     local ok, got = pcall(warnings, function()
@@ -484,7 +482,7 @@ describe('EventEmitter', function()
     assert.are.same({ leak(2, 'x', 'EventEmitter', 1) }, got)
   end)
 
-  it('mixin gives a table the methods it lacks, keeping its own', function()
+  t.it('mixin gives a table the methods it lacks, keeping its own', function()
     local own = function() return 'own' end
     local Class = { eventNames = own }
     Class.__index = Class
@@ -492,17 +490,16 @@ describe('EventEmitter', function()
     assert.are.equal(EventEmitter.on, Class.on)
     assert.are.equal(own, Class.eventNames)
     local object = setmetatable({}, Class)
-    object:on('x', expect())
+    object:on('x', t.mustCall())
     assert.is_true(object:emit('x'))
     assert.are.equal('own', object:eventNames())
     local warned = warnings(function()
       object:setMaxListeners(1):on('x', noop)
     end)
     assert.are.same({ leak(2, 'x', 'Object', 1) }, warned)
-    h.run()
   end)
 
-  it('prints the warning on stderr through process.emitWarning', function()
+  t.it('prints the warning on stderr through process.emitWarning', function()
     local _, err, code = h.exec({ '-e', [[
       local EventEmitter = require('events')
       local e = EventEmitter()
@@ -517,7 +514,7 @@ describe('EventEmitter', function()
 end)
 
 describe('events that C emits', function()
-  it('reach a Server\'s listeners in order, once ones once', function()
+  t.it('reach a Server\'s listeners in order, once ones once', function()
     local server, log = net.createServer(), {}
     server:once('listening', function() log[#log + 1] = 'once' end)
     server:prependListener('listening', function()
@@ -526,15 +523,16 @@ describe('events that C emits', function()
     server:on('removeListener', function(event)
       log[#log + 1] = 'removed ' .. event
     end)
-    server:on('listening', expect(function() server:close() end))
+    server:on('listening', t.mustCall(function()
+      assert.are.same({ 'first', 'removed listening', 'once' },
+        { table.unpack(log, 1, 3) })
+      assert.are.equal(2, server:listenerCount('listening'))
+      server:close()
+    end))
     server:listen(0, '127.0.0.1')
-    h.run()
-    assert.are.same({ 'first', 'removed listening', 'once' },
-      { table.unpack(log, 1, 3) })
-    assert.are.equal(2, server:listenerCount('listening'))
   end)
 
-  it('reach a Socket\'s listeners; once(\'data\') starts the flow',
+  t.it('reach a Socket\'s listeners; once(\'data\') starts the flow',
     function()
       local server, port = h.listen(function(s)
         s:resume()
@@ -545,12 +543,13 @@ describe('events that C emits', function()
       client:prependOnceListener('connect', function()
         log[#log + 1] = 'first'
       end)
-      client:once('data', expect(function(data)
+      client:once('data', t.mustCall(function(data)
         log[#log + 1] = data
       end))
-      client:on('close', expect(function() server:close() end))
-      h.run()
-      assert.are.same({ 'first', 'once', 'hi' }, log)
-      assert.are.equal(0, client:listenerCount('connect'))
+      client:on('close', t.mustCall(function()
+        assert.are.same({ 'first', 'once', 'hi' }, log)
+        assert.are.equal(0, client:listenerCount('connect'))
+        server:close()
+      end))
     end)
 end)
