@@ -2,7 +2,8 @@
 -- Node's codes and words, error tables and how they print, peer faults,
 -- and the runtime staying whole when a listener raises.
 local h = require('spec.helpers')
-local net, expect, timers = h.net, h.expect, h.timers
+local t = require('luanet.test')
+local net, timers = h.net, h.timers
 
 -- Calls f(...) and returns the error it raised (failing if it did not).
 local function raised(f, ...)
@@ -101,7 +102,7 @@ describe('bad arguments raise at once, as Node words them', function()
       'has only a getter' },
   }
   for _, case in ipairs(cases) do
-    it(case[1], function()
+    t.it(case[1], function()
       local err = raised(case[2])
       assert.are.equal(case[3], err.name)
       assert.are.equal(case[4], err.code)
@@ -113,17 +114,16 @@ describe('bad arguments raise at once, as Node words them', function()
     end)
   end
 
-  it('leave the objects usable', function()
+  t.it('leave the objects usable', function()
     assert.is_false(server.listening)
-    server:listen(0, '127.0.0.1', expect(function() server:close() end))
-    h.run()
+    server:listen(0, '127.0.0.1', t.mustCall(function() server:close() end))
   end)
 end)
 
 describe('a string in a message', function()
   -- net.connect({ port: 80, host: h }) for each h beside its message's
   -- end, under Node 22: util.inspect's quotes and escapes.
-  it('is inspected as Node does: quotes chosen, control bytes escaped',
+  t.it('is inspected as Node does: quotes chosen, control bytes escaped',
     function()
       for _, case in ipairs({
         { "it's\0", [["it's\x00"]] },
@@ -140,7 +140,7 @@ describe('a string in a message', function()
   -- net.connect({ port: p, host: '127.0.0.1' }): Node 22's
   -- determineSpecificType cuts the raw text at 25 characters and quotes
   -- it, with JSON.stringify where it holds a '.
-  it('is cut and quoted as Node 22 does after "Received type string"',
+  t.it('is cut and quoted as Node 22 does after "Received type string"',
     function()
       for _, case in ipairs({
         { "it's", [[("it's")]] },
@@ -156,7 +156,7 @@ describe('a string in a message', function()
 end)
 
 describe('methods called on the wrong object', function()
-  it('raise a Lua error, never crash', function()
+  t.it('raise a Lua error, never crash', function()
     local socket = net.Socket()
     local ok, err = pcall(socket.write, {}, 'x')
     assert.is_false(ok)
@@ -167,11 +167,11 @@ describe('methods called on the wrong object', function()
 end)
 
 describe('system errors', function()
-  it('carry errno, code, syscall, address and port; print as Node', function()
+  t.it('carry errno, code, syscall, address and port; print as Node', function()
     local server, port = h.listen()
     server:close()
     local client = net.connect(port, '127.0.0.1')
-    client:on('error', expect(function(err)
+    client:on('error', t.mustCall(function(err)
       assert.are.equal('Error', err.name)
       assert.are.equal(-111, err.errno)
       assert.are.equal('ECONNREFUSED', err.code)
@@ -181,12 +181,11 @@ describe('system errors', function()
       assert.are.equal('Error: connect ECONNREFUSED 127.0.0.1:' .. port,
         tostring(err))
     end))
-    h.run()
   end)
 end)
 
 describe('a peer fault', function()
-  it('a reset arrives as ECONNRESET, then close(true)', function()
+  t.it('a reset arrives as ECONNRESET, then close(true)', function()
     local server
     server = h.listen(function(socket)
       server:close()
@@ -196,17 +195,17 @@ describe('a peer fault', function()
     local client = net.connect(server:address().port, '127.0.0.1')
     client:resume()
     client:on('error', function(err) order[#order + 1] = err.code end)
-    client:on('close', function(hadError)
+    client:on('close', t.mustCall(function(hadError)
       order[#order + 1] = 'close ' .. tostring(hadError)
-    end)
-    h.run()
-    assert.are.same({ 'ECONNRESET', 'close true' }, order)
+      assert.are.same({ 'ECONNRESET', 'close true' }, order)
+    end))
   end)
 end)
 
 describe('a Lua error raised in a listener', function()
   local process = h.process
 
+  -- About luanet.run() itself, so without the harness's loop.
   it('is uncaught: run() raises it, and nothing is left open', function()
     local server
     server = h.listen(function(socket)
@@ -219,14 +218,15 @@ describe('a Lua error raised in a listener', function()
     assert.is_false(ok)
     assert.matches('listener failed', err)
     h.luanet._closeAll()
-    h.run()
+    t.run(function() end) -- the closes finish, and nothing else is open
   end)
 
-  it('goes to uncaughtException listeners, and the next events still come',
+  t.it('goes to uncaughtException listeners, and the next events still come',
     function()
       local caught = {}
       local function onUncaught(err) caught[#caught + 1] = err end
       process:on('uncaughtException', onUncaught)
+      finally(function() process:off('uncaughtException', onUncaught) end)
       local chunks, ended = 0, false
       local server
       server = h.listen(function(socket)
@@ -247,20 +247,21 @@ describe('a Lua error raised in a listener', function()
         error('connect listener')
       end)
       client:resume()
-      h.run()
-      process:off('uncaughtException', onUncaught)
-      assert.are.equal(2, chunks)
-      assert.is_true(ended)
-      assert.are.equal(3, #caught)
-      assert.matches('connect listener', caught[1])
-      assert.matches('data listener 1', caught[2])
+      client:on('close', t.mustCall(function()
+        assert.are.equal(2, chunks)
+        assert.is_true(ended)
+        assert.are.equal(3, #caught)
+        assert.matches('connect listener', caught[1])
+        assert.matches('data listener 1', caught[2])
+      end))
     end)
 
-  it('in a write callback, a timer or a tick, is uncaught the same way',
+  t.it('in a write callback, a timer or a tick, is uncaught the same way',
     function()
       local caught = 0
       local function onUncaught() caught = caught + 1 end
       process:on('uncaughtException', onUncaught)
+      finally(function() process:off('uncaughtException', onUncaught) end)
       local server
       server = h.listen(function(socket)
         server:close()
@@ -276,8 +277,8 @@ describe('a Lua error raised in a listener', function()
         timers.setTimeout(function() client:end_() end, 20)
       end)
       client:resume()
-      h.run()
-      process:off('uncaughtException', onUncaught)
-      assert.are.equal(3, caught)
+      client:on('close', t.mustCall(function()
+        assert.are.equal(3, caught)
+      end))
     end)
 end)
