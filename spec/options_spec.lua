@@ -1,7 +1,10 @@
 -- Socket options a script cannot read back (TCP_NODELAY, SO_KEEPALIVE and
 -- its delay, SO_REUSEADDR, the listen backlog), checked where a user would
--- check them: in the system calls build/luanet makes, seen by strace.
+-- check them: in the system calls build/luanet makes, seen by strace. The
+-- tests run on the harness (t.it) like the others, though their sockets
+-- are in the child.
 local h = require('spec.helpers')
+local t = require('luanet.test')
 
 -- Runs the script (text) in build/luanet under strace and returns its
 -- setsockopt and listen calls, in order (see helpers.syscalls).
@@ -35,7 +38,7 @@ local describeTraced = h.canTrace and describe or function(name)
 end
 
 describeTraced('listening sockets', function()
-  it('get SO_REUSEADDR and a backlog of 511 by default', function()
+  t.it('get SO_REUSEADDR and a backlog of 511 by default', function()
     local calls = syscalls([[
       local net = require('net')
       local s = net.createServer()
@@ -44,7 +47,7 @@ describeTraced('listening sockets', function()
     assert.are.same({ 'SO_REUSEADDR 1', 'listen 511' }, calls)
   end)
 
-  it('take the backlog as an argument, an option, or with a path or a ' ..
+  t.it('take the backlog as an argument, an option, or with a path or a ' ..
     'handle', function()
       local path = os.tmpname()
       os.remove(path)
@@ -68,7 +71,7 @@ describeTraced('listening sockets', function()
 end)
 
 describeTraced('connection options', function()
-  it('noDelay, keepAlive and keepAliveInitialDelay of net.connect apply ' ..
+  t.it('noDelay, keepAlive and keepAliveInitialDelay of net.connect apply ' ..
     'once connected', function()
       local calls = syscalls([[
         local net = require('net')
@@ -84,7 +87,7 @@ describeTraced('connection options', function()
         only(calls, KEEPALIVE))
     end)
 
-  it('the server options apply to every accepted connection', function()
+  t.it('the server options apply to every accepted connection', function()
     local calls = syscalls([[
       local net = require('net')
       local server, n = nil, 0
@@ -105,7 +108,7 @@ describeTraced('connection options', function()
     }, only(calls, KEEPALIVE))
   end)
 
-  it('setNoDelay and setKeepAlive change a connected socket; the delay is ' ..
+  t.it('setNoDelay and setKeepAlive change a connected socket; the delay is ' ..
     'in ms, rounded down to seconds', function()
       local calls = syscalls([[
         local net = require('net')
@@ -126,7 +129,7 @@ describeTraced('connection options', function()
         'TCP_KEEPIDLE 1', 'SO_KEEPALIVE 0' }, only(calls, KEEPALIVE))
     end)
 
-  it('are left alone on a Unix domain socket, where they mean nothing',
+  t.it('are left alone on a Unix domain socket, where they mean nothing',
     function()
       local path = os.tmpname()
       os.remove(path)
