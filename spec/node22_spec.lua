@@ -6,7 +6,8 @@
 -- is what Node 22.23.5 printed for the same JavaScript, quoted beside it
 -- (`node` below is Node 22, not the Node 20 some machines have).
 local h = require('spec.helpers')
-local net, expect, run = h.net, h.expect, h.run
+local t = require('luanet.test')
+local net = h.net
 
 -- Calls f(...) and returns the error it raised (failing if it did not).
 local function raised(f, ...)
@@ -59,7 +60,7 @@ describe('objectMode', function()
   --   with "Received 1", "Received 'x'"; false and 0 are taken.
   for _, key in ipairs({ 'objectMode', 'readableObjectMode',
     'writableObjectMode' }) do
-    it(key .. ' that is truthy raises ERR_INVALID_ARG_VALUE', function()
+    t.it(key .. ' that is truthy raises ERR_INVALID_ARG_VALUE', function()
       for _, case in ipairs({ { true, 'true' }, { 1, '1' }, { 'x', "'x'" } }) do
         local want = "The property 'options." .. key .. "' is not " ..
           'supported. Received ' .. case[2]
@@ -73,7 +74,6 @@ describe('objectMode', function()
       for _, v in ipairs({ false, 0 }) do
         net.Socket({ [key] = v }):destroy()
       end
-      run()
     end)
   end
 
@@ -85,7 +85,7 @@ describe('objectMode', function()
   -- 'y'"; net.connect({ objectMode: true }) (no port),
   -- ({ objectMode: true, port: 'abc' }) and new net.Socket({ objectMode:
   -- true, fd: 'x' }) all throw the objectMode error.
-  it('is checked first: objectMode, then readable, then writable', function()
+  t.it('is checked first: objectMode, then readable, then writable', function()
     local function message(options)
       return raised(net.Socket, options).message
     end
@@ -108,13 +108,12 @@ describe('objectMode', function()
 
   -- net.createServer({ objectMode: true }) and socket.connect({
   -- objectMode: true, port }) do not throw: only the constructor looks.
-  it('is not looked at by createServer or socket:connect()', function()
+  t.it('is not looked at by createServer or socket:connect()', function()
     net.createServer({ objectMode = true }):close()
     local port = oneShotServer()
     local socket = net.Socket()
     socket:connect({ objectMode = true, port = port, host = '127.0.0.1' },
-      expect(function() socket:destroy() end))
-    run()
+      t.mustCall(function() socket:destroy() end))
   end)
 end)
 
@@ -127,7 +126,7 @@ describe('listen() on an abstract path', function()
   -- the string form, it listens.
   for _, case in ipairs({ { 'readableAll', true, 'true' },
     { 'writableAll', true, 'true' }, { 'readableAll', 1, '1' } }) do
-    it('raises ERR_INVALID_ARG_VALUE at once with ' .. case[1] .. ' = ' ..
+    t.it('raises ERR_INVALID_ARG_VALUE at once with ' .. case[1] .. ' = ' ..
       case[3], function()
         local server = net.createServer()
         local err = raised(server.listen, server,
@@ -138,18 +137,16 @@ describe('listen() on an abstract path', function()
           '"\\x00name", ' .. case[1] .. ' = ' .. case[3] .. ' }')
         assert.is_false(server.listening)
         server:close()
-        run()
       end)
   end
 
-  it('listens with readableAll = false', function()
+  t.it('listens with readableAll = false', function()
     local name = '\0luanet-node22-' .. os.tmpname():match('[^/]*$')
     local server = net.createServer()
-    server:listen({ path = name, readableAll = false }, expect(function()
+    server:listen({ path = name, readableAll = false }, t.mustCall(function()
       assert.are.equal(name, server:address())
       server:close()
     end))
-    run()
   end)
 end)
 
@@ -161,7 +158,7 @@ describe('a NUL byte', function()
   -- '127.0.0.1\0') throw TypeError ERR_INVALID_ARG_VALUE "The property
   -- 'options.host' must be a string without null bytes. Received
   -- 'a\x00b'" ('127.0.0.1\x00').
-  it('in a host: every connect form raises ERR_INVALID_ARG_VALUE', function()
+  t.it('in a host: every connect form raises ERR_INVALID_ARG_VALUE', function()
     local cases = {
       { function() return net.connect(80, 'a\0b') end, "'a\\x00b'" },
       { function() return net.connect({ port = 80, host = 'a\0b' }) end,
@@ -177,14 +174,13 @@ describe('a NUL byte', function()
       isNodeError(raised(case[1]), 'TypeError', 'ERR_INVALID_ARG_VALUE',
         host .. case[2])
     end
-    run()
   end)
 
   -- net.createServer().listen(0, 'a\0b'), .listen({ port: 0, host:
   -- 'a\0b' }) and .listen(0, '127.0.0.1\0') throw TypeError
   -- ERR_INVALID_ARG_VALUE "The argument 'hostname' must be a string
   -- without null bytes. Received 'a\x00b'".
-  it('in a host: every listen form raises ERR_INVALID_ARG_VALUE', function()
+  t.it('in a host: every listen form raises ERR_INVALID_ARG_VALUE', function()
     local server = net.createServer()
     local cases = {
       { function() server:listen(0, 'a\0b') end, "'a\\x00b'" },
@@ -200,7 +196,6 @@ describe('a NUL byte', function()
     end
     assert.is_false(server.listening)
     server:close()
-    run()
   end)
 
   -- const s = net.connect('/tmp/a\0b'); s.connecting, s.destroyed,
@@ -208,22 +203,23 @@ describe('a NUL byte', function()
   -- errno -22, syscall 'connect', address '/tmp/a\u0000b', no port,
   -- message "connect EINVAL /tmp/a\u0000b - Local (undefined:undefined)";
   -- then 'close' true. The same for { path } and socket.connect(path).
-  it('in a path: every connect form is destroyed at once, EINVAL',
+  t.it('in a path: every connect form is destroyed at once, EINVAL',
     function()
       local path, dir = tempPath('a')
       local bad = path .. '\0b'
       local forms = {
-        function() return net.connect(bad, expect(nil, 0)) end,
+        function() return net.connect(bad, t.mustNotCall()) end,
         function() return net.connect({ path = bad }) end,
         function() return net.Socket():connect(bad) end,
       }
+      local left = #forms
       for _, connect in ipairs(forms) do
         local socket = connect()
         assert.is_false(socket.connecting)
         assert.is_true(socket.destroyed)
         assert.are.equal('closed', socket.readyState)
         local gotError = false
-        socket:on('error', expect(function(err)
+        socket:on('error', t.mustCall(function(err)
           gotError = true
           assert.are.equal('Error', err.name)
           assert.are.equal('EINVAL', err.code)
@@ -234,14 +230,16 @@ describe('a NUL byte', function()
           assert.are.equal('connect EINVAL ' .. bad ..
             ' - Local (undefined:undefined)', err.message)
         end))
-        socket:on('close', expect(function(hadError)
+        socket:on('close', t.mustCall(function(hadError)
           assert.is_true(gotError)
           assert.is_true(hadError)
+          left = left - 1
+          if left == 0 then
+            assert.is_false(exists(path)) -- nothing was made at the cut name
+            os.remove(dir)
+          end
         end))
       end
-      run()
-      assert.is_false(exists(path)) -- nothing was made at the cut name
-      os.remove(dir)
     end)
 
   -- srv.listen('/tmp/a\0b', cb): srv.listening false at once; then
@@ -249,15 +247,23 @@ describe('a NUL byte', function()
   -- '/tmp/a\u0000b', port -1, message "listen EINVAL: invalid argument
   -- /tmp/a\u0000b"; a listen(0, '127.0.0.1') after it works (and calls
   -- cb too, a 'listening' listener). The same for { path }.
-  it('in a path: every listen form emits EINVAL, and listens no more',
+  t.it('in a path: every listen form emits EINVAL, and listens no more',
     function()
       local path, dir = tempPath('a')
       local bad = path .. '\0b'
+      local left = 2
       for _, arg in ipairs({ bad, { path = bad } }) do
         local server = net.createServer()
-        server:listen(arg, expect(function() server:close() end))
+        server:listen(arg, t.mustCall(function() server:close() end))
+        server:on('close', t.mustCall(function()
+          left = left - 1
+          if left == 0 then
+            assert.is_false(exists(path))
+            os.remove(dir)
+          end
+        end))
         assert.is_false(server.listening)
-        server:on('error', expect(function(err)
+        server:on('error', t.mustCall(function(err)
           assert.are.equal('EINVAL', err.code)
           assert.are.equal(-22, err.errno)
           assert.are.equal('listen', err.syscall)
@@ -269,27 +275,23 @@ describe('a NUL byte', function()
           server:listen(0, '127.0.0.1')
         end))
       end
-      run()
-      assert.is_false(exists(path))
-      os.remove(dir)
     end)
 
   -- srv.listen({ path: '\0luanet\0node22' }): address() is
   -- "\u0000luanet\u0000node22", and net.connect('\0luanet\0node22')
   -- reaches it: in the abstract namespace a NUL is part of the name.
-  it('in an abstract path is part of the name', function()
+  t.it('in an abstract path is part of the name', function()
     local name = '\0luanet\0node22-' .. os.tmpname():match('[^/]*$')
     local server
-    server = net.createServer(expect(function(socket)
+    server = net.createServer(t.mustCall(function(socket)
       socket:destroy()
       server:close()
     end))
-    server:listen({ path = name }, expect(function()
+    server:listen({ path = name }, t.mustCall(function()
       assert.are.equal(name, server:address())
       local client
-      client = net.connect(name, expect(function() client:destroy() end))
+      client = net.connect(name, t.mustCall(function() client:destroy() end))
     end))
-    run()
   end)
 end)
 
@@ -301,7 +303,7 @@ describe('a host that is no string', function()
   -- table here: "Received type table"). listen({ port: 0, host: 5 }):
   -- 'The "hostname" argument must be of type string. Received type
   -- number (5)'; listen(0, 5) listens on any address.
-  it("raises Node 22's ERR_INVALID_ARG_TYPE in connect and listen",
+  t.it("raises Node 22's ERR_INVALID_ARG_TYPE in connect and listen",
     function()
       local server = net.createServer()
       for _, case in ipairs({ { 5, 'type number (5)' },
@@ -314,14 +316,13 @@ describe('a host that is no string', function()
           'The "hostname" argument must be of type string. Received ' ..
           case[2])
       end
-      server:listen(0, 5, expect(function() server:close() end))
-      run()
+      server:listen(0, 5, t.mustCall(function() server:close() end))
     end)
 end)
 
 describe('ERR_SOCKET_BAD_PORT', function()
   -- Each throws RangeError ERR_SOCKET_BAD_PORT with the message beside it.
-  it('is a RangeError in every connect and listen form', function()
+  t.it('is a RangeError in every connect and listen form', function()
     local server = net.createServer()
     local connect = 'Port should be >= 0 and < 65536. Received '
     local listen = 'options.port should be >= 0 and < 65536. Received '
@@ -348,7 +349,6 @@ describe('ERR_SOCKET_BAD_PORT', function()
         case[2])
     end
     server:close()
-    run()
   end)
 end)
 
@@ -364,14 +364,14 @@ describe('node: module names', function()
   for _, n in ipairs(names) do want[#want + 1] = n .. ' true\n' end
   want = table.concat(want)
 
-  it('give the same module in a luanet script', function()
+  t.it('give the same module in a luanet script', function()
     local out, err, code = h.exec({ '-e', check })
     assert.are.equal('', err)
     assert.are.equal(want, out)
     assert.are.equal(0, code)
   end)
 
-  it("give the same module after require('luanet') in a stock lua5.4",
+  t.it("give the same module after require('luanet') in a stock lua5.4",
     function()
       local p = assert(io.popen('lua5.4 -e ' .. h.shellQuote(
         "package.cpath = '" .. h.build .. "/?.so;' .. package.cpath " ..
@@ -381,7 +381,7 @@ describe('node: module names', function()
       assert.are.equal(want, out)
     end)
 
-  it('are only the built-in modules', function()
+  t.it('are only the built-in modules', function()
     -- require('node:errors'): Node has no such module. luanet's internal
     -- one stays out of reach (Lua's "not found", not Node's
     -- ERR_UNKNOWN_BUILTIN_MODULE).
@@ -399,7 +399,7 @@ describe('the autoSelectFamily defaults', function()
 
   -- console.log(net.getDefaultAutoSelectFamily(),
   --   net.getDefaultAutoSelectFamilyAttemptTimeout()): true 250
-  it('are true and 250 ms at start', function()
+  t.it('are true and 250 ms at start', function()
     local out = h.exec({ '-e', 'print(net.getDefaultAutoSelectFamily(), ' ..
       'net.getDefaultAutoSelectFamilyAttemptTimeout())' })
     assert.are.equal('true\t250\n', out)
@@ -408,7 +408,7 @@ describe('the autoSelectFamily defaults', function()
   -- setDefaultAutoSelectFamily(false) then get: false; (true): true; each
   -- returns undefined. setDefaultAutoSelectFamilyAttemptTimeout(v) then
   -- get: 1 -> 10, 9 -> 10, 10 -> 10, 11 -> 11, 500 -> 500, 2147483647.
-  it('are set and read back, the timeout at least 10 ms', function()
+  t.it('are set and read back, the timeout at least 10 ms', function()
     assert.are.equal(0, select('#', net.setDefaultAutoSelectFamily(false)))
     assert.is_false(net.getDefaultAutoSelectFamily())
     net.setDefaultAutoSelectFamily(true)
@@ -422,7 +422,7 @@ describe('the autoSelectFamily defaults', function()
   end)
 
   -- Each throws as beside it, and leaves the default as it was.
-  it('refuse what Node refuses', function()
+  t.it('refuse what Node refuses', function()
     local boolean = 'The "value" argument must be of type boolean. Received '
     for _, case in ipairs({ { 1, 'type number (1)' },
       { 'true', "type string ('true')" }, { nil, 'nil' },
@@ -501,7 +501,7 @@ describe('the autoSelectFamily defaults', function()
   -- ::1:PORT" (one address only); then with true, and
   -- { autoSelectFamily: false }: "Error connect ECONNREFUSED ::1:PORT";
   -- with neither: "AggregateError 2".
-  it('autoSelectFamily: connect() tries one address when it is false',
+  t.it('autoSelectFamily: connect() tries one address when it is false',
     function()
       if not canUnshare then
         pending('cannot make a private /etc/hosts (unshare -m needs root)')
@@ -540,7 +540,7 @@ describe('the autoSelectFamily defaults', function()
   -- net.setDefaultAutoSelectFamilyAttemptTimeout(600); connect to
   -- slow1.test: "default 600: connected 127.0.0.1 after >= 600 ms"; then
   -- (5): "default 10: connected 127.0.0.1 after >= 10 ms".
-  it('autoSelectFamilyAttemptTimeout: connect() waits that long for an ' ..
+  t.it('autoSelectFamilyAttemptTimeout: connect() waits that long for an ' ..
     'address', function()
       if not canNet then
         pending('cannot make a private network (unshare -n needs root)')
@@ -586,97 +586,92 @@ describe('<close>', function()
   -- srv.listen(0, '127.0.0.1', async () => { const p =
   -- srv[Symbol.asyncDispose](); console.log(srv.listening); await p; }):
   -- false, then 'close', then the promise resolves.
-  it('closes a listening server when its scope ends', function()
+  t.it('closes a listening server when its scope ends', function()
     local server
     do
       local s <close> = net.createServer()
       server = s
-      s:on('close', expect())
+      s:on('close', t.mustCall())
       s:listen(0, '127.0.0.1')
       assert.is_true(s.listening)
     end
     assert.is_false(server.listening)
-    run()
   end)
 
-  it('closes a listening server when an error leaves its scope', function()
+  t.it('closes a listening server when an error leaves its scope', function()
     local server
     local ok, err = pcall(function()
       local s <close> = net.createServer()
       server = s
-      s:on('close', expect())
+      s:on('close', t.mustCall())
       s:listen(0, '127.0.0.1')
       error('left by an error')
     end)
     assert.is_false(ok)
     assert.matches('left by an error', err, 1, true)
     assert.is_false(server.listening)
-    run()
   end)
 
   -- new net.Server()[Symbol.asyncDispose]() on a server that never
   -- listened: resolves, and no 'close' is emitted.
-  it('leaves a server that is not listening alone', function()
+  t.it('leaves a server that is not listening alone', function()
     do
       local s <close> = net.createServer()
-      s:on('close', expect(nil, 0))
+      s:on('close', t.mustNotCall())
     end
-    run()
   end)
 
   -- srv.listen(0, 'localhost'); srv[Symbol.asyncDispose](): resolves at
   -- once, then "listening!" (Node skips a server with no handle yet, and
   -- it listens beyond its scope). luanet closes it: 'close', no
   -- 'listening'.
-  it('closes a server still resolving its host, unlike Node', function()
+  t.it('closes a server still resolving its host, unlike Node', function()
     do
       local s <close> = net.createServer()
-      s:on('listening', expect(nil, 0))
-      s:on('close', expect())
+      s:on('listening', t.mustNotCall())
+      s:on('close', t.mustCall())
       s:listen(0, 'localhost')
     end
-    run()
   end)
 
   -- In a 'connection' listener, srv[Symbol.asyncDispose](), and the
   -- socket destroyed 20 ms later: [ 'disposed false', 'server closed',
   -- 'connection closed' ] ('close' once that connection is gone, emitted
   -- before the socket's own).
-  it('lets the connections a server has end first', function()
+  t.it('lets the connections a server has end first', function()
     local events, server = {}, nil
     server = net.createServer(function(socket)
       do
         local _ <close> = server
       end
       events[#events + 1] = 'disposed ' .. tostring(server.listening)
-      socket:on('close', function()
+      socket:on('close', t.mustCall(function()
         events[#events + 1] = 'connection closed'
-      end)
+        assert.are.same({ 'disposed false', 'server closed',
+          'connection closed' }, events)
+      end))
       h.timers.setTimeout(function() socket:destroy() end, 20)
     end)
-    server:on('close', expect(function()
+    server:on('close', t.mustCall(function()
       events[#events + 1] = 'server closed'
     end))
     server:listen(0, '127.0.0.1', function()
       net.connect(server:address().port, '127.0.0.1'):resume()
     end)
-    run()
-    assert.are.same({ 'disposed false', 'server closed', 'connection closed' },
-      events)
   end)
 
   -- A connected socket's scope ending: it is destroyed, and the peer sees
   -- its end ("server saw end", "server side close").
   for _, how in ipairs({ 'normally', 'by an error' }) do
-    it('destroys a socket when its scope ends ' .. how, function()
+    t.it('destroys a socket when its scope ends ' .. how, function()
       local server
       server = h.listen(function(peer)
-        peer:on('end', expect())
-        peer:on('close', expect(function() server:close() end))
+        peer:on('end', t.mustCall())
+        peer:on('close', t.mustCall(function() server:close() end))
         peer:resume()
       end)
       local client = net.connect(server:address().port, '127.0.0.1')
-      client:on('connect', expect(function()
+      client:on('connect', t.mustCall(function()
         local socket
         pcall(function()
           local s <close> = client
@@ -685,8 +680,7 @@ describe('<close>', function()
         end)
         assert.is_true(socket.destroyed)
       end))
-      client:on('close', expect())
-      run()
+      client:on('close', t.mustCall())
     end)
   end
 
@@ -708,7 +702,7 @@ describe('<close>', function()
     return client
   end
 
-  it("destroys a socket with an AbortError for its 'error' listeners",
+  t.it("destroys a socket with an AbortError for its 'error' listeners",
     function()
       local client = connected({})
       local seen = {}
@@ -716,33 +710,34 @@ describe('<close>', function()
         seen[#seen + 1] = table.concat({ 'error', err.name, err.code,
           err.message }, ' ')
       end)
-      client:on('close', function(hadError)
+      client:on('close', t.mustCall(function(hadError)
         seen[#seen + 1] = 'close ' .. tostring(hadError)
-      end)
+        assert.are.same({ 'error AbortError ABORT_ERR The operation was ' ..
+          'aborted', 'close true' }, seen)
+      end))
       client:on('connect', function()
         local _ <close> = client
       end)
-      run()
-      assert.are.same({ 'error AbortError ABORT_ERR The operation was ' ..
-        'aborted', 'close true' }, seen)
     end)
 
-  it('makes no uncaught error without a listener', function()
+  t.it('makes no uncaught error without a listener', function()
     local client = connected({})
-    client:on('close', expect(function(hadError) assert.is_true(hadError) end))
+    client:on('close', t.mustCall(function(hadError)
+      assert.is_true(hadError)
+    end))
     client:on('connect', function()
       local _ <close> = client
     end)
-    run()
   end)
 
-  it('destroys without an error once the readable side ended', function()
+  t.it('destroys without an error once the readable side ended', function()
     local client = connected({ peerEnds = true })
-    client:on('error', expect(nil, 0))
+    client:on('error', t.mustNotCall())
     client:on('end', function()
       local _ <close> = client
     end)
-    client:on('close', expect(function(hadError) assert.is_false(hadError) end))
-    run()
+    client:on('close', t.mustCall(function(hadError)
+      assert.is_false(hadError)
+    end))
   end)
 end)
