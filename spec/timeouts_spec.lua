@@ -1,11 +1,12 @@
 -- socket:setTimeout: 'timeout' after idleness, restarted by every read and
 -- write, turned off by 0, and its bad input.
 local h = require('spec.helpers')
-local net, expect, timers = h.net, h.expect, h.timers
+local t = require('luanet.test')
+local net, timers = h.net, h.timers
 
 local function now()
-  local t = h.process.hrtime()
-  return t[1] * 1000 + t[2] / 1e6
+  local hr = h.process.hrtime()
+  return hr[1] * 1000 + hr[2] / 1e6
 end
 
 -- A client connected to a server that hands its socket to onconn.
@@ -24,7 +25,7 @@ local function connected(onconn, onclient)
 end
 
 describe('socket:setTimeout', function()
-  it('emits timeout after the idle time, runs the callback once, and ' ..
+  t.it('emits timeout after the idle time, runs the callback once, and ' ..
     'leaves the socket open', function()
       local start = now()
       local order = {}
@@ -33,26 +34,25 @@ describe('socket:setTimeout', function()
         assert.are.equal(socket, socket:setTimeout(50, function()
           order[#order + 1] = 'callback'
         end))
-        socket:on('timeout', function()
+        socket:on('timeout', t.mustCall(function()
           order[#order + 1] = 'listener'
           local waited = now() - start
           assert.is_true(waited >= 45, 'fired after ' .. waited .. ' ms')
           assert.is_false(socket.destroyed)
           assert.are.equal(50, socket.timeout)
+          assert.are.same({ 'callback', 'listener' }, order)
           socket:destroy()
-        end)
+        end))
       end)
-      h.run()
-      assert.are.same({ 'callback', 'listener' }, order)
     end)
 
-  it('restarts the idle time on every read', function()
+  t.it('restarts the idle time on every read', function()
     local start
     connected(function(socket)
       socket:resume()
       start = now()
       socket:setTimeout(80)
-      socket:on('timeout', expect(function()
+      socket:on('timeout', t.mustCall(function()
         -- the client wrote every 20 ms for 200 ms
         local waited = now() - start
         assert.is_true(waited >= 250, 'fired after ' .. waited .. ' ms')
@@ -67,10 +67,9 @@ describe('socket:setTimeout', function()
         if n == 10 then timers.clearInterval(ticker) end
       end, 20)
     end)
-    h.run()
   end)
 
-  it('restarts the idle time on every write', function()
+  t.it('restarts the idle time on every write', function()
     local start
     connected(function(socket)
       socket:resume()
@@ -83,47 +82,43 @@ describe('socket:setTimeout', function()
         socket:write('.')
         if n == 10 then timers.clearInterval(ticker) end
       end, 20)
-      socket:on('timeout', expect(function()
+      socket:on('timeout', t.mustCall(function()
         local waited = now() - start
         assert.is_true(waited >= 250, 'fired after ' .. waited .. ' ms')
         socket:destroy()
       end))
     end)
-    h.run()
   end)
 
-  it('fires again after new activity', function()
+  t.it('fires again after new activity', function()
     local fired = 0
     connected(function(socket)
       socket:resume()
       socket:setTimeout(30)
-      socket:on('timeout', function()
+      socket:on('timeout', t.mustCall(function()
         fired = fired + 1
         if fired == 1 then
           socket:write('wake up')
         else
           socket:destroy()
         end
-      end)
+      end, 2))
     end)
-    h.run()
-    assert.are.equal(2, fired)
   end)
 
-  it('is turned off by 0, which also removes the callback', function()
+  t.it('is turned off by 0, which also removes the callback', function()
     connected(function(socket)
       socket:resume()
-      local cb = expect(nil, 0)
+      local cb = t.mustNotCall()
       socket:setTimeout(20, cb)
       socket:setTimeout(0, cb)
       assert.are.equal(0, socket:listenerCount('timeout'))
       assert.is_nil(socket.timeout)
       timers.setTimeout(function() socket:destroy() end, 80)
     end)
-    h.run()
   end)
 
-  it('applies the timeout option of net.connect', function()
+  t.it('applies the timeout option of net.connect', function()
     local server
     server = h.listen(function(socket)
       server:close()
@@ -132,11 +127,10 @@ describe('socket:setTimeout', function()
     local client = net.connect({ port = server:address().port,
       host = '127.0.0.1', timeout = 30 })
     assert.are.equal(30, client.timeout)
-    client:on('timeout', expect(function() client:destroy() end))
-    h.run()
+    client:on('timeout', t.mustCall(function() client:destroy() end))
   end)
 
-  it('does not keep the process alive by itself', function()
+  t.it('does not keep the process alive by itself', function()
     local out, _, code = h.exec({ '-e', [[
       local net = require('net')
       local server
@@ -153,7 +147,7 @@ describe('socket:setTimeout', function()
     assert.are.equal('idle\n', out)
   end)
 
-  it('raises Node errors for bad arguments', function()
+  t.it('raises Node errors for bad arguments', function()
     local socket = net.Socket()
     local cases = {
       { -1, 'ERR_OUT_OF_RANGE', 'The value of "msecs" is out of range. ' ..
