@@ -5,7 +5,8 @@
 -- expectation is what Node 22 printed for the same JavaScript, quoted
 -- beside it.
 local h = require('spec.helpers')
-local net, expect, run = h.net, h.expect, h.run
+local t = require('luanet.test')
+local net = h.net
 
 -- Calls f(...) and returns the error it raised (failing if it did not).
 local function raised(f, ...)
@@ -31,55 +32,52 @@ describe('NaN where Node takes any number', function()
   -- net.createServer({ ...the same }) do not throw in Node 22; NaN / 1000
   -- | 0 is a delay of 0, as if none was given; the same for
   -- setKeepAlive(true, NaN).
-  it('keepAliveInitialDelay = NaN makes a socket and a server', function()
+  t.it('keepAliveInitialDelay = NaN makes a socket and a server', function()
     local socket = net.Socket({ keepAlive = true,
       keepAliveInitialDelay = 0 / 0 })
     assert.are.equal(socket, socket:setKeepAlive(true, 0 / 0))
     local server = net.createServer({ keepAlive = true,
-      keepAliveInitialDelay = 0 / 0 }, expect(function(c) c:end_() end))
+      keepAliveInitialDelay = 0 / 0 }, t.mustCall(function(c) c:end_() end))
     server:listen(0, '127.0.0.1', function()
       local client = net.connect({ port = server:address().port,
         host = '127.0.0.1', keepAlive = true, keepAliveInitialDelay = 0 / 0 })
-      client:on('connect', expect())
+      client:on('connect', t.mustCall())
       client:on('close', function() server:close() end)
       client:resume()
     end)
-    run()
   end)
 
   -- net.connect({ port, host: '127.0.0.1', localPort: NaN }) connects
   -- from a port of the kernel's choosing ("connect localPort 48798").
-  it('localPort = NaN connects from any port', function()
+  t.it('localPort = NaN connects from any port', function()
     local _, port = endingServer()
     local client = net.connect({ port = port, host = '127.0.0.1',
       localPort = 0 / 0 })
-    client:on('connect', expect(function()
+    client:on('connect', t.mustCall(function()
       assert.is_true(client.localPort > 0)
     end))
     client:resume()
-    run()
   end)
 end)
 
 describe('connect() with an empty host or path', function()
   -- net.connect({ port, host: '' }) and net.connect(port, '') connect
   -- to localhost (options.host || 'localhost').
-  it("takes host = '' for localhost", function()
+  t.it("takes host = '' for localhost", function()
     local _, port = endingServer(2)
     for _, client in ipairs({ net.connect({ port = port, host = '' }),
       net.connect(port, '') }) do
-      client:on('connect', expect(function()
+      client:on('connect', t.mustCall(function()
         assert.are.equal(port, client.remotePort)
       end))
       client:resume()
     end
-    run()
   end)
 
   -- net.connect('') throws: "RangeError [ERR_SOCKET_BAD_PORT]: Port
   -- should be >= 0 and < 65536. Received type string ('')." ('' reads as
   -- the number 0, so it is a port, not a path).
-  it("raises ERR_SOCKET_BAD_PORT for connect('')", function()
+  t.it("raises ERR_SOCKET_BAD_PORT for connect('')", function()
     local err = raised(net.connect, '')
     assert.are.equal('RangeError', err.name)
     assert.are.equal('ERR_SOCKET_BAD_PORT', err.code)
@@ -90,16 +88,17 @@ describe('connect() with an empty host or path', function()
   -- net.connect({ path: '' }) is no path: a TCP connect to localhost
   -- port 0, which emits "connect ECONNREFUSED 127.0.0.1" (no port in the
   -- message, none in the error).
-  it("takes path = '' as no path: port 0 on localhost, refused", function()
+  t.it("takes path = '' as no path: port 0 on localhost, refused", function()
     local client = net.connect({ path = '', host = '127.0.0.1' })
-    client:on('error', expect(function(err)
+    client:on('error', t.mustCall(function(err)
       assert.are.equal('ECONNREFUSED', err.code)
       assert.are.equal('connect', err.syscall)
       assert.are.equal('connect ECONNREFUSED 127.0.0.1', err.message)
       assert.is_nil(err.port)
     end))
-    client:on('close', expect(function(hadError) assert.is_true(hadError) end))
-    run()
+    client:on('close', t.mustCall(function(hadError)
+      assert.is_true(hadError)
+    end))
   end)
 end)
 
@@ -110,38 +109,36 @@ describe('connect() with localPort', function()
   --   1.5, 70000, Infinity emit "bind EADDRINUSE 0.0.0.0:1.5" (errno -98,
   --   syscall 'bind', address '0.0.0.0', port as given), then close(true);
   --   '5' throws ERR_INVALID_ARG_TYPE; '' (falsy) is no local port.
-  it('connects from port 65535 for -1, as Node binds it', function()
+  t.it('connects from port 65535 for -1, as Node binds it', function()
     local _, port = endingServer()
     local client = net.connect({ port = port, host = '127.0.0.1',
       localPort = -1 })
-    client:on('connect', expect(function()
+    client:on('connect', t.mustCall(function()
       assert.are.equal(65535, client.localPort)
     end))
     client:resume()
-    run()
   end)
 
-  it("connects from any port for -65536 and ''", function()
+  t.it("connects from any port for -65536 and ''", function()
     local _, port = endingServer(2)
     for _, localPort in ipairs({ -65536, '' }) do
       local client = net.connect({ port = port, host = '127.0.0.1',
         localPort = localPort })
-      client:on('connect', expect(function()
+      client:on('connect', t.mustCall(function()
         assert.is_true(client.localPort > 0)
       end))
       client:resume()
     end
-    run()
   end)
 
   for _, case in ipairs({ { 1.5, '1.5' }, { 70000, '70000' },
     { math.huge, 'Infinity' } }) do
-    it('emits bind EADDRINUSE for ' .. case[2], function()
+    t.it('emits bind EADDRINUSE for ' .. case[2], function()
       local client = net.connect({ port = 9, host = '127.0.0.1',
         localPort = case[1] })
       assert.is_true(client.connecting)
-      client:on('connect', expect(nil, 0))
-      client:on('error', expect(function(err)
+      client:on('connect', t.mustNotCall())
+      client:on('error', t.mustCall(function(err)
         assert.are.equal('Error', err.name)
         assert.are.equal('EADDRINUSE', err.code)
         assert.are.equal(-98, err.errno)
@@ -150,14 +147,13 @@ describe('connect() with localPort', function()
         assert.are.equal(case[1], err.port)
         assert.are.equal('bind EADDRINUSE 0.0.0.0:' .. case[2], err.message)
       end))
-      client:on('close', expect(function(hadError)
+      client:on('close', t.mustCall(function(hadError)
         assert.is_true(hadError)
       end))
-      run()
     end)
   end
 
-  it("raises ERR_INVALID_ARG_TYPE for '5'", function()
+  t.it("raises ERR_INVALID_ARG_TYPE for '5'", function()
     local err = raised(net.connect, { port = 9, host = '127.0.0.1',
       localPort = '5' })
     assert.are.equal('ERR_INVALID_ARG_TYPE', err.code)
@@ -172,13 +168,13 @@ describe('connect() again', function()
   -- 127.0.0.1:PORT2 - Local (127.0.0.1:LOCALPORT)" (errno -114, syscall
   -- 'connect', address and port of the second call; no localAddress
   -- field), then close(true); neither 'connect' comes.
-  it('while connecting emits EALREADY, then closes', function()
+  t.it('while connecting emits EALREADY, then closes', function()
     local server, port = h.listen(function(c) c:destroy() end)
-    local client = net.connect(port, '127.0.0.1', expect(nil, 0))
+    local client = net.connect(port, '127.0.0.1', t.mustNotCall())
     assert.are.equal(client, client:connect(port + 1, '127.0.0.1',
-      expect(nil, 0)))
+      t.mustNotCall()))
     assert.is_true(client.connecting)
-    client:on('error', expect(function(err)
+    client:on('error', t.mustCall(function(err)
       assert.are.equal('EALREADY', err.code)
       assert.are.equal(-114, err.errno)
       assert.are.equal('connect', err.syscall)
@@ -188,24 +184,23 @@ describe('connect() again', function()
       assert.matches('^connect EALREADY 127%.0%.0%.1:' .. (port + 1) ..
         ' %- Local %(127%.0%.0%.1:%d+%)$', err.message)
     end))
-    client:on('close', expect(function(hadError)
+    client:on('close', t.mustCall(function(hadError)
       assert.is_true(hadError)
       server:close()
     end))
-    run()
   end)
 
   -- s = net.connect(path); s.connect(path): 'error' "connect EISCONN
   -- PATH" (errno -106, address the path, no port), then close(true).
-  it('while connecting to a path emits EISCONN, then closes', function()
+  t.it('while connecting to a path emits EISCONN, then closes', function()
     local path = os.tmpname()
     os.remove(path)
     local server = net.createServer(function(c) c:destroy() end)
     server:listen(path)
     local client = net.connect(path)
     client:connect(path)
-    client:on('connect', expect(nil, 0))
-    client:on('error', expect(function(err)
+    client:on('connect', t.mustNotCall())
+    client:on('error', t.mustCall(function(err)
       assert.are.equal('EISCONN', err.code)
       assert.are.equal(-106, err.errno)
       assert.are.equal('connect', err.syscall)
@@ -213,29 +208,31 @@ describe('connect() again', function()
       assert.is_nil(err.port)
       assert.are.equal('connect EISCONN ' .. path, err.message)
     end))
-    client:on('close', expect(function(hadError)
+    client:on('close', t.mustCall(function(hadError)
       assert.is_true(hadError)
       server:close()
     end))
-    run()
   end)
 
   -- s.destroy(); s.connect(port, '127.0.0.1'): 'close' (of the destroy),
   -- then 'connect', and data flows.
-  it('right after destroy() connects afresh once the old handle closed',
+  t.it('right after destroy() connects afresh once the old handle closed',
     function()
       local server, port = h.listen(function(c) c:end_('hi') end)
       local client = net.Socket()
       local seen = {}
-      client:on('close', function() seen[#seen + 1] = 'close' end)
+      client:on('close', t.mustCall(function()
+        seen[#seen + 1] = 'close'
+        if #seen == 3 then
+          assert.are.same({ 'close', 'connect', 'close' }, seen)
+        end
+      end, 2))
       client:destroy()
-      client:connect(port, '127.0.0.1', expect(function()
+      client:connect(port, '127.0.0.1', t.mustCall(function()
         seen[#seen + 1] = 'connect'
         server:close()
       end))
-      client:on('data', expect(function(d) assert.are.equal('hi', d) end))
-      run()
-      assert.are.same({ 'close', 'connect', 'close' }, seen)
+      client:on('data', t.mustCall(function(d) assert.are.equal('hi', d) end))
     end)
 end)
 
@@ -245,11 +242,11 @@ describe('listen() on a host getaddrinfo refuses', function()
   -- syscall 'getaddrinfo', hostname the host, message
   -- "getaddrinfo EINVAL " .. host; no 'listening'.
   for _, n in ipairs({ 300, 1024 * 1024 }) do
-    it('emits getaddrinfo EINVAL for a ' .. n .. '-byte host', function()
+    t.it('emits getaddrinfo EINVAL for a ' .. n .. '-byte host', function()
       local host = ('a'):rep(n)
       local server = net.createServer()
-      server:on('listening', expect(nil, 0))
-      server:on('error', expect(function(err)
+      server:on('listening', t.mustNotCall())
+      server:on('error', t.mustCall(function(err)
         assert.are.equal('EINVAL', err.code)
         assert.are.equal(-22, err.errno)
         assert.are.equal('getaddrinfo', err.syscall)
@@ -258,7 +255,6 @@ describe('listen() on a host getaddrinfo refuses', function()
       end))
       assert.are.equal(server, server:listen(0, host))
       assert.is_false(server.listening)
-      run()
     end)
   end
 end)
@@ -266,7 +262,7 @@ end)
 describe('pipe() into what is not a stream', function()
   -- socket.pipe({ write() {} }) throws at once "TypeError: dest.on is
   -- not a function": nothing is read or written.
-  it('raises TypeError at once for a table with only write', function()
+  t.it('raises TypeError at once for a table with only write', function()
     local server, port = h.listen(function(c) c:end_('hello') end)
     local client = net.connect(port, '127.0.0.1')
     local written = {}
@@ -276,15 +272,16 @@ describe('pipe() into what is not a stream', function()
     assert.is_nil(err.code)
     assert.are.equal('dest.on is not a function', err.message)
     assert.are.equal('TypeError: dest.on is not a function', tostring(err))
-    client:on('close', function() server:close() end)
+    client:on('close', t.mustCall(function()
+      assert.are.same({}, written)
+      server:close()
+    end))
     client:destroy()
-    run()
-    assert.are.same({}, written)
   end)
 
   -- An EventEmitter with write and no end: the data is written, then
   -- 'end' throws "TypeError: dest.end is not a function", uncaught.
-  it("writes to an emitter without end, then raises at 'end'", function()
+  t.it("writes to an emitter without end, then raises at 'end'", function()
     local process = h.process
     local server, port = h.listen(function(c) c:end_('hello') end)
     local client = net.connect(port, '127.0.0.1')
@@ -294,14 +291,13 @@ describe('pipe() into what is not a stream', function()
     local function listener(err)
       assert.are.equal('TypeError', err.name)
       assert.are.equal('dest.end is not a function', err.message)
+      assert.are.same({ 'hello' }, written)
       server:close()
     end
-    local counted = expect(listener)
+    local counted = t.mustCall(listener)
     process:on('uncaughtException', counted)
     finally(function() process:off('uncaughtException', counted) end)
     assert.are.equal(dest, client:pipe(dest))
-    run()
-    assert.are.same({ 'hello' }, written)
   end)
 end)
 
@@ -311,10 +307,10 @@ end)
 -- 'options.readableHighWaterMark' is invalid. Received Infinity". luanet
 -- raises that error at createServer, before any connection.
 describe("createServer's highWaterMark", function()
-  it('takes a negative one as the default', function()
+  t.it('takes a negative one as the default', function()
     local default = net.Socket().readableHighWaterMark
     local server
-    server = net.createServer({ highWaterMark = -1 }, expect(function(c)
+    server = net.createServer({ highWaterMark = -1 }, t.mustCall(function(c)
       assert.are.equal(default, c.readableHighWaterMark)
       assert.are.equal(default, c.writableHighWaterMark)
       c:destroy()
@@ -324,11 +320,10 @@ describe("createServer's highWaterMark", function()
       net.connect(server:address().port, '127.0.0.1')
         :on('error', function() end)
     end)
-    run()
   end)
 
   for _, v in ipairs({ math.huge, 0 / 0, 1.5 }) do
-    it('raises ERR_INVALID_ARG_VALUE for ' .. tostring(v), function()
+    t.it('raises ERR_INVALID_ARG_VALUE for ' .. tostring(v), function()
       local err = raised(net.createServer, { highWaterMark = v })
       assert.are.equal('ERR_INVALID_ARG_VALUE', err.code)
       assert.matches("The property 'options.readableHighWaterMark' is " ..
@@ -342,27 +337,25 @@ end)
 -- the destination's family, so an IPv6 one for an IPv4 destination gives
 -- 'error' "bind EINVAL ::1", however long its zone.
 describe('connect() with odd addresses', function()
-  it("looks up a host isIP refuses ('::%\\xC8'), never connecting to ::",
+  t.it("looks up a host isIP refuses ('::%\\xC8'), never connecting to ::",
     function()
       local c = net.connect({ port = 1, host = '::%\xC8' })
-      c:on('connect', expect(nil, 0))
-      c:on('error', expect(function(err)
+      c:on('connect', t.mustNotCall())
+      c:on('error', t.mustCall(function(err)
         assert.are.equal('getaddrinfo', err.syscall)
       end))
-      run()
     end)
 
   for _, localAddress in ipairs({ '::1', '::%' .. ('l'):rep(120) }) do
-    it('emits bind EINVAL for localAddress ' .. localAddress:sub(1, 8) ..
+    t.it('emits bind EINVAL for localAddress ' .. localAddress:sub(1, 8) ..
       '... with an IPv4 destination', function()
         local c = net.connect({ port = 1, host = '127.0.0.1',
           localAddress = localAddress })
-        c:on('error', expect(function(err)
+        c:on('error', t.mustCall(function(err)
           assert.are.equal('EINVAL', err.code)
           assert.are.equal('bind', err.syscall)
           assert.are.equal('bind EINVAL ' .. localAddress, err.message)
         end))
-        run()
       end)
   end
 end)
@@ -372,7 +365,7 @@ end)
 -- on 5, '+0x10' and '0x1p4' raise ERR_SOCKET_BAD_PORT; connect('+0x10',
 -- host) goes to the Unix path '+0x10' (ENOENT).
 describe('a port given as a string', function()
-  it('is read as JavaScript reads +port', function()
+  t.it('is read as JavaScript reads +port', function()
     for port, want in pairs({ ['0b101'] = 5, ['0o17'] = 15, ['0x10'] = 16,
       [' 80 '] = 80 }) do
       local s = net.createServer()
@@ -387,15 +380,13 @@ describe('a port given as a string', function()
         { port = port })
       assert.are.equal('ERR_SOCKET_BAD_PORT', err.code)
     end
-    run()
   end)
 
-  it('that is no number is a path for connect()', function()
+  t.it('that is no number is a path for connect()', function()
     local c = net.connect('+0x10', '127.0.0.1')
-    c:on('error', expect(function(err)
+    c:on('error', t.mustCall(function(err)
       assert.are.equal('ENOENT', err.code)
       assert.are.equal('+0x10', err.address)
     end))
-    run()
   end)
 end)
