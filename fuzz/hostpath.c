@@ -14,7 +14,8 @@
  *    Node code (ERR_...), never a plain string or an internal error;
  *  - every 'error' event carries an error table with a code;
  *  - a host or path with a NUL inside is never used cut short at it (a
- *    C string would: Node refuses such a host, and a path gets EINVAL);
+ *    C string would: Node refuses such a host, and a path gets EINVAL;
+ *    an abstract name, '\0' and then any bytes, is used whole);
  *  - everything started ends: the loop runs dry by itself, each socket
  *    made and connected emits 'close' once, and after closing all
  *    (luanet._closeAll) no handle is left open. */
@@ -55,9 +56,11 @@ static const char code[] =
     "  local function found(message)\n"
     "    problem = problem or message\n"
     "  end\n"
+    "  -- (an abstract name, after its first NUL, is bytes: Node 22 binds\n"
+    "  -- and connects '\\0a\\0b' whole, as luanet does)\n"
     "  local function nulInside()\n"
-    "    return type(address) == 'string' and\n"
-    "      address:find('\\0', isPath and 2 or 1, true) ~= nil\n"
+    "    return type(address) == 'string' and not (isPath and\n"
+    "      address:byte(1) == 0) and address:find('\\0', 1, true) ~= nil\n"
     "  end\n"
     "  local function checkError(err, where)\n"
     "    if not (errors.isError(err) and type(err.code) == 'string') then\n"
