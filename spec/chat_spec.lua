@@ -4,9 +4,13 @@
 -- then compared exactly, so what must not arrive (the sender's own line) is
 -- checked too.
 local h = require('spec.helpers')
+local t = require('luanet.test')
 local net = h.net
 
 local SCRIPT = 'scripts/examples/chat.lua'
+-- t.run's options: the server is a luanet of its own, slow under the
+-- sanitizers
+local CHILD = { timeout = 30000 }
 
 -- What the server says, written out here rather than taken from the script.
 local function greeting(count)
@@ -31,8 +35,7 @@ local function freePort()
   local server = net.createServer()
   server:listen(0)
   local port = server:address().port
-  server:close()
-  h.run()
+  t.run(function() server:close() end) -- until it is closed
   return port
 end
 
@@ -144,92 +147,93 @@ describe('the chat room (聊天工作室)', function()
     local proc, port, up = startServer()
     local a, b, c, d, e
     local seen = {}
-    sequence({
-      up,
-      function(go)
-        a = newClient(port)
-        a.wait(greeting(1), go)
-      end,
-      function(go) -- an empty nickname, then a blank one
-        a.send('\n')
-        a.wait('昵称不能为空, 请重新输入你的昵称:\n', go)
-      end,
-      function(go)
-        a.send('   \r\n')
-        a.wait('昵称不能为空, 请重新输入你的昵称:\n', go)
-      end,
-      function(go)
-        a.send('alice\n')
-        a.wait(welcome('alice'), go)
-      end,
-      function(go)
-        b = newClient(port)
-        b.wait(greeting(2), go)
-      end,
-      function(go) -- a nickname already taken, then a free one
-        b.send('alice\n')
-        b.wait('昵称 alice 已被占用, 请重新输入你的昵称:\n', go)
-      end,
-      function(go)
-        b.send('bob\n')
-        b.wait(welcome('bob'), function() a.wait(joined('bob'), go) end)
-      end,
-      function(go) c = join(port, 'carol', 3, { a, b }, go) end,
-      function(go) d = join(port, 'dave', 4, { a, b, c }, go) end,
-      function(go) -- four at once: the line reaches the three others
-        a.send('hello everyone 大家好\n')
-        allGet({ b, c, d }, 'alice: hello everyone 大家好\n', go)
-      end,
-      function(go)
-        b.send('/who\n')
-        b.wait('在线用户 (4): alice, bob, carol, dave\n', go)
-      end,
-      function(go)
-        c.send('/help\n')
-        c.wait(HELP, go)
-      end,
-      function(go)
-        d.send('/nick bob\n')
-        d.wait('昵称 bob 已被占用\n', go)
-      end,
-      function(go)
-        d.send('/nick\n')
-        d.wait('昵称不能为空\n', go)
-      end,
-      function(go)
-        d.send('/nick dan\n')
-        d.wait('你的昵称已改为 dan\n', function()
-          allGet({ a, b, c }, '*** dave 改名为 dan\n', go)
-        end)
-      end,
-      function(go)
-        d.send('hi, I am dan now\n')
-        allGet({ a, b, c }, 'dan: hi, I am dan now\n', go)
-      end,
-      function(go)
-        d.send('/dance\n')
-        d.wait('未知命令: /dance, 输入 /help 查看可用命令\n', go)
-      end,
-      function(go) -- a fifth is counted, and not listed until named
-        e = newClient(port)
-        e.wait(greeting(5), function()
-          e.send('/who\n')
-          e.wait('在线用户 (4): alice, bob, carol, dan\n', go)
-        end)
-      end,
-      function(go)
-        h.waitFor(function()
-          return proc.output():find('dave 改名为 dan\n', 1, true) ~= nil
-        end, go)
-      end,
-      function()
-        for _, x in ipairs({ a, b, c, d, e }) do seen[#seen + 1] = x.text end
-        seen.log, seen.connections = serverLog(proc)
-        seen.stderr = select(2, proc.output())
-        closeAll({ a, b, c, d, e })
-      end,
-    })
-    h.run()
+    t.run(function()
+      sequence({
+        up,
+        function(go)
+          a = newClient(port)
+          a.wait(greeting(1), go)
+        end,
+        function(go) -- an empty nickname, then a blank one
+          a.send('\n')
+          a.wait('昵称不能为空, 请重新输入你的昵称:\n', go)
+        end,
+        function(go)
+          a.send('   \r\n')
+          a.wait('昵称不能为空, 请重新输入你的昵称:\n', go)
+        end,
+        function(go)
+          a.send('alice\n')
+          a.wait(welcome('alice'), go)
+        end,
+        function(go)
+          b = newClient(port)
+          b.wait(greeting(2), go)
+        end,
+        function(go) -- a nickname already taken, then a free one
+          b.send('alice\n')
+          b.wait('昵称 alice 已被占用, 请重新输入你的昵称:\n', go)
+        end,
+        function(go)
+          b.send('bob\n')
+          b.wait(welcome('bob'), function() a.wait(joined('bob'), go) end)
+        end,
+        function(go) c = join(port, 'carol', 3, { a, b }, go) end,
+        function(go) d = join(port, 'dave', 4, { a, b, c }, go) end,
+        function(go) -- four at once: the line reaches the three others
+          a.send('hello everyone 大家好\n')
+          allGet({ b, c, d }, 'alice: hello everyone 大家好\n', go)
+        end,
+        function(go)
+          b.send('/who\n')
+          b.wait('在线用户 (4): alice, bob, carol, dave\n', go)
+        end,
+        function(go)
+          c.send('/help\n')
+          c.wait(HELP, go)
+        end,
+        function(go)
+          d.send('/nick bob\n')
+          d.wait('昵称 bob 已被占用\n', go)
+        end,
+        function(go)
+          d.send('/nick\n')
+          d.wait('昵称不能为空\n', go)
+        end,
+        function(go)
+          d.send('/nick dan\n')
+          d.wait('你的昵称已改为 dan\n', function()
+            allGet({ a, b, c }, '*** dave 改名为 dan\n', go)
+          end)
+        end,
+        function(go)
+          d.send('hi, I am dan now\n')
+          allGet({ a, b, c }, 'dan: hi, I am dan now\n', go)
+        end,
+        function(go)
+          d.send('/dance\n')
+          d.wait('未知命令: /dance, 输入 /help 查看可用命令\n', go)
+        end,
+        function(go) -- a fifth is counted, and not listed until named
+          e = newClient(port)
+          e.wait(greeting(5), function()
+            e.send('/who\n')
+            e.wait('在线用户 (4): alice, bob, carol, dan\n', go)
+          end)
+        end,
+        function(go)
+          h.waitFor(function()
+            return proc.output():find('dave 改名为 dan\n', 1, true) ~= nil
+          end, go)
+        end,
+        function()
+          for _, x in ipairs({ a, b, c, d, e }) do seen[#seen + 1] = x.text end
+          seen.log, seen.connections = serverLog(proc)
+          seen.stderr = select(2, proc.output())
+          closeAll({ a, b, c, d, e })
+        end,
+      })
+    end, CHILD)
 
     local renamed = '*** dave 改名为 dan\n' .. 'dan: hi, I am dan now\n'
     assert.are.equal(greeting(1) ..
@@ -262,42 +266,43 @@ describe('the chat room (聊天工作室)', function()
     function()
     local proc, port, up = startServer()
     local a, b, stderr
-    sequence({
-      up,
-      function(go) a = join(port, 'alice', 1, {}, go) end,
-      function(go) b = join(port, 'bob', 2, { a }, go) end,
-      function(go) -- half a line, cut inside the bytes of 界 (e7 95 8c)
-        a.send('你好, 世\xe7\x95', go)
-      end,
-      function(go) -- a round trip through the server before the rest
-        b.send('/who\n')
-        b.wait('在线用户 (2): alice, bob\n', go)
-      end,
-      function(go)
-        a.send('\x8c!\n')
-        b.wait('alice: 你好, 世界!\n', go)
-      end,
-      function(go) -- two lines in one write, telnet's "\r\n"
-        a.send('第一行\r\n第二行\n')
-        b.wait('alice: 第一行\nalice: 第二行\n', go)
-      end,
-      function(go) -- no newline for 5000 bytes: refused, not kept
-        a.send(string.rep('x', 5000))
-        a.wait(TOO_LONG, go)
-      end,
-      function(go) -- its tail is dropped too; a whole long line is refused
-        a.send(string.rep('y', 3000) .. '\nback\n' .. string.rep('z', 5000) ..
-          '\nafter\n')
-        a.wait(TOO_LONG, function()
-          b.wait('alice: back\nalice: after\n', go)
-        end)
-      end,
-      function()
-        stderr = select(2, proc.output())
-        closeAll({ a, b })
-      end,
-    })
-    h.run()
+    t.run(function()
+      sequence({
+        up,
+        function(go) a = join(port, 'alice', 1, {}, go) end,
+        function(go) b = join(port, 'bob', 2, { a }, go) end,
+        function(go) -- half a line, cut inside the bytes of 界 (e7 95 8c)
+          a.send('你好, 世\xe7\x95', go)
+        end,
+        function(go) -- a round trip through the server before the rest
+          b.send('/who\n')
+          b.wait('在线用户 (2): alice, bob\n', go)
+        end,
+        function(go)
+          a.send('\x8c!\n')
+          b.wait('alice: 你好, 世界!\n', go)
+        end,
+        function(go) -- two lines in one write, telnet's "\r\n"
+          a.send('第一行\r\n第二行\n')
+          b.wait('alice: 第一行\nalice: 第二行\n', go)
+        end,
+        function(go) -- no newline for 5000 bytes: refused, not kept
+          a.send(string.rep('x', 5000))
+          a.wait(TOO_LONG, go)
+        end,
+        function(go) -- its tail is dropped too; a whole long line is refused
+          a.send(string.rep('y', 3000) .. '\nback\n' .. string.rep('z', 5000) ..
+            '\nafter\n')
+          a.wait(TOO_LONG, function()
+            b.wait('alice: back\nalice: after\n', go)
+          end)
+        end,
+        function()
+          stderr = select(2, proc.output())
+          closeAll({ a, b })
+        end,
+      })
+    end, CHILD)
 
     assert.are.equal(greeting(1) .. welcome('alice') .. joined('bob') ..
       TOO_LONG .. TOO_LONG, a.text)
@@ -311,43 +316,44 @@ describe('the chat room (聊天工作室)', function()
     local proc, port, up = startServer()
     local a, b, c, d, e
     local log, stderr
-    sequence({
-      up,
-      function(go) a = join(port, 'alice', 1, {}, go) end,
-      function(go) b = join(port, 'bob', 2, { a }, go) end,
-      function(go) c = join(port, 'carol', 3, { a, b }, go) end,
-      function(go) d = join(port, 'dave', 4, { a, b, c }, go) end,
-      function(go) -- a polite leave: the server says goodbye and ends
-        b.socket:on('close', h.expect(go))
-        b.send('/quit\n')
-      end,
-      function(go) allGet({ a, c, d }, left('bob'), go) end,
-      function(go) -- an abrupt one: RST, the server sees ECONNRESET
-        d.socket:on('close', h.expect(go))
-        d.socket:resetAndDestroy()
-      end,
-      function(go) allGet({ a, c }, left('dave'), go) end,
-      function(go) e = join(port, 'erin', 3, { a, c }, go) end,
-      function(go)
-        e.send('still serving?\n')
-        allGet({ a, c }, 'erin: still serving?\n', go)
-      end,
-      function(go)
-        a.send('/who\n')
-        a.wait('在线用户 (3): alice, carol, erin\n', go)
-      end,
-      function(go)
-        h.waitFor(function()
-          return proc.output():find('erin 加入了聊天室\n', 1, true) ~= nil
-        end, go)
-      end,
-      function()
-        log = serverLog(proc)
-        stderr = select(2, proc.output())
-        closeAll({ a, c, e })
-      end,
-    })
-    h.run()
+    t.run(function()
+      sequence({
+        up,
+        function(go) a = join(port, 'alice', 1, {}, go) end,
+        function(go) b = join(port, 'bob', 2, { a }, go) end,
+        function(go) c = join(port, 'carol', 3, { a, b }, go) end,
+        function(go) d = join(port, 'dave', 4, { a, b, c }, go) end,
+        function(go) -- a polite leave: the server says goodbye and ends
+          b.socket:on('close', t.mustCall(go))
+          b.send('/quit\n')
+        end,
+        function(go) allGet({ a, c, d }, left('bob'), go) end,
+        function(go) -- an abrupt one: RST, the server sees ECONNRESET
+          d.socket:on('close', t.mustCall(go))
+          d.socket:resetAndDestroy()
+        end,
+        function(go) allGet({ a, c }, left('dave'), go) end,
+        function(go) e = join(port, 'erin', 3, { a, c }, go) end,
+        function(go)
+          e.send('still serving?\n')
+          allGet({ a, c }, 'erin: still serving?\n', go)
+        end,
+        function(go)
+          a.send('/who\n')
+          a.wait('在线用户 (3): alice, carol, erin\n', go)
+        end,
+        function(go)
+          h.waitFor(function()
+            return proc.output():find('erin 加入了聊天室\n', 1, true) ~= nil
+          end, go)
+        end,
+        function()
+          log = serverLog(proc)
+          stderr = select(2, proc.output())
+          closeAll({ a, c, e })
+        end,
+      })
+    end, CHILD)
 
     assert.are.equal(greeting(1) .. welcome('alice') .. joined('bob') ..
       joined('carol') .. joined('dave') .. left('bob') .. left('dave') ..
