@@ -10,6 +10,7 @@
 #include <lualib.h>
 
 #include "luanet.h"
+#include "workers.h"
 
 static const char usage[] =
     "usage: luanet [options] [script.lua [arguments...]]\n"
@@ -23,6 +24,8 @@ static const char usage[] =
     "                    -p: a string as it is, else util.inspect); -pe CODE\n"
     "                    and -p -e CODE are the same\n"
     "  -i, --interactive start the REPL (after the script or CODE, if any)\n"
+    "  --workers N       run the script (or CODE) in N processes, restarted\n"
+    "                    when they die; each TCP listen shares its port\n"
     "  -v, --version     print the version and exit\n"
     "  -h, --help        print this help and exit\n"
     "  --                stop reading options\n";
@@ -34,6 +37,8 @@ typedef struct {
   int first_arg;      /* argv index of the script's first argument */
   int interactive;    /* -i */
   int stdin_script;   /* "-": standard input is the script */
+  const char *workers_arg; /* --workers N, or NULL */
+  int workers;        /* processes to run (workers.c); 0: this one */
 } options_t;
 
 /* Returns 0, or an exit status for --help, --version or a bad option. */
@@ -67,6 +72,12 @@ static int parse(int argc, char **argv, options_t *o, int *status) {
       o->code = argv[i];
     } else if (strcmp(a, "-i") == 0 || strcmp(a, "--interactive") == 0) {
       o->interactive = 1;
+    } else if (strcmp(a, "--workers") == 0) {
+      if (++i >= argc) {
+        fprintf(stderr, "luanet: %s requires an argument\n%s", a, usage);
+        return *status = 9, 1;
+      }
+      o->workers_arg = argv[i];
     } else {
       fprintf(stderr, "luanet: bad option: %s\n%s", a, usage);
       return *status = 9, 1;
@@ -79,7 +90,9 @@ static int parse(int argc, char **argv, options_t *o, int *status) {
   else if (o->code == NULL && i < argc)
     i++, o->stdin_script = 1; /* "-" */
   o->first_arg = i;
-  return 0;
+  o->workers = lnb_workers_count(o->workers_arg, o->interactive ||
+                                 (o->code == NULL && o->script == NULL));
+  return o->workers < 0 ? (*status = 9, 1) : 0;
 }
 
 /* process.argv: the executable, the script (absolute), the arguments. */
@@ -171,12 +184,19 @@ static int pmain(lua_State *L) {
   int argc = (int)lua_tointeger(L, 1);
   char **argv = lua_touserdata(L, 2);
   options_t o;
-  int status, nargs = 0, fatal, repl;
+  int status, nargs = 0, fatal, repl, worker_id, workers;
   lnb_t *b;
 
   if (parse(argc, argv, &o, &status)) {
     lua_pushinteger(L, status);
     return 1;
+  }
+  if (!lnb_worker_take(&worker_id, &workers)) {
+    worker_id = -1;
+    if (o.workers > 0) { /* the parent of the workers: no Lua here */
+      lua_pushinteger(L, lnb_workers_main(o.workers, argc, argv));
+      return 1;
+    }
   }
   /* Lua's io.write goes through core.write (lua/host.lua); anything else
    * written with C's stdio must not wait in a buffer either. */
@@ -201,6 +221,8 @@ static int pmain(lua_State *L) {
     lua_pushnil(L);
   lua_pushboolean(L, o.code != NULL);
   host_call(L, "install", 3, 0);
+  if (worker_id >= 0)
+    lnb_worker_open(L, b, worker_id, workers);
   if ((status = run_init(L)) != LUA_OK) {
     fprintf(stderr, "luanet: %s\n", lua_tostring(L, -1));
     lua_pushinteger(L, 1);
@@ -245,6 +267,7 @@ static int pmain(lua_State *L) {
     lua_getfield(L, LUA_REGISTRYINDEX, LNB_FATAL);
     fatal = 1;
   } else {
+    lnb_worker_up(); /* the parent may start the other workers */
     if (repl && (status = lnb_repl_start(b, L)) != 0)
       fprintf(stderr, "luanet: cannot start the REPL: %s\n",
               uv_strerror(status));

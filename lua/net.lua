@@ -539,7 +539,9 @@ function Server:listen(...)
       host = host ~= '' and host or nil,
       backlog = options.backlog or backlogFromArgs or nil,
       ipv6Only = options.ipv6Only,
-      reusePort = options.reusePort == true, -- Node 22: SO_REUSEPORT
+      -- Node 22: SO_REUSEPORT; in a worker of luanet --workers, always
+      reusePort = options.reusePort == true or
+        require('process')._workerListen(self),
     })
     return self
   end

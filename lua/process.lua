@@ -371,7 +371,13 @@ end
 -- A listener for 'SIGINT' (or another signal) starts watching it, and the
 -- signal no longer ends the process; removing the last one stops
 -- watching, which restores the default. The listeners get (name, signum).
+-- A worker watches SIGINT and SIGTERM always (workerStop, below).
+local workerSignal -- in a worker: workerStop for SIGINT and SIGTERM
+
 function core.onsignal(name, signum)
+  if workerSignal and (name == 'SIGINT' or name == 'SIGTERM') then
+    workerSignal(process:listenerCount(name) == 0)
+  end
   process:emit(name, name, signum)
 end
 
@@ -383,7 +389,8 @@ process:on('newListener', function(name)
 end)
 
 process:on('removeListener', function(name)
-  if signals[name] and process:listenerCount(name) == 0 then
+  if signals[name] and process:listenerCount(name) == 0 and
+      not (workerSignal and (name == 'SIGINT' or name == 'SIGTERM')) then
     core.signal(name, false)
   end
 end)
@@ -430,6 +437,70 @@ process:on('warning', function(warning)
   msg[#msg + 1] = '\n'
   core.write(2, concat(msg))
 end)
+
+-- ---- workers: luanet --workers N --------------------------------------
+
+-- In a worker: the servers that listened on TCP there (weak keys).
+local workerServers
+local DRAIN_NS = 1000000000 -- the longest a stop waits for a queue to empty
+
+-- Closes server once nothing waits in its accept queue, or once deadline
+-- (hrtimeNs) has passed; then closed() when it has emitted 'close'. The
+-- kernel gives each socket of a reusePort group the connections it queued
+-- on it, and closing the socket resets them (unless
+-- net.ipv4.tcp_migrate_req is 1): a turn of the loop accepts them through
+-- the server's own path ('connection', maxConnections, blockList).
+local function drainAndClose(server, deadline, closed)
+  if not server.listening then return closed() end
+  if core.acceptPending(server:_fileno()) and core.hrtimeNs() < deadline then
+    require('timers').setImmediate(drainAndClose, server, deadline, closed)
+  else
+    server:close(closed)
+  end
+end
+
+-- A worker told to stop (SIGINT or SIGTERM, which the parent passes on):
+-- once, every TCP server stops taking connections, accepts those queued
+-- and closes. With exit (no listener of the signal), the worker then
+-- exits, with process.exitCode or 0, once they have all emitted 'close'
+-- (their connections have ended); else the script's listeners decide.
+local function workerStop(exit)
+  workerSignal = function() end -- only the first signal stops
+  local left, deadline = 1, core.hrtimeNs() + DRAIN_NS
+  local function closed()
+    left = left - 1
+    if left == 0 and exit then process.exit() end
+  end
+  for server in pairs(workerServers) do
+    if server.listening then
+      left = left + 1
+      core.stopAccepting(server:_fileno())
+      drainAndClose(server, deadline, closed)
+    end
+  end
+  closed()
+end
+
+-- Called by the host (bindings/workers.c) in worker id (0 to n - 1) of n:
+-- sets process.workerId and process.workers and watches SIGINT and
+-- SIGTERM. Elsewhere both fields are nil, as cluster.worker is undefined
+-- outside a Node cluster's workers.
+function process._workerStart(id, n)
+  process.workerId, process.workers = id, n
+  workerServers = setmetatable({}, { __mode = 'k' })
+  workerSignal = workerStop
+  core.signal('SIGINT', true)
+  core.signal('SIGTERM', true)
+end
+
+-- Called by net's listen on TCP: in a worker, records server (stopped with
+-- the worker) and returns true: the listen uses reusePort, so that the
+-- kernel spreads the port's connections among the workers. Else false.
+function process._workerListen(server)
+  if workerServers == nil then return false end
+  workerServers[server] = true
+  return true
+end
 
 -- ---- exit, uncaught errors ----------------------------------------------
 
