@@ -157,8 +157,8 @@ function ReadStream:setRawMode(raw) end
 ---@field stdout process.WriteStream
 ---@field stderr process.WriteStream
 ---@field stdin process.ReadStream
----@field workerId integer?  (coming) under --workers
----@field workers integer?  (coming) under --workers
+---@field workerId integer?  under luanet --workers N: 0 to N - 1, else nil
+---@field workers integer?  under luanet --workers N: N, else nil
 local process = {}
 
 ---Emits 'exit', then ends the process with process.exitCode (code, if
