@@ -4,6 +4,7 @@
 -- checked word for word, mostly by running build/luanet on a small script
 -- and reading its standard error.
 local h = require('spec.helpers')
+local t = require('luanet.test')
 
 local net, timers, process = h.net, h.timers, h.process
 local errors = require('errors')
@@ -39,7 +40,7 @@ local function dotted(class, method, fix)
 end
 
 describe('a method called with a dot', function()
-  it("socket.write('x') is uncaught ERR_INVALID_THIS naming socket:write",
+  t.it("socket.write('x') is uncaught ERR_INVALID_THIS naming socket:write",
     function()
       local err, _, code = run([[
 local net = require('net')
@@ -51,7 +52,7 @@ socket.write('x')
       assert.are.equal(1, code)
     end)
 
-  it('server.listen(0), s.on(...), c.end_() name the colon call', function()
+  t.it('server.listen(0), s.on(...), c.end_() name the colon call', function()
     for _, case in ipairs({
       { 'local server = net.createServer()\nserver.listen(0)',
         dotted('Server', 'listen', 'server:listen') },
@@ -68,7 +69,7 @@ socket.write('x')
     end
   end)
 
-  it('is a TypeError with code ERR_INVALID_THIS, catchable', function()
+  t.it('is a TypeError with code ERR_INVALID_THIS, catchable', function()
     local socket = net.Socket()
     local err = raised(function() socket.write('x') end)
     assert.are.equal('TypeError', err.name)
@@ -78,7 +79,7 @@ socket.write('x')
     socket:destroy()
   end)
 
-  it('names the class and the method, whichever they are', function()
+  t.it('names the class and the method, whichever they are', function()
     local server, socket = net.createServer(), net.Socket()
     local emitter = EventEmitter()
     local timeout = timers.setTimeout(function() end, 1000)
@@ -131,10 +132,9 @@ socket.write('x')
     timers.clearImmediate(immediate)
     server:close()
     socket:destroy()
-    h.run()
   end)
 
-  it('a method given another object keeps Lua\'s own words', function()
+  t.it('a method given another object keeps Lua\'s own words', function()
     local socket = net.Socket()
     assert.are.equal("bad argument #1 to 'write' (luanet.Socket expected, " ..
       'got table)', select(2, pcall(socket.write, {}, 'x')))
@@ -142,12 +142,11 @@ socket.write('x')
     assert.are.equal("calling 'write' on bad self (luanet.Socket expected, " ..
       'got table)', raised(function() other:write('x') end))
     socket:destroy()
-    h.run()
   end)
 end)
 
 describe("a compile error near 'end'", function()
-  it('gets a line naming end_ and the receiver of the line', function()
+  t.it('gets a line naming end_ and the receiver of the line', function()
     local err, _, code, path = run([[
 local net = require('net')
 local client = net.Socket()
@@ -160,7 +159,7 @@ client:end()
     assert.are.equal(1, code)
   end)
 
-  it("names 'socket' where the line cannot be read", function()
+  t.it("names 'socket' where the line cannot be read", function()
     local _, err, code = h.exec({}, 'local s = 1\ns.end()\n')
     assert.are.equal("luanet: stdin:2: <name> expected near 'end'\n" ..
       "`end` is a Lua keyword: write socket:end_() (or " ..
@@ -168,21 +167,21 @@ client:end()
     assert.are.equal(1, code)
   end)
 
-  it('reads the receiver of -e code', function()
+  t.it('reads the receiver of -e code', function()
     local _, err = h.exec({ '-e', 'local c = {}\nc.sock:end()' })
     assert.are.equal("luanet: [command line]:2: <name> expected near " ..
       "'end'\n`end` is a Lua keyword: write c.sock:end_() (or " ..
       "c.sock['end'](c.sock))\n", err)
   end)
 
-  it('is added at the REPL prompt too', function()
+  t.it('is added at the REPL prompt too', function()
     local out = h.exec({ '-i' }, 'conn = {}\nconn:end()\n')
     assert.matches("Uncaught Error: repl:1: <name> expected near 'end'\n" ..
       "`end` is a Lua keyword: write conn:end_() (or conn['end'](conn))\n",
       out, 1, true)
   end)
 
-  it('is not added to other compile errors', function()
+  t.it('is not added to other compile errors', function()
     local _, err = h.exec({ '-e', 'x = = 1' })
     assert.are.equal("luanet: [command line]:1: unexpected symbol near '='\n",
       err)
@@ -202,7 +201,7 @@ probe:listen(0, '127.0.0.1', function()
     print(port)
 ]]
 
-  it('names the Socket, its peer and the line that connected it',
+  t.it('names the Socket, its peer and the line that connected it',
     function()
       local err, out, code, path = run(closedPort .. [[
     net.connect(port, '127.0.0.1')
@@ -220,7 +219,7 @@ end)
       assert.are.equal(1, code)
     end)
 
-  it('names the line of socket:connect(); nothing for one never connected',
+  t.it('names the line of socket:connect(); nothing for one never connected',
     function()
       local err, out, _, path = run(closedPort .. [[
     local socket = net.Socket()
@@ -242,7 +241,7 @@ socket:destroy({ code = 'EMADEUP' })
         table.concat(err, '\n'))
     end)
 
-  it('names the Server, its address and the line of listen()', function()
+  t.it('names the Server, its address and the line of listen()', function()
     local err, out, _, path = run([[
 local net = require('net')
 local first = net.createServer()
@@ -259,7 +258,7 @@ end)
       port .. '), listen called at ' .. path .. ':6'), table.concat(err, '\n'))
   end)
 
-  it('names any other emitter by its class', function()
+  t.it('names any other emitter by its class', function()
     local err = run([[
 local EventEmitter = require('events')
 EventEmitter():emit('error', 'boom')
@@ -275,26 +274,25 @@ describe('an error table', function()
   -- Node 22: socket.on('error', (err) => console.log('failed: ' + err))
   -- printed "failed: Error: connect ECONNREFUSED 127.0.0.1:9", and
   -- err + '!' "Error: connect ECONNREFUSED 127.0.0.1:9!".
-  it("joins with .. as JavaScript's + joins an Error, both orders",
+  t.it("joins with .. as JavaScript's + joins an Error, both orders",
     function()
       local server, port = h.listen()
       server:close()
       local client = net.connect(port, '127.0.0.1')
-      client:on('error', h.expect(function(err)
+      client:on('error', t.mustCall(function(err)
         local text = 'Error: connect ECONNREFUSED 127.0.0.1:' .. port
         assert.are.equal('failed: ' .. text, 'failed: ' .. err)
         assert.are.equal(text .. '!', err .. '!')
         assert.are.equal('1' .. text, 1 .. err)
         assert.are.equal(text .. text, err .. err)
       end))
-      h.run()
       local typed = errors.invalidArgType('x', 'string', 1)
       assert.are.equal('got TypeError [ERR_INVALID_ARG_TYPE]: The "x" ' ..
         'argument must be of type string. Received type number (1)',
         'got ' .. typed)
     end)
 
-  it('does not join with a table or nil, as Lua would not', function()
+  t.it('does not join with a table or nil, as Lua would not', function()
     local err = errors.new('Error', nil, 'x')
     assert.matches('attempt to concatenate a table value',
       raised(function() return err .. {} end), 1, true)
@@ -302,24 +300,26 @@ describe('an error table', function()
       raised(function() return err .. nil end), 1, true)
   end)
 
-  it('raised by the user is not modified, luanet\'s own gets err.stack',
+  t.it('raised by the user is not modified, luanet\'s own gets err.stack',
     function()
       local mine = { code = 'EMINE' }
       local caught = {}
-      local function onUncaught(err) caught[#caught + 1] = err end
+      local onUncaught = t.mustCall(function(err)
+        caught[#caught + 1] = err
+        if #caught < 2 then return end
+        assert.are.equal(mine, caught[1])
+        assert.are.same({ code = 'EMINE' }, mine)
+        assert.matches('^Error: own\nstack traceback:\n', caught[2].stack)
+      end, 2)
       process:on('uncaughtException', onUncaught)
+      finally(function() process:off('uncaughtException', onUncaught) end)
       timers.setTimeout(function() error(mine) end, 1)
       timers.setTimeout(function()
         error(errors.new('Error', 'EOWN', 'own'))
       end, 2)
-      h.run()
-      process:off('uncaughtException', onUncaught)
-      assert.are.equal(mine, caught[1])
-      assert.are.same({ code = 'EMINE' }, mine)
-      assert.matches('^Error: own\nstack traceback:\n', caught[2].stack)
     end)
 
-  it('raised by the user is printed once, with its traceback once',
+  t.it('raised by the user is printed once, with its traceback once',
     function()
       local err, _, code, path = run([[
 local t = { code = 'X' }
@@ -356,7 +356,7 @@ describe("README's From Node to luanet", function()
     return (table.concat(text, '\n'):gsub(dir:gsub('%p', '%%%0') .. '/', ''))
   end
 
-  it('shows what luanet prints when a rule is forgotten', function()
+  t.it('shows what luanet prints when a rule is forgotten', function()
     local readme = h.readAll('README.md')
     local server = "local server = net.createServer(function(s) " ..
       "s:end_('hi') end):listen(0, '127.0.0.1'):unref()\n"
@@ -382,7 +382,7 @@ end)
 describe('console.log(process.env)', function()
   -- Node 22: env -i A=1 B=two node -e 'console.log(process.env)' printed
   -- "{ A: '1', B: 'two' }".
-  it('prints the environment as a table', function()
+  t.it('prints the environment as a table', function()
     local out = h.exec({ '-e', 'console.log(process.env)' }, nil,
       { 'env', '-i', 'A=1', 'B=two' })
     assert.are.equal('{ A = "1", B = "two" }\n', out)
