@@ -9,6 +9,7 @@
 -- (ln_blocklist_check is also what the server and connect paths call),
 -- the checks lua/blocklist.lua.
 local h = require('spec.helpers')
+local t = require('luanet.test')
 local net = h.net
 local node22 = require('spec.blocklist_node22')
 
@@ -42,7 +43,7 @@ describe('net.BlockList', function()
     return b
   end
 
-  it('lists its rules newest first, as Node writes them', function()
+  t.it('lists its rules newest first, as Node writes them', function()
     assert.are.same({}, BlockList().rules)
     assert.are.same({
       'Address: IPv4 9.9.9.9',
@@ -59,7 +60,7 @@ describe('net.BlockList', function()
     assert.are_not.equal(b.rules, b.rules)
   end)
 
-  it('checks addresses against every kind of rule', function()
+  t.it('checks addresses against every kind of rule', function()
     local b = sample()
     assert.are.equal('1011101', checks(b, { '1.2.3.4', '1.2.3.5', '5.6.7.8',
       '10.0.0.5', '192.168.1.77', '192.168.2.1', '9.9.9.9' }))
@@ -70,7 +71,7 @@ describe('net.BlockList', function()
       port = 99 })))
   end)
 
-  it('matches an IPv4-mapped IPv6 address with its IPv4 rule, both ways',
+  t.it('matches an IPv4-mapped IPv6 address with its IPv4 rule, both ways',
     function()
       local b = sample()
       -- IPv4 rules, IPv6 addresses
@@ -85,7 +86,7 @@ describe('net.BlockList', function()
       assert.is_false(b:check('::1'))
     end)
 
-  it('matches subnets of each prefix as Node does', function()
+  t.it('matches subnets of each prefix as Node does', function()
     local v4 = { '10.1.2.3', '10.1.2.4', '10.200.0.0', '11.0.0.0',
       '200.0.0.0' }
     local v6 = { '::ffff:10.1.2.3', '::ffff:10.1.2.4', '::ffff:200.0.0.0',
@@ -110,7 +111,7 @@ describe('net.BlockList', function()
     end
   end)
 
-  it('orders a range by the addresses\' value', function()
+  t.it('orders a range by the addresses\' value', function()
     local b = BlockList()
     b:addRange('1.2.3.4', '1.2.4.1')
     assert.are.equal('110', checks(b, { '1.2.3.200', '1.2.4.0', '1.2.5.0' }))
@@ -124,7 +125,7 @@ describe('net.BlockList', function()
     assert.are.equal('Range: IPv4 1.2.3.4-1.2.3.4', b.rules[1])
   end)
 
-  it('takes a range of mixed families as Node does', function()
+  t.it('takes a range of mixed families as Node does', function()
     local function sa(address, family)
       return SocketAddress({ address = address, family = family })
     end
@@ -147,7 +148,7 @@ describe('net.BlockList', function()
       raised(b.addRange, b, sa('::ffff:1.0.0.9', 'ipv6'), sa('1.0.0.0')))
   end)
 
-  it('keeps the address only of a SocketAddress rule', function()
+  t.it('keeps the address only of a SocketAddress rule', function()
     local b = BlockList()
     b:addAddress(SocketAddress({ address = 'fe80::1%lo', family = 'ipv6',
       port = 80 }))
@@ -157,14 +158,14 @@ describe('net.BlockList', function()
     assert.is_true(b:check('fe80::1%eth0', 'ipv6'))
   end)
 
-  it('answers false for an address that does not parse', function()
+  t.it('answers false for an address that does not parse', function()
     local b = sample()
     assert.is_false(b:check('garbage'))
     assert.is_false(b:check('1.2.3.4', 'ipv5'))
     assert.is_true(b:check('1.2.3.4', 'IPV4'))
   end)
 
-  it('raises what Node raises for bad arguments', function()
+  t.it('raises what Node raises for bad arguments', function()
     local b = BlockList()
     local function sa(address) return SocketAddress({ address = address }) end
     local cases = {
@@ -240,7 +241,7 @@ describe('net.BlockList', function()
     assert.is_false(b:check(sa('1.2.3.4')))
   end)
 
-  it('has a read-only rules field', function()
+  t.it('has a read-only rules field', function()
     local b = BlockList()
     -- Node (strict mode): Cannot set property rules of #<BlockList> which
     -- has only a getter
@@ -249,14 +250,14 @@ describe('net.BlockList', function()
       raised(function() b.rules = 5 end))
   end)
 
-  it('is told apart by BlockList.isBlockList', function()
+  t.it('is told apart by BlockList.isBlockList', function()
     assert.is_true(BlockList.isBlockList(BlockList()))
     assert.is_false(BlockList.isBlockList({}))
     assert.is_false(BlockList.isBlockList(nil))
     assert.is_false(BlockList.isBlockList(SocketAddress()))
   end)
 
-  it('shows its rules in tostring', function()
+  t.it('shows its rules in tostring', function()
     local b = BlockList()
     assert.are.equal('BlockList { rules = {} }', tostring(b))
     b:addAddress('1.2.3.4')
@@ -267,7 +268,7 @@ describe('net.BlockList', function()
       '"Address: IPv4 1.2.3.4" } }', tostring(b))
   end)
 
-  it('shows its rules in util.inspect and console.log', function()
+  t.it('shows its rules in util.inspect and console.log', function()
     local b = BlockList()
     -- Node: BlockList { rules: [] }
     assert.are.equal('BlockList { rules = {} }', require('util').inspect(b))
@@ -276,7 +277,7 @@ describe('net.BlockList', function()
       require('util').inspect(b))
   end)
 
-  it('agrees with Node 22 on generated lists of rules', function()
+  t.it('agrees with Node 22 on generated lists of rules', function()
     local function arg(a, asObject)
       if asObject then
         return SocketAddress({ address = a[1], family = a[2] })
@@ -337,12 +338,12 @@ describe('net.BlockList toJSON and fromJSON', function()
     'Address: IPv6 ::255.255.0.1',
   }
 
-  it('gives the rules to toJSON', function()
+  t.it('gives the rules to toJSON', function()
     local b = source()
     assert.are.same(b.rules, b:toJSON())
   end)
 
-  it('reads rules back from a list and from JSON text as Node does',
+  t.it('reads rules back from a list and from JSON text as Node does',
     function()
       local b = BlockList()
       assert.is_nil(b:fromJSON(source():toJSON()))
@@ -361,7 +362,7 @@ describe('net.BlockList toJSON and fromJSON', function()
         b.rules)
     end)
 
-  it('finds a rule anywhere in a line, as the regular expressions do',
+  t.it('finds a rule anywhere in a line, as the regular expressions do',
     function()
       -- { line, Node's rules after fromJSON({ line }) }
       local cases = {
@@ -386,7 +387,7 @@ describe('net.BlockList toJSON and fromJSON', function()
       end
     end)
 
-  it('raises what Node raises', function()
+  t.it('raises what Node raises', function()
     local function from(data) return raised(function()
       BlockList():fromJSON(data) end)
     end
@@ -442,7 +443,7 @@ describe('net.BlockList toJSON and fromJSON', function()
       from({ 'Range: IPv6 ::2-::1' }))
   end)
 
-  it('agrees with Node 22 on generated lines', function()
+  t.it('agrees with Node 22 on generated lines', function()
     for _, c in ipairs(node22.lines) do
       local b = BlockList()
       local ok, err = pcall(b.fromJSON, b, { c[1] })
@@ -459,34 +460,35 @@ end)
 -- ---- the blockList option over real sockets ------------------------------
 
 describe('net.createServer({ blockList })', function()
-  -- A server with list on host; a client from connectHost. Returns what
-  -- the server saw and what the client saw, each in order (which side
-  -- hears first is the kernel's choice).
+  -- A server with list on host; a client from connectHost, run as a test
+  -- of the harness (t.run). Returns what the server saw and what the client
+  -- saw, each in order (which side hears first is the kernel's choice).
   local function serve(list, host, connectHost, setup)
     local server_seen, client_seen = {}, {}
-    local server = net.createServer({ blockList = list }, function(s)
-      server_seen[#server_seen + 1] = 'connection ' .. s.remoteAddress
-      s:end_()
-    end)
-    if setup then setup(server) end
-    server:on('drop', function(d)
-      server_seen[#server_seen + 1] = 'drop ' .. d.remoteAddress
-    end)
-    server:listen(0, host, function()
-      local c = net.connect(server:address().port, connectHost)
-      local function see(what) client_seen[#client_seen + 1] = what end
-      c:on('connect', function() see('connect') end)
-      c:on('end', function() see('end') end)
-      c:on('error', function(e) see(e.code) end)
-      c:on('close', function(hadError)
-        see('close ' .. tostring(hadError))
-        server:getConnections(function(_, n)
-          server_seen[#server_seen + 1] = 'connections ' .. n
-          server:close()
+    t.run(function()
+      local server = net.createServer({ blockList = list }, function(s)
+        server_seen[#server_seen + 1] = 'connection ' .. s.remoteAddress
+        s:end_()
+      end)
+      if setup then setup(server) end
+      server:on('drop', function(d)
+        server_seen[#server_seen + 1] = 'drop ' .. d.remoteAddress
+      end)
+      server:listen(0, host, function()
+        local c = net.connect(server:address().port, connectHost)
+        local function see(what) client_seen[#client_seen + 1] = what end
+        c:on('connect', function() see('connect') end)
+        c:on('end', function() see('end') end)
+        c:on('error', function(e) see(e.code) end)
+        c:on('close', function(hadError)
+          see('close ' .. tostring(hadError))
+          server:getConnections(function(_, n)
+            server_seen[#server_seen + 1] = 'connections ' .. n
+            server:close()
+          end)
         end)
       end)
     end)
-    h.run()
     return server_seen, client_seen
   end
 
@@ -546,7 +548,7 @@ describe('net.createServer({ blockList })', function()
     assert.are.same(client, client_seen)
   end)
 
-  it('raises ERR_INVALID_ARG_TYPE for a blockList that is no BlockList',
+  t.it('raises ERR_INVALID_ARG_TYPE for a blockList that is no BlockList',
     function()
       local want = 'TypeError ERR_INVALID_ARG_TYPE The "options.blockList" ' ..
         'property must be an net.BlockList. Received '
@@ -566,40 +568,41 @@ describe('net.createServer({ blockList })', function()
 end)
 
 describe('net.connect({ blockList })', function()
-  -- Connects to a server on listenHost with options; returns what the
-  -- client saw, in order.
+  -- Connects to a server on listenHost with options, run as a test of the
+  -- harness (t.run); returns what the client saw, in order.
   local function attempt(list, listenHost, options)
     local seen, served = {}, 0
-    local server = net.createServer(function(s)
-      served = served + 1
-      s:end_()
+    t.run(function()
+      local server = net.createServer(function(s)
+        served = served + 1
+        s:end_()
+      end)
+      server:listen(0, listenHost, function()
+        local port = server:address().port
+        options.port, options.blockList = port, list
+        local c = net.connect(options)
+        c:on('connectionAttempt', function(ip, p, family)
+          seen[#seen + 1] = 'attempt ' .. ip .. ' ' .. family ..
+            (p == port and '' or ' on another port')
+        end)
+        c:on('connectionAttemptFailed', function(ip, _, family, err)
+          seen[#seen + 1] = 'failed ' .. ip .. ' ' .. family .. ' ' .. err.code
+        end)
+        c:on('connect', function() seen[#seen + 1] = 'connect' end)
+        c:on('error', function(e)
+          seen[#seen + 1] = 'error ' .. e.name .. ' ' .. e.code .. ' ' ..
+            e.message
+          for _, sub in ipairs(e.errors or {}) do
+            seen[#seen + 1] = '  ' .. sub.code .. ' ' .. sub.message
+          end
+        end)
+        c:on('close', function(hadError)
+          seen[#seen + 1] = 'close ' .. tostring(hadError)
+          server:close()
+        end)
+        c:resume()
+      end)
     end)
-    server:listen(0, listenHost, function()
-      local port = server:address().port
-      options.port, options.blockList = port, list
-      local c = net.connect(options)
-      c:on('connectionAttempt', function(ip, p, family)
-        seen[#seen + 1] = 'attempt ' .. ip .. ' ' .. family ..
-          (p == port and '' or ' on another port')
-      end)
-      c:on('connectionAttemptFailed', function(ip, _, family, err)
-        seen[#seen + 1] = 'failed ' .. ip .. ' ' .. family .. ' ' .. err.code
-      end)
-      c:on('connect', function() seen[#seen + 1] = 'connect' end)
-      c:on('error', function(e)
-        seen[#seen + 1] = 'error ' .. e.name .. ' ' .. e.code .. ' ' ..
-          e.message
-        for _, sub in ipairs(e.errors or {}) do
-          seen[#seen + 1] = '  ' .. sub.code .. ' ' .. sub.message
-        end
-      end)
-      c:on('close', function(hadError)
-        seen[#seen + 1] = 'close ' .. tostring(hadError)
-        server:close()
-      end)
-      c:resume()
-    end)
-    h.run()
     seen[#seen + 1] = 'served ' .. served
     return seen
   end
@@ -718,7 +721,7 @@ describe('net.connect({ blockList })', function()
         ]]
       end
 
-      it('fails with an AggregateError of ERR_IP_BLOCKED for each address',
+      t.it('fails with an AggregateError of ERR_IP_BLOCKED for each address',
         function()
           if not canUnshare then
             return pending('cannot make a private /etc/hosts ' ..
@@ -741,7 +744,7 @@ describe('net.connect({ blockList })', function()
             ]], '127.0.0.1')))
         end)
 
-      it('moves on from a blocked address to one that is not', function()
+      t.it('moves on from a blocked address to one that is not', function()
         if not canUnshare or not h.hasIPv6() then
           return pending('no private /etc/hosts or no IPv6 loopback here')
         end
@@ -759,7 +762,7 @@ describe('net.connect({ blockList })', function()
       end)
     end)
 
-  it('raises ERR_INVALID_ARG_TYPE for a blockList that is no BlockList',
+  t.it('raises ERR_INVALID_ARG_TYPE for a blockList that is no BlockList',
     function()
       local want = 'TypeError ERR_INVALID_ARG_TYPE The "options.blockList" ' ..
         'property must be an net.BlockList. Received type number (5)'
