@@ -3,7 +3,8 @@
 -- unsigned int: 2^32 + 100 bytes delivered 100 and called back with
 -- success.) It needs a 4 GiB string, so it takes a while and ~5 GiB.
 local h = require('spec.helpers')
-local net, expect = h.net, h.expect
+local t = require('luanet.test')
+local net = h.net
 
 
 -- A string of 2^32 + 100 bytes: 'x' then 100 'y', made with one
@@ -39,7 +40,7 @@ print(got, first, flush=True)
 ]]
 
 describe('a write of more than 4 GiB', function()
-  it('delivers every byte in order and calls back with success', function()
+  t.it('delivers every byte in order and calls back with success', function()
     local N = 2 ^ 32 + 100
     local script = h.script(PEER)
     local peer = assert(io.popen('env -u LD_PRELOAD timeout 600 python3 ' ..
@@ -48,17 +49,18 @@ describe('a write of more than 4 GiB', function()
     local client = net.connect(port, '127.0.0.1')
     local data = hugeString()
     assert.equal(N, #data)
-    client:write(data, expect(function(err)
+    client:write(data, t.mustCall(function(err)
       assert.is_nil(err)
       assert.equal(N, client.bytesWritten)
     end))
     data = nil -- luacheck: ignore 311 (held by the write only, then freed)
     client:end_()
-    h.run(600)
-    local got, firstY = peer:read('n', 'n')
-    peer:close()
-    os.remove(script)
-    assert.equal(N, got)
-    assert.equal(N - 99, firstY)
-  end)
+    client:on('close', t.mustCall(function() -- the peer read the end
+      local got, firstY = peer:read('n', 'n')
+      peer:close()
+      os.remove(script)
+      assert.equal(N, got)
+      assert.equal(N - 99, firstY)
+    end))
+  end, { timeout = 600000 })
 end)
