@@ -2,6 +2,7 @@
 -- busted's own): what passes, what fails, Node's messages and fields, and
 -- an uncaught failure.
 local h = require('spec.helpers')
+local t = require('luanet.test')
 
 -- Every script starts with Node's assert as `assert`, and check(f, ...),
 -- which prints "passed" or the error f(...) raised (its tostring), or with
@@ -43,7 +44,7 @@ local script = h.script
 local PREFIX = 'AssertionError [ERR_ASSERTION]: '
 
 describe('assert.ok and assert()', function()
-  it('pass for any value but false and nil', function()
+  t.it('pass for any value but false and nil', function()
     assert.are.equal('passed\npassed\npassed\npassed\n', run([[
       check(assert.ok, 0)
       check(assert.ok, '')
@@ -52,7 +53,7 @@ describe('assert.ok and assert()', function()
     ]]))
   end)
 
-  it('quote the failing call from the script, as Node does', function()
+  t.it('quote the failing call from the script, as Node does', function()
     local path = script([[
 local assert = require('assert')
 local ok, e = pcall(function() assert.ok(type(1) == 'string') end)
@@ -84,7 +85,7 @@ print(e.name, e.code, e.operator, e.generatedMessage, e.actual, e.expected)
       'AssertionError\tERR_ASSERTION\t==\ttrue\tnil\ttrue\n', out)
   end)
 
-  it('quote the call from a string chunk', function()
+  t.it('quote the call from a string chunk', function()
     assert.are.equal(PREFIX ..
       'The expression evaluated to a falsy value:\n\n  assert(1 == 2)\n\n',
       run([[
@@ -92,7 +93,7 @@ print(e.name, e.code, e.operator, e.generatedMessage, e.actual, e.expected)
       ]]))
   end)
 
-  it('say "false == true" where there is no source to read', function()
+  t.it('say "false == true" where there is no source to read', function()
     assert.are.equal(PREFIX .. 'false == true\n' .. PREFIX ..
       'nil == true\n' .. PREFIX .. 'false == true\n', run([[
         check(function() assert.ok(false) end)
@@ -101,7 +102,7 @@ print(e.name, e.code, e.operator, e.generatedMessage, e.actual, e.expected)
       ]]))
   end)
 
-  it('use the message given, or raise an error table given', function()
+  t.it('use the message given, or raise an error table given', function()
     assert.are.equal(PREFIX .. 'No value argument passed to `assert.ok()`\n' ..
       PREFIX .. 'no luck\n' ..
       'AssertionError\tERR_ASSERTION\t==\tfalse\tfalse\ttrue\n' ..
@@ -115,7 +116,7 @@ print(e.name, e.code, e.operator, e.generatedMessage, e.actual, e.expected)
 end)
 
 describe('assert.equal and assert.notEqual', function()
-  it('compare as JavaScript == does, in Lua terms', function()
+  t.it('compare as JavaScript == does, in Lua terms', function()
     assert.are.equal(string.rep('passed\n', 7), run([[
       local same = { __eq = function() return true end }
       check(assert.equal, 1, 1.0)
@@ -128,7 +129,7 @@ describe('assert.equal and assert.notEqual', function()
     ]]))
   end)
 
-  it('fail with "actual == expected" and the fields', function()
+  t.it('fail with "actual == expected" and the fields', function()
     assert.are.equal(PREFIX .. '1 == 2\n' ..
       PREFIX .. "'a' == 'b'\n" ..
       PREFIX .. "1 == 'x'\n" ..
@@ -146,7 +147,7 @@ describe('assert.equal and assert.notEqual', function()
       ]]))
   end)
 
-  it('use the message given, and want two arguments', function()
+  t.it('use the message given, and want two arguments', function()
     assert.are.equal(PREFIX .. 'not one\n' ..
       'AssertionError\tERR_ASSERTION\t==\tfalse\t1\t2\n' ..
       'TypeError [ERR_X]: mine\n' ..
@@ -161,7 +162,7 @@ describe('assert.equal and assert.notEqual', function()
 end)
 
 describe('assert.strictEqual and assert.notStrictEqual', function()
-  it('compare with rawequal, NaN equal to itself, -0.0 not 0.0', function()
+  t.it('compare with rawequal, NaN equal to itself, -0.0 not 0.0', function()
     assert.are.equal('passed\npassed\npassed\npassed\n' .. PREFIX ..
       "Expected values to be strictly equal:\n\n1 !== '1'\n\n" .. PREFIX ..
       'Expected values to be strictly equal:\n+ actual - expected\n\n' ..
@@ -176,7 +177,7 @@ describe('assert.strictEqual and assert.notStrictEqual', function()
       ]]))
   end)
 
-  it('fail with Node\'s diff', function()
+  t.it('fail with Node\'s diff', function()
     assert.are.equal(PREFIX ..
       'Expected values to be strictly equal:\n\n1 !== 2\n\n' .. PREFIX ..
       'Expected values to be strictly equal:\n+ actual - expected\n\n' ..
@@ -194,7 +195,7 @@ describe('assert.strictEqual and assert.notStrictEqual', function()
       ]]))
   end)
 
-  it('put the message given above the diff, as Node does', function()
+  t.it('put the message given above the diff, as Node does', function()
     assert.are.equal(PREFIX .. 'custom\n\n1 !== 2\n\n' ..
       'AssertionError\tERR_ASSERTION\tstrictEqual\tfalse\t1\t2\n',
       run([[
@@ -203,7 +204,7 @@ describe('assert.strictEqual and assert.notStrictEqual', function()
       ]]))
   end)
 
-  it('notStrictEqual fails with the value', function()
+  t.it('notStrictEqual fails with the value', function()
     assert.are.equal(PREFIX ..
       'Expected "actual" to be strictly unequal to: 1\n' .. PREFIX ..
       "Expected \"actual\" to be strictly unequal to:\n\n'a long string'\n" ..
@@ -220,7 +221,7 @@ describe('assert.strictEqual and assert.notStrictEqual', function()
 end)
 
 describe('assert.deepStrictEqual and assert.notDeepStrictEqual', function()
-  it('compare tables deeply: keys, values, metatables, cycles', function()
+  t.it('compare tables deeply: keys, values, metatables, cycles', function()
     assert.are.equal(string.rep('passed\n', 5) .. PREFIX ..
       'Expected values to be strictly deep-equal:\n+ actual - expected\n\n' ..
       '+ <metatable> {}\n- {}\n' .. PREFIX ..
@@ -243,7 +244,7 @@ describe('assert.deepStrictEqual and assert.notDeepStrictEqual', function()
       ]]))
   end)
 
-  it('fail with Node\'s line diff, skipping long equal runs', function()
+  t.it('fail with Node\'s line diff, skipping long equal runs', function()
     assert.are.equal(PREFIX ..
       'Expected values to be strictly deep-equal:\n+ actual - expected\n\n' ..
       '  {\n    a = {\n+     b = 1\n-     b = 2\n    }\n  }\n' .. PREFIX ..
@@ -263,7 +264,7 @@ describe('assert.deepStrictEqual and assert.notDeepStrictEqual', function()
       ]]))
   end)
 
-  it('notDeepStrictEqual fails with the value', function()
+  t.it('notDeepStrictEqual fails with the value', function()
     assert.are.equal(PREFIX ..
       'Expected "actual" not to be strictly deep-equal to:\n\n' ..
       "{\n  a = 'x'\n}\n\n" .. PREFIX .. 'different\n', run([[
@@ -274,7 +275,7 @@ describe('assert.deepStrictEqual and assert.notDeepStrictEqual', function()
 end)
 
 describe('assert.deepEqual and assert.notDeepEqual', function()
-  it('compare loosely: equal at the leaves, metatables ignored', function()
+  t.it('compare loosely: equal at the leaves, metatables ignored', function()
     assert.are.equal('passed\npassed\n' .. PREFIX ..
       'Expected values to be loosely deep-equal:\n\n{\n  a = 1\n}\n\n' ..
       'should loosely deep-equal\n\n{\n  a = 2\n}\n' .. PREFIX ..
@@ -293,7 +294,7 @@ describe('assert.deepEqual and assert.notDeepEqual', function()
 end)
 
 describe('assert.fail and assert.ifError', function()
-  it('fail raises "Failed", the message, or the error table', function()
+  t.it('fail raises "Failed", the message, or the error table', function()
     assert.are.equal(PREFIX .. 'Failed\n' ..
       'AssertionError\tERR_ASSERTION\tfail\ttrue\tnil\tnil\n' ..
       PREFIX .. 'boom\n' ..
@@ -310,7 +311,7 @@ describe('assert.fail and assert.ifError', function()
       ]]))
   end)
 
-  it('ifError passes nil and raises for anything else', function()
+  t.it('ifError passes nil and raises for anything else', function()
     assert.are.equal('passed\n' ..
       PREFIX .. 'ifError got unwanted exception: bad\n' ..
       PREFIX .. "ifError got unwanted exception: 'bad'\n" ..
@@ -326,7 +327,7 @@ describe('assert.fail and assert.ifError', function()
 end)
 
 describe('assert.throws', function()
-  it('passes when fn raises an error that matches', function()
+  t.it('passes when fn raises an error that matches', function()
     assert.are.equal(string.rep('passed\n', 7), run([[
       local function boom()
         error(errors.new('TypeError', 'ERR_X', 'bad thing (1)', { n = 1 }))
@@ -342,7 +343,7 @@ describe('assert.throws', function()
     ]]))
   end)
 
-  it('fails when fn returns', function()
+  t.it('fails when fn returns', function()
     assert.are.equal(PREFIX .. 'Missing expected exception.\n' ..
       PREFIX .. 'Missing expected exception: why\n' ..
       PREFIX .. 'Missing expected exception (TypeError).\n' ..
@@ -355,7 +356,7 @@ describe('assert.throws', function()
       ]]))
   end)
 
-  it('fails with Node\'s messages when the error does not match', function()
+  t.it('fails with Node\'s messages when the error does not match', function()
     assert.are.equal(PREFIX ..
       'Expected values to be strictly deep-equal:\n+ actual - expected\n\n' ..
       "  Comparison {\n+   code = 'ERR_Y',\n-   code = 'ERR_X',\n" ..
@@ -380,7 +381,7 @@ describe('assert.throws', function()
       ]]))
   end)
 
-  it('raises ERR_INVALID_ARG_TYPE and ERR_INVALID_ARG_VALUE', function()
+  t.it('raises ERR_INVALID_ARG_TYPE and ERR_INVALID_ARG_VALUE', function()
     assert.are.equal('TypeError [ERR_INVALID_ARG_TYPE]: The "fn" argument ' ..
       "must be of type function. Received type string ('x')\n" ..
       'TypeError [ERR_INVALID_ARG_TYPE]: The "error" argument must be one ' ..
@@ -395,7 +396,7 @@ describe('assert.throws', function()
 end)
 
 describe('assert.doesNotThrow', function()
-  it('passes, fails, or raises the error again', function()
+  t.it('passes, fails, or raises the error again', function()
     assert.are.equal('passed\n' .. PREFIX ..
       'Got unwanted exception.\nActual message: "bad"\n' .. PREFIX ..
       'Got unwanted exception: oops\nActual message: "bad"\n' ..
@@ -410,7 +411,7 @@ describe('assert.doesNotThrow', function()
 end)
 
 describe('an AssertionError', function()
-  it('is a Node-shaped error table', function()
+  t.it('is a Node-shaped error table', function()
     assert.are.equal('true\tAssertionError\tERR_ASSERTION\t1 == 2\t' ..
       PREFIX .. '1 == 2\n', run([[
         local ok, e = pcall(assert.equal, 1, 2)
@@ -418,7 +419,7 @@ describe('an AssertionError', function()
       ]]))
   end)
 
-  it('uncaught, is printed on stderr and luanet exits 1', function()
+  t.it('uncaught, is printed on stderr and luanet exits 1', function()
     local out, err, status = h.exec({ '-e', [[
       process:on('exit', function(c) console.log('exit', c) end)
       require('assert').strictEqual(1, 2)

@@ -3,6 +3,7 @@
 -- breaking, the times), the expected text is what Node 20 prints for the
 -- same values; the rest is the Lua table constructor API.md shows.
 local h = require('spec.helpers')
+local t = require('luanet.test')
 
 -- Runs code with `luanet -e`; returns its standard output, after checking
 -- that it said nothing on standard error and exited 0.
@@ -14,7 +15,7 @@ local function run(code)
 end
 
 describe('util.format', function()
-  it('joins its arguments with spaces, inspecting all but strings', function()
+  t.it('joins its arguments with spaces, inspecting all but strings', function()
     assert.are.equal('a 1 2.5 3.0 nil true { 1 } b\n',
       run([[console.log('a', 1, 2.5, 3.0, nil, true, { 1 }, 'b')]]))
     assert.are.equal('1 %s 2\n', run([[console.log(1, '%s', 2)]]))
@@ -22,7 +23,7 @@ describe('util.format', function()
     assert.are.equal('nil\n', run('console.log(nil)'))
   end)
 
-  it('fills %s with strings, Lua numbers and tables to depth 0', function()
+  t.it('fills %s with strings, Lua numbers and tables to depth 0', function()
     assert.are.equal(table.concat({
       'a1b 2 nil', '3.0 -0.0 math.huge 0/0', 'nil true', '{ a = {...} }',
       '{ 1, {...} }', 'mine', 'x y', '' }, '\n'), run([[
@@ -37,7 +38,7 @@ describe('util.format', function()
     ]]))
   end)
 
-  it('fills %d with Number(value), not truncated', function()
+  t.it('fills %d with Number(value), not truncated', function()
     assert.are.equal(table.concat({
       '42 1.5 42 -0 0.30000000000000004 1e+21 1e-7 9223372036854775807',
       '42 12 0 NaN 1 0 NaN NaN NaN', '' }, '\n'), run([[
@@ -48,21 +49,21 @@ describe('util.format', function()
     ]]))
   end)
 
-  it('fills %i with parseInt(value)', function()
+  t.it('fills %i with parseInt(value)', function()
     assert.are.equal('2 -2 -0 1 42 26 NaN NaN NaN\n', run([[
       console.log('%i %i %i %i %i %i %i %i %i', 2.7, -2.7, -0.5, 1e21,
         '42abc', '0x1A', 'abc', true, nil)
     ]]))
   end)
 
-  it('fills %f with parseFloat(value)', function()
+  t.it('fills %f with parseFloat(value)', function()
     assert.are.equal('3 1.5 1.5 500 Infinity -0 NaN NaN NaN\n', run([[
       console.log('%f %f %f %f %f %f %f %f %f', 3, 1.5, '1.5abc', ' .5e3x',
         'Infinity', '-0', 'x', true, nil)
     ]]))
   end)
 
-  it('fills %j with JSON, and [Circular] for a table inside itself',
+  t.it('fills %j with JSON, and [Circular] for a table inside itself',
     function()
       assert.are.equal(table.concat({
         '{"a":[1,"x\\n\\u0001\\"\\\\"],"b":{"c":true},"n":1.5}',
@@ -78,7 +79,7 @@ describe('util.format', function()
       ]]))
     end)
 
-  it('fills %o to depth 4 and %O to depth 2, and %c with nothing',
+  t.it('fills %o to depth 4 and %O to depth 2, and %c with nothing',
     function()
       assert.are.equal(table.concat({
         '{', '  a = {', '    b = { c = { d = { e = {} } } }', '  }', '}',
@@ -89,7 +90,7 @@ describe('util.format', function()
       ]]))
     end)
 
-  it('leaves placeholders without arguments, and %% as Node does',
+  t.it('leaves placeholders without arguments, and %% as Node does',
     function()
       assert.are.equal(table.concat({
         'a %s', '%s', '%x 1', '1%', '100% 1', '100%%', 'a %', '%1', '%s 1',
@@ -108,7 +109,7 @@ describe('util.format', function()
       ]]))
     end)
 
-  it('is console.log, info and debug on stdout, warn and error on stderr',
+  t.it('is console.log, info and debug on stdout, warn and error on stderr',
     function()
       local out, err = h.exec({ '-e', [[
         console.log('log %d', 1)
@@ -123,7 +124,7 @@ describe('util.format', function()
 end)
 
 describe('util.inspect', function()
-  it('writes a table constructor with sorted keys', function()
+  t.it('writes a table constructor with sorted keys', function()
     assert.are.equal(table.concat({
       '{ address = "127.0.0.1", family = "IPv4", port = 12346 }',
       '{ 1, 2, 3 } {} { "a", "b", n = 2 }',
@@ -141,7 +142,7 @@ describe('util.inspect', function()
     ]]))
   end)
 
-  it('stops at options.depth (2 by default) with {...}', function()
+  t.it('stops at options.depth (2 by default) with {...}', function()
     assert.are.equal(table.concat({
       '{ a = { b = { c = {...} } } }', '{ a = { b = { c = {} } } }',
       '{ a = {...} }', '{...}', '{', '  a = { b = { c = { d = 1 } } }', '}',
@@ -157,7 +158,7 @@ describe('util.inspect', function()
     ]]))
   end)
 
-  it('marks cycles with <ref *n> and [Circular *n]', function()
+  t.it('marks cycles with <ref *n> and [Circular *n]', function()
     assert.are.equal(table.concat({
       '<ref *1> { self = [Circular *1] }',
       '{ x = <ref *1> { y = { z = [Circular *1] } } }',
@@ -177,7 +178,7 @@ describe('util.inspect', function()
     ]]))
   end)
 
-  it('breaks what does not fit in 80 columns as Node does', function()
+  t.it('breaks what does not fit in 80 columns as Node does', function()
     assert.are.equal([[
 {
   first = { 1, 2, 3 },
@@ -231,7 +232,7 @@ describe('util.inspect', function()
     ]]))
   end)
 
-  it('shows 100 array items and counts the rest', function()
+  t.it('shows 100 array items and counts the rest', function()
     local out = run([[
       local t = {}
       for i = 1, 103 do t[i] = 7 end
@@ -242,7 +243,7 @@ describe('util.inspect', function()
       '  7, 7, 7, 7,\n  ... 3 more items\n}\n', out)
   end)
 
-  it('names a table by its metatable __name, other userdata by tostring',
+  t.it('names a table by its metatable __name, other userdata by tostring',
     function()
       local out = run([[
         local events = require('events')
@@ -256,7 +257,7 @@ describe('util.inspect', function()
         '<Timeout %(10 ms%): 0x%x+>\n$', out)
     end)
 
-  it('shows an error table as tostring(err) and its other fields',
+  t.it('shows an error table as tostring(err) and its other fields',
     function()
       local out = run([[
         local net = require('net')
@@ -289,7 +290,7 @@ describe('util.inspect', function()
         '  syscall = "connect"\n}\n', out)
     end)
 
-  it('shows a Socket and a Server with their state and addresses',
+  t.it('shows a Socket and a Server with their state and addresses',
     function()
       local out = run([[
         local net = require('net')
@@ -334,14 +335,14 @@ describe('util.inspect', function()
 end)
 
 describe('console', function()
-  it('dir inspects, quoting strings', function()
+  t.it('dir inspects, quoting strings', function()
     assert.are.equal('"str"\n{ a = {...} }\n', run([[
       console.dir('str')
       console.dir({ a = { b = 1 } }, { depth = 0 })
     ]]))
   end)
 
-  it('assert prints "Assertion failed" on stderr when false or nil',
+  t.it('assert prints "Assertion failed" on stderr when false or nil',
     function()
       local out, err = h.exec({ '-e', [[
         console.assert(true, 'not shown')
@@ -355,7 +356,7 @@ describe('console', function()
         'Assertion failed: { a = 1 } 2\n', err)
     end)
 
-  it('time, timeLog and timeEnd print the time taken', function()
+  t.it('time, timeLog and timeEnd print the time taken', function()
     local out, err = h.exec({ '-e', [[
       console.time()
       console.time('t')
@@ -372,7 +373,7 @@ describe('console', function()
       'for console.timeEnd%(%)\n$', err)
   end)
 
-  it('formats times as Node does', function()
+  t.it('formats times as Node does', function()
     local clock, out = 0, {}
     local core = {
       hrtime = function()
@@ -414,7 +415,7 @@ describe('printing big values', function()
     return out, err, status
   end
 
-  it('writes a string of many lines as Lua can read it back', function()
+  t.it('writes a string of many lines as Lua can read it back', function()
     -- Lua's parser nests one level per `..` and stops at 200: fuzz/inspect
     -- found "C stack overflow" loading a string of 300 lines.
     local out, err = within(10, [[
@@ -428,7 +429,7 @@ describe('printing big values', function()
     assert.are.equal('true\t2\n', out)
   end)
 
-  it('inspects a 1 MiB string without a line break', function()
+  t.it('inspects a 1 MiB string without a line break', function()
     local out, err = within(10, [[
       local util = require('util')
       io.stdout:write(util.inspect(string.rep('a', 1 << 20)))
@@ -437,7 +438,7 @@ describe('printing big values', function()
     assert.are.equal('"' .. ('a'):rep(MiB) .. '"', out)
   end)
 
-  it('inspects 1 MiB lines, and 1 MiB of bytes that are not UTF-8',
+  t.it('inspects 1 MiB lines, and 1 MiB of bytes that are not UTF-8',
     function()
       local out, err = within(10, [[
         local util = require('util')
@@ -451,7 +452,7 @@ describe('printing big values', function()
         '"' .. a .. '\\n"|"' .. ('\\xFF'):rep(MiB) .. '"', out)
     end)
 
-  it('console.log of a table holding a 1 MiB string', function()
+  t.it('console.log of a table holding a 1 MiB string', function()
     local out, err = within(10, [[
       console.log({ s = string.rep('a', 1 << 20) })
     ]])
@@ -459,7 +460,7 @@ describe('printing big values', function()
     assert.are.equal('{\n  s = "' .. ('a'):rep(MiB) .. '"\n}\n', out)
   end)
 
-  it('the uncaught error printer, with a 1 MiB message', function()
+  t.it('the uncaught error printer, with a 1 MiB message', function()
     local out, err, status = within(10, [[
       error({ message = string.rep('m', 1 << 20) })
     ]])
@@ -482,12 +483,12 @@ describe('util.format reads strings as JavaScript numbers', function()
     { '', '0 NaN' }, { '0x', 'NaN NaN' },
   }
   for _, case in ipairs(cases) do
-    it("gives '" .. case[2] .. "' for '" .. case[1] .. "'", function()
+    t.it("gives '" .. case[2] .. "' for '" .. case[1] .. "'", function()
       assert.are.equal(case[2], util.format('%d %i', case[1], case[1]))
     end)
   end
 
-  it('inspects math.mininteger so that it reads back, and takes a ' ..
+  t.it('inspects math.mininteger so that it reads back, and takes a ' ..
     'boolean second argument as none', function()
       assert.are.equal('math.mininteger', util.inspect(math.mininteger))
       assert.are.equal(math.mininteger,

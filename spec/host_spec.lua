@@ -1,11 +1,12 @@
 -- The luanet executable: running scripts and code, the globals, process
 -- exit codes, and uncaught errors, checked by running build/luanet.
 local h = require('spec.helpers')
+local t = require('luanet.test')
 
 local script = h.script
 
 describe('luanet', function()
-  it('runs a script, then its loop, then exits 0', function()
+  t.it('runs a script, then its loop, then exits 0', function()
     local path = script([[
       setTimeout(function() console.log('later') end, 10)
       console.log('first')
@@ -17,7 +18,7 @@ describe('luanet', function()
     assert.are.equal(0, code)
   end)
 
-  it('runs LUA_INIT_5_4 or LUA_INIT before the script, as lua does',
+  t.it('runs LUA_INIT_5_4 or LUA_INIT before the script, as lua does',
     function()
       local init = script("print('init') greeting = 'hi'")
       local out, err, code = h.exec({ '-e', 'print(greeting)' }, nil,
@@ -36,19 +37,19 @@ describe('luanet', function()
       os.remove(init)
     end)
 
-  it('runs -e code', function()
+  t.it('runs -e code', function()
     local out, _, code = h.exec({ '-e', 'console.log(1 + 1)' })
     assert.are.equal('2\n', out)
     assert.are.equal(0, code)
   end)
 
-  it('runs a script from standard input', function()
+  t.it('runs a script from standard input', function()
     local out, _, code = h.exec({}, 'console.log("from stdin")')
     assert.are.equal('from stdin\n', out)
     assert.are.equal(0, code)
   end)
 
-  it('prints --version and --help', function()
+  t.it('prints --version and --help', function()
     local out, _, code = h.exec({ '--version' })
     assert.matches('^luanet %d+%.%d+%.%d+', out)
     assert.are.equal(0, code)
@@ -57,19 +58,19 @@ describe('luanet', function()
     assert.are.equal(0, code)
   end)
 
-  it('rejects an unknown option', function()
+  t.it('rejects an unknown option', function()
     local _, err, code = h.exec({ '--nosuch' })
     assert.matches('bad option: --nosuch', err, 1, true)
     assert.are.equal(9, code)
   end)
 
-  it('reports a syntax error and exits 1', function()
+  t.it('reports a syntax error and exits 1', function()
     local _, err, code = h.exec({ '-e', 'this is not lua' })
     assert.matches('luanet: ', err, 1, true)
     assert.are.equal(1, code)
   end)
 
-  it('passes process.argv: executable, script, arguments, as absolute paths',
+  t.it('passes process.argv: executable, script, arguments, as absolute paths',
     function()
       local path = script('console.log(table.concat(process.argv, "|"))')
       local dir, name = path:match('^(.*)/([^/]*)$')
@@ -86,7 +87,7 @@ describe('luanet', function()
       assert.are.equal('2 y\n', out)
     end)
 
-  it('reports a script that cannot be opened, and exits 1', function()
+  t.it('reports a script that cannot be opened, and exits 1', function()
     local out, err, code = h.exec({ '/nonexistent/script.lua' })
     assert.are.equal('', out)
     assert.are.equal('luanet: cannot open /nonexistent/script.lua: ' ..
@@ -94,7 +95,7 @@ describe('luanet', function()
     assert.are.equal(1, code)
   end)
 
-  it('reports a syntax error in a script file, and exits 1', function()
+  t.it('reports a syntax error in a script file, and exits 1', function()
     local path = script('local x = = 1')
     local out, err, code = h.exec({ path })
     os.remove(path)
@@ -103,7 +104,7 @@ describe('luanet', function()
     assert.are.equal(1, code)
   end)
 
-  it('reports an error raised by a script as uncaught, with its traceback',
+  t.it('reports an error raised by a script as uncaught, with its traceback',
     function()
       local path = script('console.log("before")\nlocal t\nprint(t.x)')
       local out, err, code = h.exec({ path })
@@ -118,14 +119,14 @@ describe('luanet', function()
       assert.are.equal(1, code)
     end)
 
-  it('rejects -e without code', function()
+  t.it('rejects -e without code', function()
     local out, err, code = h.exec({ '-e' })
     assert.are.equal('', out)
     assert.matches('^luanet: %-e requires an argument\nusage: luanet', err)
     assert.are.equal(9, code)
   end)
 
-  it('lets a script require a module beside it', function()
+  t.it('lets a script require a module beside it', function()
     local dir = os.tmpname()
     os.remove(dir)
     os.execute('mkdir -p ' .. dir)
@@ -151,7 +152,7 @@ describe('luanet', function()
 end)
 
 describe('uncaught errors', function()
-  it('exit 1 with the message on stderr for an error event without listener',
+  t.it('exit 1 with the message on stderr for an error event without listener',
     function()
       local out, err, code = h.exec({ '-e', [[
         local net = require('net')
@@ -169,7 +170,7 @@ describe('uncaught errors', function()
       assert.are.equal('exit 1\n', out)
     end)
 
-  it('exit 1 for an error raised in a listener', function()
+  t.it('exit 1 for an error raised in a listener', function()
     local _, err, code = h.exec({ '-e', [[
       setTimeout(function() error('boom') end, 1)
       setTimeout(function() console.log('never') end, 50)
@@ -178,7 +179,7 @@ describe('uncaught errors', function()
     assert.matches('^Uncaught Error: %[command line%]:1: boom', err)
   end)
 
-  it('go to uncaughtException listeners, and the loop goes on', function()
+  t.it('go to uncaughtException listeners, and the loop goes on', function()
     local out, _, code = h.exec({ '-e', [[
       process:on('uncaughtException', function(err)
         console.log('caught', err.code)
@@ -198,7 +199,7 @@ describe('a process listener that throws', function()
   -- on('uncaughtException', e => { log('handler got', e.message); throw
   -- new Error('from handler') }); a timer throws 'first': prints "handler
   -- got first", then Error: from handler on stderr; no 'exit'; exit 7.
-  it("'uncaughtException': exit 7 with its error, and no 'exit'", function()
+  t.it("'uncaughtException': exit 7 with its error, and no 'exit'", function()
     local out, err, code = h.exec({ '-e', [[
       process:on('exit', function(c) console.log('exit', c) end)
       process:on('uncaughtException', function(e)
@@ -214,7 +215,7 @@ describe('a process listener that throws', function()
   end)
 
   -- The same thrown from the main script: exit 7.
-  it("'uncaughtException' for an error of the main chunk: exit 7", function()
+  t.it("'uncaughtException' for an error of the main chunk: exit 7", function()
     local _, err, code = h.exec({ '-e', [[
       process:on('uncaughtException', function() error('from handler', 0) end)
       error('first', 0)
@@ -226,7 +227,7 @@ describe('a process listener that throws', function()
   -- on('uncaughtExceptionMonitor', ...throw), with or without an
   -- 'uncaughtException' listener (which is not called): exit 7, Error:
   -- from monitor.
-  it("'uncaughtExceptionMonitor': exit 7, other listeners skipped",
+  t.it("'uncaughtExceptionMonitor': exit 7, other listeners skipped",
     function()
       for _, withHandler in ipairs({ false, true }) do
         local out, err, code = h.exec({ '-e', [[
@@ -250,7 +251,7 @@ describe('a process listener that throws', function()
   -- on('exit', c => { log('exit listener', c); throw new Error('from
   -- exit') }): prints "exit listener 0", then Error: from exit; exit 1.
   -- Listeners after it do not run.
-  it("'exit': an uncaught error, exit 1", function()
+  t.it("'exit': an uncaught error, exit 1", function()
     local out, err, code = h.exec({ '-e', [[
       process:on('exit', function(c)
         console.log('exit listener', c)
@@ -265,7 +266,7 @@ describe('a process listener that throws', function()
 
   -- process.exitCode = 5 (or process.exit(3), or exitCode = 0), then an
   -- 'exit' listener that throws: exit 5 (3, 0), the code given.
-  it("'exit': the exit code already given stands", function()
+  t.it("'exit': the exit code already given stands", function()
     for _, case in ipairs({ { 'process.exitCode = 5', 5 },
       { 'process.exit(3)', 3 }, { 'process.exitCode = 0', 0 },
       { 'setTimeout(function() process.exit(4) end, 1)', 4 } }) do
@@ -280,7 +281,7 @@ describe('a process listener that throws', function()
   -- With an 'uncaughtException' listener the error of an 'exit' listener
   -- is handled: "uE got from exit", exit 0 (or the exitCode the handler
   -- sets: 4); a handler that throws too gives exit 7.
-  it("'exit': goes to 'uncaughtException' listeners", function()
+  t.it("'exit': goes to 'uncaughtException' listeners", function()
     local out, err, code = h.exec({ '-e', [[
       process:on('uncaughtException', function(e) console.log('uE got', e) end)
       process:on('exit', function() error('from exit', 0) end)
@@ -306,7 +307,7 @@ describe('a process listener that throws', function()
   -- An uncaught error: 'exit'(1) runs first, what its listeners throw is
   -- dropped, then the error is printed; exit 1 (or the exitCode an 'exit'
   -- listener sets: 9).
-  it("after an uncaught error, 'exit' runs before the error is printed",
+  t.it("after an uncaught error, 'exit' runs before the error is printed",
     function()
       local out, err, code = h.exec({ '-e', [[
         process:on('exit', function(c)
@@ -329,12 +330,12 @@ describe('a process listener that throws', function()
 end)
 
 describe('process', function()
-  it('exits with process.exitCode', function()
+  t.it('exits with process.exitCode', function()
     local _, _, code = h.exec({ '-e', 'process.exitCode = 3' })
     assert.are.equal(3, code)
   end)
 
-  it('process.exit(code) runs exit listeners and ends at once', function()
+  t.it('process.exit(code) runs exit listeners and ends at once', function()
     local out, _, code = h.exec({ '-e', [[
       process:on('exit', function(c) console.log('exit', c) end)
       setTimeout(function() console.log('never') end, 1000)
@@ -344,7 +345,7 @@ describe('process', function()
     assert.are.equal('exit 5\n', out)
   end)
 
-  it('lets exit listeners change the exit code', function()
+  t.it('lets exit listeners change the exit code', function()
     local _, _, code = h.exec({ '-e', [[
       process:on('exit', function() process.exitCode = 9 end)
     ]] })
@@ -353,7 +354,7 @@ describe('process', function()
 end)
 
 describe('globals', function()
-  it('console.log prints tables as sorted Lua constructors', function()
+  t.it('console.log prints tables as sorted Lua constructors', function()
     local out = h.exec({ '-e', [[
       console.log({ port = 12346, family = 'IPv4', address = '127.0.0.1' })
       console.log('%s is %d', 'x', 42, { 1, 2 })
@@ -363,7 +364,7 @@ describe('globals', function()
       'port = 12346 }\nx is 42 { 1, 2 }\n', out)
   end)
 
-  it('has setTimeout, clearTimeout, setInterval and clearInterval', function()
+  t.it('has setTimeout, clearTimeout, setInterval and clearInterval', function()
     local out = h.exec({ '-e', [[
       local cancelled = setTimeout(function() console.log('cancelled') end, 5)
       clearTimeout(cancelled)
@@ -380,7 +381,7 @@ describe('globals', function()
     assert.are.equal('ticks 3\n', out)
   end)
 
-  it("has setImmediate and clearImmediate, and require('timers') gives " ..
+  t.it("has setImmediate and clearImmediate, and require('timers') gives " ..
     'the same functions', function()
       local out = h.exec({ '-e', [[
         local timers = require('timers')
@@ -397,7 +398,7 @@ describe('globals', function()
       assert.are.equal('first\nimmediate 1 2\n', out)
     end)
 
-  it('raises ERR_INVALID_ARG_TYPE for a timer without a function', function()
+  t.it('raises ERR_INVALID_ARG_TYPE for a timer without a function', function()
     local out = h.exec({ '-e', [[
       local ok, err = pcall(setTimeout, 'nope', 1)
       console.log(ok, err.code)
@@ -414,7 +415,7 @@ describe('-e and -p, as node -e and node -p', function()
   -- true true; node -p 'net = 5; net': 5. A script file has no such
   -- globals (typeof net: undefined). Lua's own assert stays the global
   -- assert, as in the REPL: require('assert') is Node's.
-  it('-e sees the built-in modules as globals, a script does not',
+  t.it('-e sees the built-in modules as globals, a script does not',
     function()
       local code = 'print(net == require("net"), _G.net == net, ' ..
         'events == require("events"), timers == require("timers"), ' ..
@@ -435,7 +436,7 @@ describe('-e and -p, as node -e and node -p', function()
   -- -p '"a%sb"': a%sb (a string as it is); -p '({a:1})': { a: 1 } (here
   -- util.inspect's Lua form); -p undefined, and -p alone: undefined (nil
   -- here); -p '"a\nb"': a, b on two lines.
-  it('-p prints the value: a string as it is, else util.inspect', function()
+  t.it('-p prints the value: a string as it is, else util.inspect', function()
     for _, case in ipairs({
       { { '-p', '1+1' }, '2\n' },
       { { '-pe', '1+1' }, '2\n' },
@@ -464,7 +465,7 @@ describe('-e and -p, as node -e and node -p', function()
   -- (printed at 'exit', after the listeners the code added);
   -- -p 'process.exit(2); 3': nothing, exit 2; -p 'setTimeout(() =>
   -- process.exit(2), 5); 3': 3, exit 2; -p 'throw 1': the error, exit 1.
-  it("-p prints at 'exit', after what the loop printed", function()
+  t.it("-p prints at 'exit', after what the loop printed", function()
     for _, case in ipairs({
       { 'setTimeout(function() console.log("t") end, 5) return 3',
         't\n3\n', 0 },
@@ -487,7 +488,7 @@ describe('-e and -p, as node -e and node -p', function()
     assert.are.equal(1, code)
   end)
 
-  it('--help lists -p, and -pe wants its code', function()
+  t.it('--help lists -p, and -pe wants its code', function()
     local out = h.exec({ '--help' })
     assert.matches('\n  -p, --print CODE ', out, 1, true)
     local _, err, code = h.exec({ '-pe' })

@@ -6,6 +6,7 @@
 -- Node decides with two regular expressions (lib/internal/net.js); the C
 -- side is ln_addr_is_ip() in core/addr.c.
 local h = require('spec.helpers')
+local t = require('luanet.test')
 local net = h.net
 
 -- { group name, { { input, Node's net.isIP(input) }, ... } }
@@ -263,7 +264,7 @@ end
 describe('net.isIP', function()
   for _, group in ipairs(cases) do
     local name, list = group[1], group[2]
-    it('agrees with Node on ' .. name, function()
+    t.it('agrees with Node on ' .. name, function()
       for _, c in ipairs(list) do
         local s, want = c[1], c[2]
         assert.are.equal(want, net.isIP(s), 'net.isIP(' .. label(s) .. ')')
@@ -271,7 +272,7 @@ describe('net.isIP', function()
     end)
   end
 
-  it('returns 0 for numbers, nil, booleans, tables and functions', function()
+  t.it('returns 0 for numbers, nil, booleans, tables and functions', function()
     local inputs = { 0, 1, -1, 1.5, 127001, 2130706433, math.huge, -math.huge,
       0 / 0, math.maxinteger, math.mininteger, true, false, {},
       { '1.2.3.4' }, { '::1' }, setmetatable({}, {
@@ -290,7 +291,7 @@ describe('net.isIP', function()
 end)
 
 describe('net.isIPv4 and net.isIPv6', function()
-  it('agree with net.isIP on every input above', function()
+  t.it('agree with net.isIP on every input above', function()
     local n = 0
     for _, group in ipairs(cases) do
       for _, c in ipairs(group[2]) do
@@ -305,7 +306,7 @@ describe('net.isIPv4 and net.isIPv6', function()
     assert.is_true(n > 400)
   end)
 
-  it('return booleans', function()
+  t.it('return booleans', function()
     assert.are.equal(true, net.isIPv4('127.0.0.1'))
     assert.are.equal(false, net.isIPv4('::1'))
     assert.are.equal(true, net.isIPv6('::1'))

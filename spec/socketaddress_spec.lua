@@ -5,6 +5,7 @@
 -- printing the fields or err.name, err.code and err.message). The C side is
 -- core/sockaddr.c, the checks lua/blocklist.lua.
 local h = require('spec.helpers')
+local t = require('luanet.test')
 local net = h.net
 local util = require('util')
 
@@ -23,14 +24,14 @@ local function raised(f, ...)
 end
 
 describe('net.SocketAddress(options)', function()
-  it('defaults to 127.0.0.1, or :: for IPv6, port 0, flow label 0', function()
+  t.it('defaults to 127.0.0.1, or :: for IPv6, port 0, flow label 0', function()
     assert.are.equal('127.0.0.1 0 ipv4 0', fields(SocketAddress()))
     assert.are.equal('127.0.0.1 0 ipv4 0', fields(SocketAddress({})))
     assert.are.equal(':: 0 ipv6 0', fields(SocketAddress({ family = 'ipv6' })))
     assert.are.equal(':: 0 ipv6 0', fields(SocketAddress({ family = 'IPV6' })))
   end)
 
-  it('writes the address as inet_ntop does, without the zone', function()
+  t.it('writes the address as inet_ntop does, without the zone', function()
     assert.are.equal('2001:db8::1 443 ipv6 5', fields(SocketAddress({
       address = '2001:0db8:0000:0000:0000:0000:0000:0001', family = 'ipv6',
       port = 443, flowlabel = 5 })))
@@ -42,7 +43,7 @@ describe('net.SocketAddress(options)', function()
       address = '::1' }).address)
   end)
 
-  it('takes a port as Node validatePort does, a string of digits too',
+  t.it('takes a port as Node validatePort does, a string of digits too',
     function()
       assert.are.equal(80, SocketAddress({ port = '80' }).port)
       assert.are.equal(80, SocketAddress({ port = ' 80 ' }).port)
@@ -50,19 +51,19 @@ describe('net.SocketAddress(options)', function()
       assert.are.equal(65535, SocketAddress({ port = 65535 }).port)
     end)
 
-  it('keeps a flow label for IPv6 only', function()
+  t.it('keeps a flow label for IPv6 only', function()
     assert.are.equal(1048575, SocketAddress({ family = 'ipv6',
       flowlabel = 1048575 }).flowlabel)
     assert.are.equal(0, SocketAddress({ flowlabel = 7 }).flowlabel)
     assert.are.equal(0, SocketAddress({ flowlabel = 2 ^ 24 }).flowlabel)
   end)
 
-  it('reads the address up to a NUL byte, as Node does', function()
+  t.it('reads the address up to a NUL byte, as Node does', function()
     assert.are.equal('1.2.3.4', SocketAddress({
       address = '1.2.3.4\0junk' }).address)
   end)
 
-  it('raises what Node raises for bad options', function()
+  t.it('raises what Node raises for bad options', function()
     local cases = {
       { { family = 'ipv5' }, "TypeError ERR_INVALID_ARG_VALUE The property " ..
         "'options.family' is invalid. Received 'ipv5'" },
@@ -128,7 +129,7 @@ describe('net.SocketAddress(options)', function()
       raised(SocketAddress, 'x'))
   end)
 
-  it('has read-only fields', function()
+  t.it('has read-only fields', function()
     local a = SocketAddress()
     -- Node (strict mode): Cannot set property address of
     -- #<SocketAddress> which has only a getter
@@ -138,7 +139,7 @@ describe('net.SocketAddress(options)', function()
     assert.are.equal('127.0.0.1', a.address)
   end)
 
-  it('is told apart by SocketAddress.isSocketAddress', function()
+  t.it('is told apart by SocketAddress.isSocketAddress', function()
     assert.is_true(SocketAddress.isSocketAddress(SocketAddress()))
     assert.is_false(SocketAddress.isSocketAddress({}))
     assert.is_false(SocketAddress.isSocketAddress(nil))
@@ -146,7 +147,7 @@ describe('net.SocketAddress(options)', function()
     assert.is_false(net.BlockList.isBlockList(SocketAddress()))
   end)
 
-  it('gives its fields to toJSON and util.format %j', function()
+  t.it('gives its fields to toJSON and util.format %j', function()
     local j = SocketAddress({ address = '::1', family = 'ipv6', port = 9,
       flowlabel = 3 }):toJSON()
     -- Node: { address: '::1', port: 9, family: 'ipv6', flowlabel: 3 }
@@ -158,7 +159,7 @@ describe('net.SocketAddress(options)', function()
         SocketAddress({ address = '1.2.3.4', port = 80 }):toJSON()))
   end)
 
-  it('shows its fields in tostring', function()
+  t.it('shows its fields in tostring', function()
     -- Node's inspect: SocketAddress { address: '::1', port: 8,
     -- family: 'ipv6', flowlabel: 0 }
     assert.are.equal('SocketAddress { address = "::1", family = "ipv6", ' ..
@@ -166,7 +167,7 @@ describe('net.SocketAddress(options)', function()
         address = '::1', family = 'ipv6', port = 8 })))
   end)
 
-  it('shows its fields in util.inspect and console.log', function()
+  t.it('shows its fields in util.inspect and console.log', function()
     -- Node: SocketAddress { address: '::1', port: 8, family: 'ipv6',
     -- flowlabel: 0 }, and [SocketAddress] below the depth
     local a = SocketAddress({ address = '::1', family = 'ipv6', port = 8 })
@@ -227,7 +228,7 @@ describe('net.SocketAddress.parse(input)', function()
     { '1.2.3.4:+5' }, { '0x100000000:1' }, { '1.2.3.08:1' }, { '09:1' },
   }
 
-  it('reads an address and port as Node 22 does, nil when it cannot',
+  t.it('reads an address and port as Node 22 does, nil when it cannot',
     function()
       for _, c in ipairs(cases) do
         local a = SocketAddress.parse(c[1])
@@ -242,7 +243,7 @@ describe('net.SocketAddress.parse(input)', function()
       end
     end)
 
-  it('raises ERR_INVALID_ARG_TYPE for a value that is not a string',
+  t.it('raises ERR_INVALID_ARG_TYPE for a value that is not a string',
     function()
       assert.are.equal('TypeError ERR_INVALID_ARG_TYPE The "input" ' ..
         'argument must be of type string. Received type number (5)',
