@@ -1,6 +1,8 @@
--- What the specs share: the module from the build, a loop runner that
--- checks how often callbacks ran (luv's tap.lua, libuv's test macros), and
--- a way to run build/luanet as a user would.
+-- What the specs share beside the public harness they run their tests
+-- with (require('luanet.test'), loaded here): the module from the build,
+-- ways to run build/luanet as a user would and to watch what it does
+-- (exec, spawn, strace), waitFor to poll what no event tells, and the old
+-- loop runner run()/expect() for the specs not yet on the harness.
 local build = os.getenv('LUANET_BUILD') or 'build'
 package.cpath = build .. '/?.so;' .. package.cpath
 
@@ -53,8 +55,10 @@ if STRESS[stress] then M.process.env.LUA_INIT = STRESS[stress] end
 
 local expectations = {}
 
----Wraps fn (may be nil) so that M.run() checks it ran exactly count times
----(1 by default).
+---The old style, for the specs not yet on the harness (examples, repl,
+---repl_reliability, repl_net, sequential, workers, proxy); the others use
+---t.it and t.mustCall. Wraps fn (may be nil) so that M.run() checks it ran
+---exactly count times (1 by default).
 function M.expect(fn, count)
   local info = debug.getinfo(2, 'Sl')
   local e = { calls = 0, want = count or 1,
