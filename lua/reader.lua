@@ -22,7 +22,7 @@ local running = coroutine.running
 local nextTick = core.nextTick
 local setTimeout, clearTimeout = core.timers.setTimeout,
   core.timers.clearTimeout
-local resume, check, isTask = task.resume, task.check, task.isTask
+local resume, check = task.resume, task.check
 local tasks, WAIT = task._tasks, task._WAIT
 local yield = coroutine.yield
 
@@ -80,12 +80,17 @@ local flowing = setmetatable({}, { __mode = 'k' })
 ---@field hwm integer the socket's readableHighWaterMark
 ---@field timer userdata|false the read's opts.timeout
 ---@field err table|false the socket's error, for its reads
----@field events table|false the socket's _events its listeners are in
+---@field events boolean its listeners are on the socket
 local Reader = {}
 Reader.__index = Reader
 
 -- The reader of each socket that was read or got a 'readable' listener.
 local readers = setmetatable({}, { __mode = 'k' })
+
+-- The sockets known to be destroyed (by destroy(), or an 'error' or
+-- 'close' a reader's listener saw): a field lookup on the socket for
+-- each wait costs more than this table's.
+local dead = setmetatable({}, { __mode = 'k' })
 
 -- For a user's 'readable' listener: its 'end' hook, and whether a read
 -- outside a task saw the end (both weak).
@@ -122,14 +127,16 @@ local function reader(socket)
   -- listener were not there.
   local look
   look = function(err)
-    if err ~= nil and err ~= true and err ~= false then -- 'error'
-      if not R.err then R.err = err end
-      if not R.parked and flowing[socket] and
-          listenerCount(socket, 'error') == 1 then
-        off(socket, 'error', look)
-        R.events = false
-        emit(socket, 'error', err)
-        return
+    if err ~= nil then -- 'error', or 'close' (true or false)
+      dead[socket] = true
+      if err ~= true and err ~= false then -- 'error'
+        if not R.err then R.err = err end
+        if not R.parked and flowing[socket] and
+            listenerCount(socket, 'error') == 1 then
+          M._uninstall(R)
+          emit(socket, 'error', err)
+          return
+        end
       end
     end
     if R.parked then wake(R, LOOK) end
@@ -140,11 +147,14 @@ local function reader(socket)
     if R.parked then nextTick(wake, R, IDLE) end
   end
   readers[socket] = R
+  if socket.destroyed then dead[socket] = true end
   return R
 end
 
--- Lets go of the read that held R: what a `<close>` does at the end of a
--- read that waited, however it ends (returned, raised, task cancelled).
+-- Lets go of the read that held R, at the end of a read that waited:
+-- waitRead calls it as it returns, and task:cancel() for a task parked
+-- there (the task's parked field holds R), so that no `<close>` variable
+-- costs each read its close.
 function Reader.__close(R)
   R.co, R.parked = false, false
   if R.timer then
@@ -157,12 +167,14 @@ function Reader.__close(R)
   end
 end
 
+local release = Reader.__close
+
 -- The listeners that wake a parked read, added once (again after a
--- removeAllListeners()).
+-- removeAllListeners(), which takes them off first).
 local function install(R)
+  if R.events then return end
   local s = R.socket
-  local events = s._events
-  if R.events and R.events == events then return end
+  if s.destroyed then dead[s] = true end -- (while they were off)
   local look = lookers[R]
   EventEmitter.on(s, 'readable', look)
   EventEmitter.on(s, 'end', look)
@@ -170,7 +182,19 @@ local function install(R)
   EventEmitter.on(s, 'error', look)
   EventEmitter.on(s, 'timeout', idlers[R])
   wantReadable(s, true)
-  R.events = s._events
+  R.events = true
+end
+
+-- Takes the listeners install() added off the socket.
+function M._uninstall(R)
+  if not R.events then return end
+  local s, look = R.socket, lookers[R]
+  off(s, 'readable', look)
+  off(s, 'end', look)
+  off(s, 'close', look)
+  off(s, 'error', look)
+  off(s, 'timeout', idlers[R])
+  R.events = false
 end
 
 -- ---- one attempt at a read -------------------------------------------------
@@ -185,7 +209,7 @@ end
 
 -- Whether nothing more will be buffered.
 local function over(s)
-  return eof(s) or s.destroyed
+  return dead[s] or eof(s)
 end
 
 -- Tries a read on what is buffered: kind, n (COUNT: the count; UNTIL:
@@ -248,22 +272,24 @@ local function want(s, R, n)
   end
 end
 
--- The rest of a read that must wait, in the task co: parks it until the
--- buffer can decide it, the socket ends, or ms (the read's timeout).
-local function waitRead(s, R, co, kind, n, delim, max, ms, from)
-  local _ <close> = R -- lets go of the socket however this ends
-  R.co = co
-  install(R)
-  if ms then R.timer = setTimeout(onTimer, ms, R) end
+-- The rest of a read that must wait, in the task R.co (set, with the
+-- timer of the read's timeout, by read()): parks it until the buffer can
+-- decide it or the socket ends. Few registers: each C function called
+-- below this frame wants 20 free slots, and a coroutine's stack starts
+-- at 40; a frame deeper grows it, for the task's life, to 80.
+local function waitRead(s, R, kind, n, delim, max, from)
   while true do
     want(s, R, kind == COUNT and n or kind == ALL and
       s.readableLength + R.hwm or max)
     R.parked = true
-    tasks[co].parked = true -- (task.park, inline: one frame less)
-    local why = yield(WAIT)
-    if why ~= LOOK then return nil, task.timedOut('read') end
+    tasks[R.co].parked = R -- (task.park inline; cancel lets go of R)
+    if yield(WAIT) ~= LOOK then
+      release(R)
+      return nil, task.timedOut('read')
+    end
     local done, v, err = attempt(s, R, kind, n, delim, max, from)
     if done then
+      release(R)
       if err then return nil, err end
       return v
     end
@@ -296,7 +322,7 @@ local function read(s, kind, n, delim, max, ms)
     return v
   end
   local co, main = running()
-  if main or not isTask(co) then
+  if main or tasks[co] == nil then
     if R.need == 0 then -- reading starts (process.stdin waits for it)
       R.need = 1
       need(s, 1)
@@ -307,7 +333,10 @@ local function read(s, kind, n, delim, max, ms)
     end
     return nil
   end
-  return waitRead(s, R, co, kind, n, delim, max, ms, v)
+  R.co = co
+  install(R)
+  if ms then R.timer = setTimeout(onTimer, ms, R) end
+  return waitRead(s, R, kind, n, delim, max, v)
 end
 
 -- ---- the methods -----------------------------------------------------------
@@ -371,6 +400,15 @@ function Socket:readUntil(delim, opts)
     max, ms)
 end
 
+-- The iterator of socket:lines() without arguments, the usual one: the
+-- generic for passes it the socket, so no closure is made (its upvalues
+-- would cost a task some 400 bytes).
+local function nextLine(s)
+  local v, err = read(s, LINE, nil, '\n', MAX, nil)
+  if err then error(err, 2) end
+  return v
+end
+
 ---socket:lines([fmt][, opts]) -> an iterator of socket:read(fmt, opts):
 ---`for line in socket:lines() do ... end` ends at the end of the stream;
 ---a failure (nil, err) is raised by the iterator.
@@ -378,6 +416,7 @@ end
 ---@param opts table|nil
 ---@return function
 function Socket:lines(fmt, opts)
+  if fmt == nil and opts == nil then return nextLine, self end
   if type(fmt) == 'table' and opts == nil then fmt, opts = nil, fmt end
   local kind, n = format(fmt, 2)
   local max, ms = options(opts)
@@ -519,6 +558,7 @@ end
 function Socket:destroy(...)
   checkThis(self, isSocket, 'Socket', 'destroy')
   if not self.destroyed then wakeSoon(self, (...)) end
+  dead[self] = true
   return cdestroy(self, ...)
 end
 
@@ -526,7 +566,29 @@ end
 function Socket:resetAndDestroy()
   checkThis(self, isSocket, 'Socket', 'resetAndDestroy')
   if not self.destroyed then wakeSoon(self) end
+  dead[self] = true
   return creset(self)
+end
+
+local removeAll = Socket.removeAllListeners
+local clearing = setmetatable({}, { __mode = 'k' }) -- sockets in it
+
+---socket:removeAllListeners([event]) -> socket, as the emitter's; a
+---task's read keeps its own listeners (taken off, then put back while it
+---waits, else at its next wait).
+function Socket:removeAllListeners(...)
+  checkThis(self, isSocket, 'Socket', 'removeAllListeners')
+  local R = readers[self]
+  -- (removeAll calls this again for each event when 'removeListener'
+  -- has listeners: those calls leave the reader alone)
+  if R == nil or clearing[self] then return removeAll(self, ...) end
+  M._uninstall(R)
+  clearing[self] = true
+  local ok, err = pcall(removeAll, self, ...)
+  clearing[self] = nil
+  if R.parked then install(R) end
+  if not ok then error(err, 0) end
+  return self
 end
 
 -- ---- server:accept ---------------------------------------------------------

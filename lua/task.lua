@@ -7,8 +7,9 @@ local _, core = ...
 
 local errors = require('errors')
 
-local type, select, rawequal, rawget, setmetatable, error, tostring =
-  type, select, rawequal, rawget, setmetatable, error, tostring
+local type, select, rawequal, rawget, setmetatable, getmetatable, error,
+  tostring = type, select, rawequal, rawget, setmetatable, getmetatable,
+  error, tostring
 local create, resume, yield, running, status, close = coroutine.create,
   coroutine.resume, coroutine.yield, coroutine.running, coroutine.status,
   coroutine.close
@@ -23,6 +24,8 @@ local WAIT = setmetatable({}, { __name = 'wait' })
 ---@class Task
 ---@field co thread the task's coroutine
 ---@field done boolean|nil it returned, raised or was cancelled
+---@field parked boolean|table it waits: true, or the reader whose __close
+---lets go of what its read holds when the task is cancelled
 local Task = { __name = 'Task' }
 Task.__index = Task
 
@@ -209,7 +212,9 @@ function Task:cancel()
     error(errors.new('Error', 'ERR_TASK_RUNNING',
       'A task cannot cancel itself while it runs'), 2)
   end
+  local held = self.parked -- true, or what a read holds (lua/reader.lua)
   self.done, self.parked = true, false
+  if held and held ~= true then getmetatable(held).__close(held) end
   local ok, err = close(co)
   if self.onDone then self.onDone(nil) end
   if not ok then nextTick(rethrow, err, traceback(co)) end
