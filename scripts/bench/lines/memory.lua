@@ -2,7 +2,8 @@
 -- that waits for a line, measured with collectgarbage('count'). Prints the
 -- bytes per waiting task (its coroutine and record), per socket for the
 -- reader state a socket gets at its first read by a task (its record and
--- listeners, kept for its life), and a bare Lua coroutine's for scale.
+-- listeners, kept for its life), and a bare Lua coroutine's for scale;
+-- then a task waiting in `for line in socket:lines()`, as a server's is.
 -- luanet memory.lua [N]
 local net = require('net')
 
@@ -15,6 +16,9 @@ local function count()
 end
 
 local function readLine(socket) return socket:read() end
+local function eachLine(socket)
+  for line in socket:lines() do print(line) end
+end
 
 local server <close> = net.createServer()
 server:listen(0, '127.0.0.1')
@@ -42,6 +46,20 @@ for i = 1, N do
   coroutine.resume(coroutines[i])
 end
 local bare = count()
+for i = 1, N do coroutines[i] = nil end
+
+for i = 1, N do tasks[i] = net.spawn(eachLine, clients[i]) end
+for i = 1, N do
+  tasks[i]:cancel()
+  tasks[i] = nil
+end
+local beforeLines = count()
+for i = 1, N do tasks[i] = net.spawn(eachLine, clients[i]) end
+local lines = count()
+for i = 1, N do
+  tasks[i]:cancel()
+  tasks[i] = nil
+end
 
 print(('%d tasks waiting on a read:'):format(N))
 local function show(what, bytes, note)
@@ -52,6 +70,7 @@ show('per socket, its reader state', reader - before,
   ' (once, at its first read)')
 show('together, beyond the socket', first - before)
 show('a bare Lua coroutine', bare - base)
+show('per task in socket:lines()', lines - beforeLines)
 for i = 1, N do
   clients[i]:destroy()
   peers[i]:destroy()
