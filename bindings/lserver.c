@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "luanet.h"
+#include "proxy.h"
 
 #define SERVER_T "luanet.Server"
 
@@ -71,7 +72,7 @@ typedef struct {
 
 /* Node's event for each notification, in ln_server_event_t's order. */
 static const char *const event_names[] = {"listening", "connection", "error",
-                                          "close", "drop"};
+                                          "close", "drop", "proxyError"};
 
 /* Emits the event of a notification: run by lnb_protect, with the
  * notification at 1 and the Server at 2. */
@@ -100,6 +101,17 @@ static int emit_event(lua_State *L) {
     break;
   default:
     nargs = 0;
+    if (n->ev == LN_SERVER_EV_PROXY_ERROR) {
+      lua_createtable(L, 0, 6);
+      lua_pushlstring(L, e->data, e->len);
+      lua_setfield(L, -2, "message");
+      set_field(L, "localAddress", e->local_address);
+      set_int(L, "localPort", e->local_port);
+      set_field(L, "remoteAddress", e->address);
+      set_int(L, "remotePort", e->port);
+      set_field(L, "remoteFamily", ln_addr_family_name(e->family));
+      nargs = 1;
+    }
     break;
   }
   lua_call(L, 2 + nargs, 0);
@@ -299,7 +311,8 @@ static const luaL_Reg methods[] = {{"_listen", server_listen},
 
 /* core.newServer(options) -> a Server that is not listening. options:
  * allowHalfOpen, pauseOnConnect, noDelay, keepAlive, keepAliveInitialDelay
- * (ms), highWaterMark (bytes); already checked by lua/net.lua. */
+ * (ms), highWaterMark (bytes), blockList, proxyProtocol (core/proxy.h);
+ * already checked by lua/net.lua. */
 static int new_server(lua_State *L) {
   lnb_t *b = lnb_state(L);
   ln_server_opts_t o;
@@ -323,6 +336,8 @@ static int new_server(lua_State *L) {
   }
   ls = lnb_new(L, sizeof(*ls), SERVER_T);
   ln_server_init(&b->loop, &ls->s, &o);
+  if (lua_istable(L, 1) && lnb_opt_bool(L, 1, "proxyProtocol"))
+    ln_server_proxy_protocol(&ls->s, 1);
   ls->ref = LUA_NOREF;
   return 1;
 }

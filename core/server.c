@@ -9,11 +9,13 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "proxy.h"
 
 #define SVF_UNREF 0x1    /* the listener does not keep the loop alive */
 #define SVF_RELEASED 0x2 /* the embedder let go: notify nothing */
 #define SVF_REUSEPORT 0x4 /* SO_REUSEPORT on the TCP socket before bind */
 #define SVF_TICKING 0x8  /* in on_tick: work deferred now is done there */
+#define SVF_PROXY 0x10   /* a PROXY protocol header comes first (proxy.h) */
 
 #define SVP_LISTENING 0x1
 #define SVP_ERROR 0x2
@@ -151,6 +153,70 @@ static void drop(ln_server_t *s, uv_stream_t *listener) {
   uv_close(&tmp->h.handle, listener_free);
 }
 
+/* ---- accepting behind a load balancer (proxy.h) ------------------------
+ * The connection is accepted at once, its header read, and then the
+ * blockList, maxConnections' DROP and CONNECTION see the client's address:
+ * whether it is over maxConnections is decided here, on accepting. */
+
+static void accept_proxied(ln_server_t *s, uv_stream_t *stream) {
+  int over = s->max_connections >= 0 && s->connections >= s->max_connections;
+  ln_blocklist_t *block_list = s->opts.block_list;
+  ln_socket_t *sock = s->loop->hooks->socket_new(s);
+  int err;
+
+  if (sock == NULL) {
+    drop(s, stream);
+    return;
+  }
+  ln_socket_init(s->loop, sock, s->opts.socket_flags);
+  s->opts.block_list = NULL; /* not the balancer's address: the client's */
+  err = ln__socket_accept(sock, s, stream);
+  s->opts.block_list = block_list;
+  if (err == 0) {
+    s->connections++;
+    ln__proxy_start(sock, over);
+  }
+}
+
+void ln__server_proxied(ln_server_t *s, ln_socket_t *sock, int over,
+                        const char *error) {
+  ln_addr_t local, remote;
+  ln_event_t e = {0};
+  int known = ln_socket_address(sock, 1, &remote) == 0;
+
+  if (ln_socket_address(sock, 0, &local) == 0) {
+    e.local_address = local.address;
+    e.local_port = local.port;
+  }
+  if (known) {
+    e.address = remote.address;
+    e.port = remote.port;
+    e.family = remote.family;
+  }
+  if (error != NULL) {
+    e.data = error;
+    e.len = strlen(error);
+    notify(s, LN_SERVER_EV_PROXY_ERROR, &e);
+  } else if (s->opts.block_list != NULL && known && remote.family != 0 &&
+             sock->peer != NULL &&
+             ln_blocklist_check(s->opts.block_list,
+                                (struct sockaddr *)sock->peer)) {
+    ; /* closed at once, silently, as any blocked peer */
+  } else if (over) {
+    notify(s, LN_SERVER_EV_DROP, &e);
+  } else {
+    ln__socket_start(sock);
+    e.socket = sock;
+    notify(s, LN_SERVER_EV_CONNECTION, &e);
+    return;
+  }
+  ln__destroy(sock, 0, NULL);
+}
+
+void ln_server_proxy_protocol(ln_server_t *s, int on) {
+  s->flags = on ? s->flags | SVF_PROXY : s->flags & ~SVF_PROXY;
+}
+
 static void on_connection(uv_stream_t *stream, int status) {
   ln__listener_t *l = ln__container_of(stream, ln__listener_t, h.stream);
   ln_server_t *s = l->server;
@@ -165,6 +231,8 @@ static void on_connection(uv_stream_t *stream, int status) {
     e.status = status;
     e.syscall = "accept";
     notify(s, LN_SERVER_EV_ERROR, &e);
+  } else if (s->flags & SVF_PROXY) {
+    accept_proxied(s, stream);
   } else if (s->max_connections >= 0 &&
              s->connections >= s->max_connections) {
     drop(s, stream);
