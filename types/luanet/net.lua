@@ -30,7 +30,7 @@ local net = {}
 ---@field keepAliveInitialDelay? number  ms before the first probe (whole seconds)
 ---@field highWaterMark? integer  bytes: the read and write high-water marks (65536)
 ---@field blockList? net.BlockList  peers it blocks are closed at once
----@field proxyProtocol? boolean  (coming) read a PROXY protocol header first
+---@field proxyProtocol? boolean  luanet's own: a PROXY protocol header (v1 or v2) starts each connection; remoteAddress is the client it names
 
 ---@class net.SocketOptions
 ---@field fd? integer  wrap this open descriptor
@@ -76,6 +76,15 @@ local net = {}
 ---@field localAddress string
 ---@field localPort integer
 ---@field localFamily string
+---@field remoteAddress string
+---@field remotePort integer
+---@field remoteFamily string
+
+---What 'proxyError' gives: why, and the connection's own addresses.
+---@class net.ProxyErrorInfo
+---@field message string  'not a PROXY protocol header', 'timed out'...
+---@field localAddress string
+---@field localPort integer
 ---@field remoteAddress string
 ---@field remotePort integer
 ---@field remoteFamily string
@@ -174,6 +183,7 @@ function net.handles() end
 --- * `'error'`(err: net.Error): listening failed
 --- * `'close'`(): after close(), once every connection ended
 --- * `'drop'`(info: net.DropInfo): a connection beyond maxConnections was closed
+--- * `'proxyError'`(info: net.ProxyErrorInfo): with proxyProtocol, a connection closed for its header
 --- * `'newListener'`(event: any, listener: function): before a listener is added
 --- * `'removeListener'`(event: any, listener: function): after a listener was removed
 ---@class net.Server: EventEmitter
@@ -240,6 +250,7 @@ function Server:accept(opts) end
 ---@overload fun(self: net.Server, event: 'error', listener: fun(err: net.Error)): net.Server
 ---@overload fun(self: net.Server, event: 'close', listener: fun()): net.Server
 ---@overload fun(self: net.Server, event: 'drop', listener: fun(info: net.DropInfo)): net.Server
+---@overload fun(self: net.Server, event: 'proxyError', listener: fun(info: net.ProxyErrorInfo)): net.Server
 ---@overload fun(self: net.Server, event: 'newListener', listener: fun(event: any, listener: function)): net.Server
 ---@overload fun(self: net.Server, event: 'removeListener', listener: fun(event: any, listener: function)): net.Server
 function Server:on(event, listener) end
@@ -253,6 +264,7 @@ function Server:on(event, listener) end
 ---@overload fun(self: net.Server, event: 'error', listener: fun(err: net.Error)): net.Server
 ---@overload fun(self: net.Server, event: 'close', listener: fun()): net.Server
 ---@overload fun(self: net.Server, event: 'drop', listener: fun(info: net.DropInfo)): net.Server
+---@overload fun(self: net.Server, event: 'proxyError', listener: fun(info: net.ProxyErrorInfo)): net.Server
 ---@overload fun(self: net.Server, event: 'newListener', listener: fun(event: any, listener: function)): net.Server
 ---@overload fun(self: net.Server, event: 'removeListener', listener: fun(event: any, listener: function)): net.Server
 function Server:once(event, listener) end
@@ -266,6 +278,7 @@ function Server:once(event, listener) end
 ---@overload fun(self: net.Server, event: 'error', listener: fun(err: net.Error)): net.Server
 ---@overload fun(self: net.Server, event: 'close', listener: fun()): net.Server
 ---@overload fun(self: net.Server, event: 'drop', listener: fun(info: net.DropInfo)): net.Server
+---@overload fun(self: net.Server, event: 'proxyError', listener: fun(info: net.ProxyErrorInfo)): net.Server
 ---@overload fun(self: net.Server, event: 'newListener', listener: fun(event: any, listener: function)): net.Server
 ---@overload fun(self: net.Server, event: 'removeListener', listener: fun(event: any, listener: function)): net.Server
 function Server:off(event, listener) end
@@ -279,6 +292,7 @@ function Server:off(event, listener) end
 ---@overload fun(self: net.Server, event: 'error', listener: fun(err: net.Error)): net.Server
 ---@overload fun(self: net.Server, event: 'close', listener: fun()): net.Server
 ---@overload fun(self: net.Server, event: 'drop', listener: fun(info: net.DropInfo)): net.Server
+---@overload fun(self: net.Server, event: 'proxyError', listener: fun(info: net.ProxyErrorInfo)): net.Server
 ---@overload fun(self: net.Server, event: 'newListener', listener: fun(event: any, listener: function)): net.Server
 ---@overload fun(self: net.Server, event: 'removeListener', listener: fun(event: any, listener: function)): net.Server
 function Server:addListener(event, listener) end
@@ -292,6 +306,7 @@ function Server:addListener(event, listener) end
 ---@overload fun(self: net.Server, event: 'error', listener: fun(err: net.Error)): net.Server
 ---@overload fun(self: net.Server, event: 'close', listener: fun()): net.Server
 ---@overload fun(self: net.Server, event: 'drop', listener: fun(info: net.DropInfo)): net.Server
+---@overload fun(self: net.Server, event: 'proxyError', listener: fun(info: net.ProxyErrorInfo)): net.Server
 ---@overload fun(self: net.Server, event: 'newListener', listener: fun(event: any, listener: function)): net.Server
 ---@overload fun(self: net.Server, event: 'removeListener', listener: fun(event: any, listener: function)): net.Server
 function Server:prependListener(event, listener) end
@@ -305,6 +320,7 @@ function Server:prependListener(event, listener) end
 ---@overload fun(self: net.Server, event: 'error', listener: fun(err: net.Error)): net.Server
 ---@overload fun(self: net.Server, event: 'close', listener: fun()): net.Server
 ---@overload fun(self: net.Server, event: 'drop', listener: fun(info: net.DropInfo)): net.Server
+---@overload fun(self: net.Server, event: 'proxyError', listener: fun(info: net.ProxyErrorInfo)): net.Server
 ---@overload fun(self: net.Server, event: 'newListener', listener: fun(event: any, listener: function)): net.Server
 ---@overload fun(self: net.Server, event: 'removeListener', listener: fun(event: any, listener: function)): net.Server
 function Server:prependOnceListener(event, listener) end
@@ -318,6 +334,7 @@ function Server:prependOnceListener(event, listener) end
 ---@overload fun(self: net.Server, event: 'error', listener: fun(err: net.Error)): net.Server
 ---@overload fun(self: net.Server, event: 'close', listener: fun()): net.Server
 ---@overload fun(self: net.Server, event: 'drop', listener: fun(info: net.DropInfo)): net.Server
+---@overload fun(self: net.Server, event: 'proxyError', listener: fun(info: net.ProxyErrorInfo)): net.Server
 ---@overload fun(self: net.Server, event: 'newListener', listener: fun(event: any, listener: function)): net.Server
 ---@overload fun(self: net.Server, event: 'removeListener', listener: fun(event: any, listener: function)): net.Server
 function Server:removeListener(event, listener) end
