@@ -539,9 +539,11 @@ function Server:listen(...)
       host = host ~= '' and host or nil,
       backlog = options.backlog or backlogFromArgs or nil,
       ipv6Only = options.ipv6Only,
-      -- Node 22: SO_REUSEPORT; in a worker of luanet --workers, always
+      -- Node 22: SO_REUSEPORT; in a worker of luanet --workers, unless
+      -- exclusive (a Node cluster's worker then shares no handle)
       reusePort = options.reusePort == true or
-        require('process')._workerListen(self),
+        (not truthy(options.exclusive) and
+          require('process')._workerListen(self)),
     })
     return self
   end
@@ -604,13 +606,11 @@ function Server:getConnections(cb)
 end
 
 local serverOptions = { 'allowHalfOpen', 'pauseOnConnect', 'noDelay',
-  'keepAlive', 'keepAliveInitialDelay', 'highWaterMark', 'blockList',
-  'proxyProtocol' }
+  'keepAlive', 'keepAliveInitialDelay', 'highWaterMark', 'blockList' }
 
 ---net.Server([options][, connectionListener]) -> Server, not listening.
 ---options: allowHalfOpen, pauseOnConnect, noDelay, keepAlive,
----keepAliveInitialDelay (ms), highWaterMark (bytes), blockList,
----proxyProtocol (luanet's: a PROXY protocol header starts each connection).
+---keepAliveInitialDelay (ms), highWaterMark (bytes).
 local function newServer(options, listener)
   if type(options) == 'function' then
     options, listener = nil, options

@@ -27,18 +27,22 @@ local function freePort()
   return port
 end
 
+local started = {} -- the parents still to stop when a test fails
+
 -- Starts luanet with args (and the environment assignments env, a
 -- string) in the background. The handle reads back the "up" lines
--- (ups(): { id, n, pid, ppid, mark } each), stderr(), and status() (nil
--- while it runs, then its exit status).
+-- (ups(): { id, n, pid, ppid, mark } each), stdout(), stderr(), and
+-- status() (nil while it runs, then its exit status).
 local function start(args, env)
   local out, err, st = os.tmpname(), os.tmpname(), os.tmpname()
   os.remove(st)
   local cmd = { env or '', h.shellQuote(h.exe) }
   for _, a in ipairs(args) do cmd[#cmd + 1] = h.shellQuote(a) end
-  os.execute('(' .. table.concat(cmd, ' ') .. ' </dev/null >' .. out ..
-    ' 2>' .. err .. '; echo $? >' .. st .. ') &')
-  local p = {}
+  local launch = io.popen('(' .. table.concat(cmd, ' ') .. ' </dev/null >' ..
+    out .. ' 2>' .. err .. ' & echo $!; wait $!; echo $? >' .. st .. ') &')
+  local p = { pid = tonumber(launch:read('l')) } -- luanet's, the parent
+  launch:close()
+  started[#started + 1] = p
   function p.ups()
     local list = {}
     for id, n, pid, ppid, mark in h.readAll(out):gmatch(
@@ -53,9 +57,19 @@ local function start(args, env)
   function p.status() return tonumber(h.readAll(st):match('%d+')) end
   function p.cleanup()
     for _, f in ipairs({ out, err, st }) do os.remove(f) end
+    p.pid = nil -- ended: nothing for after_each to stop
   end
   return p
 end
+
+-- After each test: a parent left running (a failed test) is killed; its
+-- workers get SIGTERM from the kernel (PR_SET_PDEATHSIG) and stop.
+after_each(function()
+  for _, p in ipairs(started) do
+    if p.pid and not p.status() then os.execute('kill -KILL ' .. p.pid) end
+  end
+  started = {}
+end)
 
 local function alive(pid)
   return os.execute('kill -0 ' .. pid .. ' 2>/dev/null') == true
@@ -238,6 +252,33 @@ end):listen(port, '127.0.0.1', function() print('up 0 1 0 0 -') end)
     assert.is_nil(p.stderr():find('restarting', 1, true))
     p.cleanup()
     os.remove(fifo)
+  end)
+
+  it('shares no port listened on with exclusive = true: another worker ' ..
+     "gets EADDRINUSE, as a Node cluster's does", function()
+    -- Node 22's cluster: listen({ port, exclusive: true }) in two workers
+    -- makes the second fail with EADDRINUSE (no handle is shared).
+    local own = h.script([[
+local net = require('net')
+local s = net.createServer()
+s:on('error', function(err)
+  print('error ' .. process.workerId .. ' ' .. err.code)
+  process.exit(0)
+end)
+s:listen({ port = tonumber(process.argv[3]), host = '127.0.0.1',
+  exclusive = true }, function()
+  print('listening ' .. process.workerId .. ' ' .. process.ppid)
+end)
+]])
+    local p = start({ '--workers', '2', own, freePort() })
+    h.waitFor(function() return p.stdout():find('error 1') end, function()
+      os.execute('kill -TERM ' .. p.stdout():match('listening 0 (%d+)'))
+    end, 10)
+    h.waitFor(function() return p.status() ~= nil end, function() end, 15)
+    h.run(20)
+    assert.truthy(p.stdout():find('error 1 EADDRINUSE', 1, true))
+    assert.are.equal(0, p.status())
+    p.cleanup()
   end)
 
   it('reports a script that fails at start once: worker 0 runs first, ' ..
