@@ -606,11 +606,13 @@ function Server:getConnections(cb)
 end
 
 local serverOptions = { 'allowHalfOpen', 'pauseOnConnect', 'noDelay',
-  'keepAlive', 'keepAliveInitialDelay', 'highWaterMark', 'blockList' }
+  'keepAlive', 'keepAliveInitialDelay', 'highWaterMark', 'blockList',
+  'proxyProtocol' }
 
 ---net.Server([options][, connectionListener]) -> Server, not listening.
 ---options: allowHalfOpen, pauseOnConnect, noDelay, keepAlive,
----keepAliveInitialDelay (ms), highWaterMark (bytes).
+---keepAliveInitialDelay (ms), highWaterMark (bytes), blockList,
+---proxyProtocol (luanet's: a PROXY protocol header starts each connection).
 local function newServer(options, listener)
   if type(options) == 'function' then
     options, listener = nil, options
