@@ -315,6 +315,50 @@ describe('net.createServer({ proxyProtocol = true })', function()
     assert.are.same({ 'pending\n', '', 3 }, { out, err, code })
   end)
 
+  it('keeps what follows the header for a paused socket', function()
+    local got, remote = '', nil
+    local server = net.createServer({ proxyProtocol = true,
+      pauseOnConnect = true }, function(s)
+      remote = s.remoteAddress
+      assert.is_true(s:isPaused())
+      s:on('data', function(d) got = got .. d end)
+      s:on('end', function() s:end_() end)
+      timers.setImmediate(function() s:resume() end)
+    end)
+    server:listen(0, '127.0.0.1', function()
+      local c = net.connect(server:address().port, '127.0.0.1')
+      c:end_(V2_TCP4 .. 'kept')
+      c:on('close', function() server:close() end)
+    end)
+    h.run()
+    assert.are.equal('1.2.3.4', remote)
+    assert.are.equal('kept', got)
+  end)
+
+  it('announces a connection accepted before close() once its header is ' ..
+    'read, then closes', function()
+      local order = {}
+      local server
+      server = net.createServer({ proxyProtocol = true }, function(s)
+        order[#order + 1] = 'connection ' .. s.remoteAddress
+        s:on('end', function() s:end_() end)
+      end)
+      server:listen(0, '127.0.0.1', function()
+        local c = net.connect(server:address().port, '127.0.0.1')
+        c:write(V1_TCP4:sub(1, 10))
+        local function check() -- until the server has it, header unread
+          server:getConnections(function(_, n)
+            if n == 0 then return timers.setTimeout(check, 1) end
+            server:close(function() order[#order + 1] = 'close' end)
+            c:end_(V1_TCP4:sub(11))
+          end)
+        end
+        check()
+      end)
+      h.run()
+      assert.are.same({ 'connection 1.2.3.4', 'close' }, order)
+    end)
+
   it('leaves a server without the option as it was', function()
     local got = ''
     local server = net.createServer(function(s)
