@@ -1,10 +1,12 @@
 -- EventEmitter, as Node's lib/events.js behaves. Every emitter, Sockets and
 -- Servers included, keeps its listeners in self._events: for each event
--- name either one listener or a list of them, and under a private key the
--- names in the order they were first added (JavaScript's key order, which
--- eventNames() shows). Lists are never changed in place (adding or removing
--- builds a new one), so emit() walks the list it found without copying it:
--- no allocation per event.
+-- name either one listener or a list of them, and in the array part
+-- (1 to n) the names in the order they were first added (JavaScript's key
+-- order, which eventNames() shows): one table per emitter, the least an
+-- idle connection can hold. A number names its listeners through a key of
+-- its own (keyOf), as it would land in the array part. Lists are never
+-- changed in place (adding or removing builds a new one), so emit() walks
+-- the list it found without copying it: no allocation per event.
 local errors = require('errors')
 
 local type, tostring, error = type, tostring, error
@@ -28,8 +30,23 @@ EventEmitter.errorMonitor = setmetatable({}, {
 })
 local errorMonitor = EventEmitter.errorMonitor
 
--- The key of the list of event names in self._events.
-local ORDER = {}
+-- The key a number stands for in self._events (any other name is its own
+-- key): one table per number, kept (numbers as event names are few).
+local boxes = {}
+local function box(n)
+  local b = boxes[n]
+  if b == nil then
+    b = {}
+    boxes[n] = b
+  end
+  return b
+end
+
+-- The key of event name in self._events.
+local function keyOf(name)
+  if type(name) == 'number' then return box(name) end
+  return name
+end
 
 -- A once() wrapper, Node's onceWrapper: callable, and it carries .listener
 -- so that off(listener) finds it and listeners() shows the listener.
@@ -119,21 +136,24 @@ end
 
 -- on() and prependListener() (method, its name).
 local function add(self, name, listener, prepend, method)
-  checkListener(listener, self, method, 3)
+  if type(listener) ~= 'function' then -- the one call a connection makes
+    checkListener(listener, self, method, 3)
+  end
   local events = self._events
   if events ~= nil and events.newListener ~= nil then
     self:emit('newListener', name, unwrap(listener))
     events = self._events -- a 'newListener' listener may have replaced it
   end
-  if events == nil then
-    events = { [ORDER] = {} }
-    self._events = events
+  local key = name
+  if type(key) == 'number' then key = box(key) end
+  if events == nil then -- the table made at its final size
+    self._events = { name, [key] = listener }
+    return self
   end
-  local h = events[name]
+  local h = events[key]
   if h == nil then
-    local order = events[ORDER]
-    order[#order + 1] = name
-    events[name] = listener
+    events[#events + 1] = name
+    events[key] = listener
     return self
   end
   local list
@@ -150,7 +170,7 @@ local function add(self, name, listener, prepend, method)
       list[n + 1] = listener
     end
   end
-  events[name] = list
+  events[key] = list
   checkLeak(self, name, list)
   return self
 end
@@ -203,11 +223,10 @@ end
 
 -- Drops event name from events, which holds one listener for it.
 local function forget(events, name)
-  events[name] = nil
-  local order = events[ORDER]
-  for i = #order, 1, -1 do
-    if order[i] == name then
-      remove(order, i)
+  events[keyOf(name)] = nil
+  for i = #events, 1, -1 do
+    if events[i] == name then
+      remove(events, i)
       return
     end
   end
@@ -222,8 +241,8 @@ end
 ---@return self
 function EventEmitter:removeListener(name, listener)
   checkListener(listener, self, 'removeListener', 2)
-  local events = self._events
-  local h = events and events[name]
+  local events, key = self._events, keyOf(name)
+  local h = events and events[key]
   if h == nil then return self end
   if not isList(h) then
     if not matches(h, listener) then return self end
@@ -239,12 +258,12 @@ function EventEmitter:removeListener(name, listener)
     end
     if pos == nil then return self end
     if n == 2 then
-      events[name] = h[3 - pos]
+      events[key] = h[3 - pos]
     else
       local list = { warned = h.warned }
       move(h, 1, pos - 1, 1, list)
       move(h, pos + 1, n, pos, list)
-      events[name] = list
+      events[key] = list
     end
   end
   if events.removeListener ~= nil then
@@ -257,8 +276,7 @@ EventEmitter.off = EventEmitter.removeListener
 -- A new list of the event names in events, in the order they were added.
 local function namesOf(events)
   if events == nil then return {} end
-  local order = events[ORDER]
-  return move(order, 1, #order, 1, {})
+  return move(events, 1, #events, 1, {})
 end
 
 ---Removes every listener of event name, or, without an argument, of every
@@ -276,7 +294,7 @@ function EventEmitter:removeAllListeners(...)
   if events.removeListener == nil then
     if all then
       self._events = nil
-    elseif events[name] ~= nil then
+    elseif events[keyOf(name)] ~= nil then
       forget(events, name)
     end
     return self
@@ -292,7 +310,7 @@ function EventEmitter:removeAllListeners(...)
     self._events = nil
     return self
   end
-  local h = events[name]
+  local h = events[keyOf(name)]
   if h == nil then return self end
   if not isList(h) then
     self:removeListener(name, h)
@@ -350,7 +368,9 @@ function EventEmitter:emit(name, ...)
     end
     if events == nil or events.error == nil then unhandled(self, (...)) end
   end
-  local h = events and events[name]
+  local key = name
+  if type(key) == 'number' then key = box(key) end
+  local h = events and events[key]
   if h == nil then return false end
   if isList(h) then
     for i = 1, #h do h[i](...) end
@@ -362,7 +382,7 @@ end
 
 local function listeners(self, name, unwrapped)
   local events = self._events
-  local h = events and events[name]
+  local h = events and events[keyOf(name)]
   if h == nil then return {} end
   if not isList(h) then return { unwrapped and unwrap(h) or h } end
   local list = {}
@@ -395,7 +415,7 @@ end
 function EventEmitter:listenerCount(name, listener)
   checkThis(self, 'listenerCount')
   local events = self._events
-  local h = events and events[name]
+  local h = events and events[keyOf(name)]
   if h == nil then return 0 end
   if not isList(h) then
     return (listener == nil or matches(h, listener)) and 1 or 0
