@@ -600,11 +600,13 @@ static int socket_take(lua_State *L) {
 }
 
 /* socket:_need(n): reads on until n bytes are buffered (0: up to the
- * high-water mark), starting to read if the socket had not. */
+ * high-water mark), starting to read if the socket had not. Raises Lua's
+ * memory error when out of memory. */
 static int socket_need(lua_State *L) {
   lnb_socket_t *ls = check_socket(L);
   lua_Integer n = luaL_checkinteger(L, 2);
-  ln_socket_need(&ls->s, n > 0 ? (size_t)n : 0);
+  if (ln_socket_need(&ls->s, n > 0 ? (size_t)n : 0) != 0)
+    return luaL_error(L, "not enough memory");
   sync_ref(L, ls, 1);
   return 0;
 }

@@ -71,11 +71,11 @@ void ln__connected(ln_socket_t *s) {
   ln__write_t *w;
 
   s->state = LN_SOCKET_OPEN;
-  ln__connect_release(s->connect);
-  s->connect = NULL;
+  ln__connect_release(s->more->connect);
+  s->more->connect = NULL;
   ln__touch(s);
   ln__apply_options(s);
-  for (w = ln__wlist_take(&s->queued); w != NULL;) {
+  for (w = ln__wlist_take(&s->more->queued); w != NULL;) {
     ln__write_t *next = w->next;
     if (ln__is_destroyed(s)) {
       s->writable_length -= w->len;
@@ -117,7 +117,7 @@ static void reopen(ln_socket_t *s) {
  * ATTEMPT_FAILED (with err) or ATTEMPT_TIMEOUT, as Node's
  * 'connectionAttempt*' events. Returns whether s is still connecting. */
 static int tell_attempt(ln_socket_t *s, ln_socket_event_t ev, int err) {
-  ln__connect_t *c = s->connect;
+  ln__connect_t *c = ln__connecting(s);
   ln_event_t e = {0};
 
   e.status = err;
@@ -142,7 +142,7 @@ static int tell_attempt(ln_socket_t *s, ln_socket_event_t ev, int err) {
  * timeout is told as such, a refusal as a failed attempt; a failure to
  * bind is only the socket's error, as in Node. */
 static void connect_failed(ln_socket_t *s, int err, const char *syscall) {
-  ln__connect_t *c = s->connect;
+  ln__connect_t *c = ln__connecting(s);
   if (c->current < MAX_ADDRESSES) {
     c->errors[c->current] = err;
     c->syscalls[c->current] = syscall;
@@ -190,7 +190,7 @@ static void on_attempt_timeout(uv_timer_t *timer) {
 }
 
 static int bind_local(ln_socket_t *s, const struct sockaddr *to) {
-  ln__connect_t *c = s->connect;
+  ln__connect_t *c = ln__connecting(s);
   struct sockaddr_storage local;
   const char *ip = c->local_address;
   int err;
@@ -209,7 +209,7 @@ static int bind_local(ln_socket_t *s, const struct sockaddr *to) {
  * connected here, where a Unix connect completes at once, and opened into
  * the handle; CONNECT follows on the next tick as after any connect. */
 static void connect_pipe(ln_socket_t *s) {
-  ln__connect_t *c = s->connect;
+  ln__connect_t *c = ln__connecting(s);
   struct sockaddr_un sun;
   int fd, err;
 
@@ -245,7 +245,7 @@ static void connect_pipe(ln_socket_t *s) {
 }
 
 void ln__connect_attempt(ln_socket_t *s) {
-  ln__connect_t *c = s->connect;
+  ln__connect_t *c = ln__connecting(s);
   const struct sockaddr *to;
   int err;
 
@@ -374,13 +374,17 @@ int ln_socket_connect(ln_socket_t *s, const ln_connect_opts_t *o) {
   s->bytes_read = s->bytes_written = 0;
   s->error = 0;
   s->error_syscall = NULL;
+  if (ln__more(s) == NULL) {
+    free(c);
+    return UV_ENOMEM;
+  }
   if ((err = ln__init_handle(s, o->path != NULL)) != 0) {
     free(c);
     return err;
   }
   if ((c->block_list = o->block_list) != NULL)
     ln_blocklist_retain(c->block_list);
-  s->connect = c;
+  s->more->connect = c;
   s->state = LN_SOCKET_CONNECTING;
   ln__touch(s);
 
@@ -407,7 +411,7 @@ int ln_socket_connect(ln_socket_t *s, const ln_connect_opts_t *o) {
 
 /* The details of s->error, as Node's exception carries them. */
 void ln__error_event(ln_socket_t *s, ln_event_t *e) {
-  ln__connect_t *c = s->connect;
+  ln__connect_t *c = ln__connecting(s);
 
   e->status = s->error;
   e->syscall = s->error_syscall;
@@ -436,7 +440,7 @@ void ln__error_event(ln_socket_t *s, ln_event_t *e) {
 
 int ln_socket_attempt(const ln_socket_t *s, int i, ln_event_t *out,
                       ln_addr_t *address) {
-  const ln__connect_t *c = s->connect;
+  const ln__connect_t *c = ln__connecting(s);
   memset(out, 0, sizeof(*out));
   if (c == NULL || i < 0 || i >= c->count || i > c->current ||
       ln_addr_format((const struct sockaddr *)&c->addrs[i], address) != 0)

@@ -33,6 +33,38 @@ static inline uv_buf_t ln__buf(const char *data, size_t len) {
                      (unsigned)(len < LN__BUF_MAX ? len : LN__BUF_MAX));
 }
 
+/* The fields of a socket that an idle accepted connection never uses,
+ * allocated (zeroed) the first time one is needed and freed when the
+ * embedder lets go of the socket: every connection would otherwise carry
+ * them (issue 14: memory per idle connection). */
+typedef struct ln__more_s {
+  struct ln__connect_s *connect; /* while connecting */
+  struct ln__timeout_s *timeout; /* after ln_socket_set_timeout() */
+  struct ln__file_s *file;       /* reading a file (ln_socket_open_stdio) */
+  ln_wlist_t queued;             /* written before the connection was made */
+  ln_wlist_t ending;             /* end() tokens, told at FINISH or CLOSE */
+  char *rbuf;                    /* read but not yet delivered: the bytes */
+  size_t rpos, rlen, rcap;       /* from rpos to rlen (ln_socket_take) */
+  size_t need;                   /* a reader waits for this many bytes */
+  uint32_t keepalive_delay;      /* seconds, applied on connect */
+} ln__more_t;
+
+/* s->more, allocated if it was not yet. NULL when out of memory. */
+ln__more_t *ln__more(ln_socket_t *s);
+
+/* The connection attempt of s, or NULL. */
+static inline struct ln__connect_s *ln__connecting(const ln_socket_t *s) {
+  return s->more != NULL ? s->more->connect : NULL;
+}
+
+/* Whether s has writes queued while connecting; end() tokens. */
+static inline int ln__has_queued(const ln_socket_t *s) {
+  return s->more != NULL && s->more->queued.last != NULL;
+}
+static inline int ln__has_ending(const ln_socket_t *s) {
+  return s->more != NULL && s->more->ending.last != NULL;
+}
+
 /* Allocates a write of len bytes, copied from data unless pinned (then
  * base points at data). NULL when out of memory. */
 ln__write_t *ln__write_new(const char *data, size_t len, void *token,

@@ -30,32 +30,41 @@ static void release_buf(ln_loop_t *loop, const uv_buf_t *buf) {
     free(buf->base);
 }
 
-/* Bytes read and not yet delivered or taken: rbuf[rpos .. rlen). */
+/* Bytes read and not yet delivered or taken: rbuf[rpos .. rlen) of
+ * s->more. */
 static size_t buffered(const ln_socket_t *s) {
-  return s->rlen - s->rpos;
+  return s->more != NULL ? s->more->rlen - s->more->rpos : 0;
+}
+
+/* What a reader waits for (ln_socket_need), bytes. */
+static size_t needed(const ln_socket_t *s) {
+  return s->more != NULL ? s->more->need : 0;
 }
 
 /* Keeps len bytes of data for later delivery. Returns 0 or UV_ENOMEM. */
 static int keep(ln_socket_t *s, const char *data, size_t len) {
-  if (s->rpos > 0 && len > s->rcap - s->rlen) {
+  ln__more_t *m = ln__more(s);
+  if (m == NULL)
+    return UV_ENOMEM;
+  if (m->rpos > 0 && len > m->rcap - m->rlen) {
     /* what a reader took leaves room at the front */
-    memmove(s->rbuf, s->rbuf + s->rpos, buffered(s));
-    s->rlen -= s->rpos;
-    s->rpos = 0;
+    memmove(m->rbuf, m->rbuf + m->rpos, buffered(s));
+    m->rlen -= m->rpos;
+    m->rpos = 0;
   }
-  if (len > s->rcap - s->rlen) {
-    size_t cap = s->rcap ? s->rcap : 4096;
+  if (len > m->rcap - m->rlen) {
+    size_t cap = m->rcap ? m->rcap : 4096;
     char *p;
-    while (cap - s->rlen < len)
+    while (cap - m->rlen < len)
       if ((cap *= 2) > SIZE_MAX / 2)
         return UV_ENOMEM;
-    if ((p = realloc(s->rbuf, cap)) == NULL)
+    if ((p = realloc(m->rbuf, cap)) == NULL)
       return UV_ENOMEM;
-    s->rbuf = p;
-    s->rcap = cap;
+    m->rbuf = p;
+    m->rcap = cap;
   }
-  memcpy(s->rbuf + s->rlen, data, len);
-  s->rlen += len;
+  memcpy(m->rbuf + m->rlen, data, len);
+  m->rlen += len;
   return 0;
 }
 
@@ -155,10 +164,11 @@ static void maybe_end(ln_socket_t *s) {
 /* Delivers what is buffered, as one chunk, then END if the peer ended. */
 void ln__flow(ln_socket_t *s) {
   while (buffered(s) > 0 && flowing(s) && !ln__is_destroyed(s)) {
-    char *data = s->rbuf;
-    size_t pos = s->rpos, len = buffered(s);
-    s->rbuf = NULL;
-    s->rlen = s->rcap = s->rpos = 0;
+    ln__more_t *m = s->more;
+    char *data = m->rbuf;
+    size_t pos = m->rpos, len = buffered(s);
+    m->rbuf = NULL;
+    m->rlen = m->rcap = m->rpos = 0;
     deliver(s, data + pos, len, 0);
     free(data);
   }
@@ -235,19 +245,19 @@ static void on_file_read(uv_fs_t *req) {
 }
 
 int ln__file_open(ln_socket_t *s, int fd) {
-  ln__file_t *f = malloc(sizeof(*f));
-  if (f == NULL)
+  ln__file_t *f;
+  if (ln__more(s) == NULL || (f = malloc(sizeof(*f))) == NULL)
     return UV_ENOMEM;
   f->socket = s;
   f->fd = fd;
   f->busy = 0;
-  s->file = f;
+  s->more->file = f;
   return 0;
 }
 
 void ln__file_release(ln_socket_t *s) {
-  ln__file_t *f = s->file;
-  s->file = NULL;
+  ln__file_t *f = s->more->file;
+  s->more->file = NULL;
   s->flags &= ~SF_READING;
   if (f->busy)
     f->socket = NULL; /* freed when its read is done */
@@ -257,7 +267,7 @@ void ln__file_release(ln_socket_t *s) {
 
 /* Issues the next read of a file, unless one runs. */
 static void read_file(ln_socket_t *s) {
-  ln__file_t *f = s->file;
+  ln__file_t *f = s->more->file;
   uv_buf_t buf = uv_buf_init(f->buf, sizeof(f->buf));
   int err;
   if (f->busy)
@@ -274,8 +284,9 @@ void ln__update_reading(ln_socket_t *s) {
   int want = s->state == LN_SOCKET_OPEN &&
              (s->flags & (SF_READ_STARTED | SF_EOF | SF_NOT_READABLE)) ==
                  SF_READ_STARTED &&
-             buffered(s) < (s->need > s->read_hwm ? s->need : s->read_hwm);
-  if (s->file != NULL) { /* a read in flight is not stopped: it is kept */
+             buffered(s) < (needed(s) > s->read_hwm ? needed(s) : s->read_hwm);
+  if (s->more != NULL && s->more->file != NULL) {
+    /* a read in flight is not stopped: it is kept */
     if (want)
       read_file(s);
     return;
@@ -317,16 +328,20 @@ void ln_socket_resume(ln_socket_t *s) {
 /* ---- taking what is buffered (sequential reads) ------------------------ */
 
 size_t ln_socket_buffered(const ln_socket_t *s, const char **data) {
-  *data = s->rbuf != NULL ? s->rbuf + s->rpos : "";
+  const ln__more_t *m = s->more;
+  *data = m != NULL && m->rbuf != NULL ? m->rbuf + m->rpos : "";
   return buffered(s);
 }
 
 void ln_socket_take(ln_socket_t *s, size_t n) {
+  ln__more_t *m = s->more;
   if (n > buffered(s))
     n = buffered(s);
-  s->rpos += n;
-  if (s->rpos == s->rlen)
-    s->rpos = s->rlen = 0; /* the buffer stays, for the next read */
+  if (m != NULL) {
+    m->rpos += n;
+    if (m->rpos == m->rlen)
+      m->rpos = m->rlen = 0; /* the buffer stays, for the next read */
+  }
   if (s->state != LN_SOCKET_OPEN)
     return;
   if (s->flags & SF_EOF)
@@ -335,12 +350,16 @@ void ln_socket_take(ln_socket_t *s, size_t n) {
     ln__update_reading(s);
 }
 
-void ln_socket_need(ln_socket_t *s, size_t n) {
-  s->need = n;
+int ln_socket_need(ln_socket_t *s, size_t n) {
+  if (n > 0 && ln__more(s) == NULL)
+    return UV_ENOMEM;
+  if (s->more != NULL)
+    s->more->need = n;
   if (n > 0)
     s->flags |= SF_READ_STARTED; /* Node's read(n) starts reading */
   if (s->state == LN_SOCKET_OPEN)
     ln__update_reading(s);
+  return 0;
 }
 
 void ln_socket_want_readable(ln_socket_t *s, int want) {

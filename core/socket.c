@@ -15,10 +15,17 @@ typedef struct ln__timeout_s {
   uv_timer_t timer;
   ln_socket_t *socket;
   uint64_t ms;
-  int expired; /* fired; the next activity starts it again */
+  uint64_t active_at; /* loop time of the last read or write */
+  int expired;        /* fired; the next activity starts it again */
 } ln__timeout_t;
 
 /* ---- notifications and ticks ------------------------------------------ */
+
+ln__more_t *ln__more(ln_socket_t *s) {
+  if (s->more == NULL)
+    s->more = calloc(1, sizeof(*s->more));
+  return s->more;
+}
 
 void ln__notify(ln_socket_t *s, ln_socket_event_t ev, const ln_event_t *e) {
   static const ln_event_t none;
@@ -62,7 +69,7 @@ void ln__apply_options(ln_socket_t *s) {
   if (s->flags & SF_NODELAY)
     uv_tcp_nodelay(&s->h.tcp, 1);
   if (s->flags & SF_KEEPALIVE)
-    uv_tcp_keepalive(&s->h.tcp, 1, s->keepalive_delay);
+    uv_tcp_keepalive(&s->h.tcp, 1, s->more->keepalive_delay);
 }
 
 /* ---- timeouts ------------------------------------------------------------
@@ -75,23 +82,24 @@ static void timeout_free(uv_handle_t *handle) {
 static void timeout_closer(uv_handle_t *handle) {
   ln__timeout_t *t = ln__container_of(handle, ln__timeout_t, timer);
   if (t->socket != NULL)
-    t->socket->timeout = NULL;
+    t->socket->more->timeout = NULL;
   uv_close(handle, timeout_free);
 }
 static const ln_close_fn timeout_close_fn = timeout_closer;
 
 static void close_timeout(ln_socket_t *s) {
-  if (s->timeout != NULL) {
-    s->timeout->socket = NULL;
-    uv_close((uv_handle_t *)&s->timeout->timer, timeout_free);
-    s->timeout = NULL;
+  ln__timeout_t *t = s->more != NULL ? s->more->timeout : NULL;
+  if (t != NULL) {
+    t->socket = NULL;
+    uv_close((uv_handle_t *)&t->timer, timeout_free);
+    s->more->timeout = NULL;
   }
 }
 
 static void on_timeout(uv_timer_t *timer) {
   ln__timeout_t *t = ln__container_of(timer, ln__timeout_t, timer);
   ln_socket_t *s = t->socket;
-  uint64_t idle = ln_loop_now(s->loop) - s->active_at;
+  uint64_t idle = ln_loop_now(s->loop) - t->active_at;
 
   if (idle < t->ms) {
     uv_timer_start(timer, on_timeout, t->ms - idle, 0);
@@ -105,22 +113,27 @@ static void on_timeout(uv_timer_t *timer) {
 
 /* Records activity: the idle time starts again (Node's _unrefTimer). */
 void ln__touch(ln_socket_t *s) {
-  s->active_at = ln_loop_now(s->loop);
-  if (s->timeout != NULL && s->timeout->expired) {
-    s->timeout->expired = 0;
-    uv_timer_start(&s->timeout->timer, on_timeout, s->timeout->ms, 0);
+  ln__timeout_t *t = s->more != NULL ? s->more->timeout : NULL;
+  if (t == NULL) /* only a timeout needs the time */
+    return;
+  t->active_at = ln_loop_now(s->loop);
+  if (t->expired) {
+    t->expired = 0;
+    uv_timer_start(&t->timer, on_timeout, t->ms, 0);
   }
 }
 
 int ln_socket_set_timeout(ln_socket_t *s, uint64_t ms) {
-  ln__timeout_t *t = s->timeout;
+  ln__timeout_t *t;
   int err;
 
   if (ms == 0) {
     close_timeout(s);
     return 0;
   }
-  if (t == NULL) {
+  if (ln__more(s) == NULL)
+    return UV_ENOMEM;
+  if ((t = s->more->timeout) == NULL) {
     if ((t = malloc(sizeof(*t))) == NULL)
       return UV_ENOMEM;
     if ((err = uv_timer_init(&s->loop->uv, &t->timer)) != 0) {
@@ -130,16 +143,17 @@ int ln_socket_set_timeout(ln_socket_t *s, uint64_t ms) {
     t->timer.data = (void *)&timeout_close_fn;
     uv_unref((uv_handle_t *)&t->timer); /* as Node's unref'd socket timers */
     t->socket = s;
-    s->timeout = t;
+    s->more->timeout = t;
   }
   t->ms = ms;
   t->expired = 0;
-  s->active_at = ln_loop_now(s->loop);
+  t->active_at = ln_loop_now(s->loop);
   return uv_timer_start(&t->timer, on_timeout, ms, 0);
 }
 
 uint64_t ln_socket_get_timeout(const ln_socket_t *s) {
-  return s->timeout != NULL ? s->timeout->ms : 0;
+  const ln__timeout_t *t = s->more != NULL ? s->more->timeout : NULL;
+  return t != NULL ? t->ms : 0;
 }
 
 /* Opens s on fd, a descriptor of type (a TCP or Unix stream socket, or a
@@ -227,18 +241,27 @@ int ln_socket_open_stdio(ln_socket_t *s, int fd) {
  * callbacks never finished are told, then CLOSE. */
 static void closed(ln_socket_t *s) {
   ln_event_t e = {0};
+  ln__more_t *m = s->more;
 
-  ln__report_all(s, &s->queued, LN_ECLOSED_BEFORE_CONNECTION, NULL);
-  if (s->ending.head != NULL) {
-    if (s->error != 0)
-      ln__error_event(s, &e);
-    ln__report_all(s, &s->ending, s->error ? s->error : LN_EDESTROYED_END, &e);
-  }
-  if (s->connect != NULL) {
-    ln__connect_release(s->connect);
-    s->connect = NULL;
+  if (m != NULL) {
+    ln__report_all(s, &m->queued, LN_ECLOSED_BEFORE_CONNECTION, NULL);
+    if (m->ending.last != NULL) {
+      if (s->error != 0)
+        ln__error_event(s, &e);
+      ln__report_all(s, &m->ending, s->error ? s->error : LN_EDESTROYED_END,
+                     &e);
+    }
+    if (m->connect != NULL) {
+      ln__connect_release(m->connect);
+      m->connect = NULL;
+    }
   }
   s->state = LN_SOCKET_CLOSED;
+  if (s->flags & SF_RELEASED) { /* let go while active: nobody to tell */
+    free(m);
+    s->more = NULL;
+    return;
+  }
   memset(&e, 0, sizeof(e));
   e.status = (s->flags & SF_HAD_ERROR) != 0;
   ln__notify(s, LN_SOCKET_EV_CLOSE, &e);
@@ -263,9 +286,11 @@ void ln__on_close(uv_handle_t *handle) {
     }
   }
   ln_loop_enter(loop);
-  free(s->rbuf);
-  s->rbuf = NULL;
-  s->rpos = s->rlen = s->rcap = s->need = 0;
+  if (s->more != NULL) {
+    free(s->more->rbuf);
+    s->more->rbuf = NULL;
+    s->more->rpos = s->more->rlen = s->more->rcap = s->more->need = 0;
+  }
   closed(s); /* s may be gone now: the embedder can let go of it on CLOSE */
   ln_loop_leave(loop);
 }
@@ -280,8 +305,7 @@ void ln__destroy(ln_socket_t *s, int err, const char *syscall) {
     ln__defer(s, SP_ERROR);
     /* Node's errorBuffer: with no write in flight, end()'s callbacks hear
      * of the error before 'error' does. */
-    if (s->ending.head != NULL && s->queued.head == NULL &&
-        s->writable_length == 0)
+    if (ln__has_ending(s) && !ln__has_queued(s) && s->writable_length == 0)
       ln__defer(s, SP_ENDCB);
   }
   close_timeout(s);
@@ -291,7 +315,7 @@ void ln__destroy(ln_socket_t *s, int err, const char *syscall) {
     ln__server_connection_ended(server);
   }
   s->state = LN_SOCKET_CLOSING;
-  if (s->file != NULL)
+  if (s->more != NULL && s->more->file != NULL)
     ln__file_release(s);
   if (!(s->flags & SF_HANDLE)) {
     ln__defer(s, SP_CLOSE);
@@ -361,7 +385,8 @@ static void on_tick(ln_tick_t *tick) {
       ln_event_t e = {0};
       s->pending &= ~SP_ENDCB;
       ln__error_event(s, &e);
-      ln__report_all(s, &s->ending, s->error, &e);
+      if (s->more != NULL)
+        ln__report_all(s, &s->more->ending, s->error, &e);
     } else if (p & SP_ERROR) {
       s->pending &= ~SP_ERROR;
       deliver_error(s);
@@ -418,9 +443,9 @@ int ln__socket_accept(ln_socket_t *s, ln_server_t *server,
     s->flags |= SF_PAUSED;
   if (o->no_delay)
     s->flags |= SF_NODELAY;
-  if (o->keep_alive) {
+  if (o->keep_alive && ln__more(s) != NULL) {
     s->flags |= SF_KEEPALIVE;
-    s->keepalive_delay = o->keep_alive_delay;
+    s->more->keepalive_delay = o->keep_alive_delay;
   }
   if (o->high_water_mark)
     s->read_hwm = s->write_hwm = o->high_water_mark;
@@ -443,8 +468,10 @@ int ln_socket_set_nodelay(ln_socket_t *s, int enable) {
 }
 
 int ln_socket_set_keepalive(ln_socket_t *s, int enable, unsigned delay) {
+  if (ln__more(s) == NULL)
+    return UV_ENOMEM;
   s->flags = enable ? s->flags | SF_KEEPALIVE : s->flags & ~SF_KEEPALIVE;
-  s->keepalive_delay = delay;
+  s->more->keepalive_delay = delay;
   if (s->state == LN_SOCKET_OPEN &&
       (s->flags & (SF_HANDLE | SF_PIPE)) == SF_HANDLE)
     return uv_tcp_keepalive(&s->h.tcp, enable, delay);
@@ -548,7 +575,8 @@ int ln_socket_is_active(const ln_socket_t *s) {
          s->state == LN_SOCKET_CLOSING || s->tick.cb != NULL ||
          s->pending != 0 ||
          (s->flags & SF_HOLD) ||
-         (s->timeout != NULL && !s->timeout->expired);
+         (s->more != NULL && s->more->timeout != NULL &&
+          !s->more->timeout->expired);
 }
 
 void ln_socket_release(ln_socket_t *s) {
@@ -560,12 +588,14 @@ void ln_socket_release(ln_socket_t *s) {
     return;
   }
   close_timeout(s); /* an expired timer: libuv must not keep it */
-  ln__wlist_free(&s->queued);
   ln__wlist_free(&s->done);
-  ln__wlist_free(&s->ending);
-  free(s->rbuf);
-  s->rbuf = NULL;
-  s->rpos = s->rlen = s->rcap = 0;
+  if (s->more != NULL) {
+    ln__wlist_free(&s->more->queued);
+    ln__wlist_free(&s->more->ending);
+    free(s->more->rbuf);
+    free(s->more);
+    s->more = NULL;
+  }
 }
 
 void ln__close_handle(uv_handle_t *handle) {

@@ -25,9 +25,9 @@
 typedef struct ln_socket_s ln_socket_t;
 typedef struct ln_server_s ln_server_t;
 
-/* A list of writes (core/writeq.c). */
+/* A list of writes (core/writeq.c): the last, whose next is the first. */
 typedef struct {
-  struct ln__write_s *head, *tail;
+  struct ln__write_s *last;
 } ln_wlist_t;
 
 /* Notifications, in the order Node emits the matching events. */
@@ -102,26 +102,17 @@ struct ln_socket_s {
     uv_pipe_t pipe;
   } h;
   ln_loop_t *loop;
-  void *data;                   /* the embedder's */
   ln_server_t *server;          /* the server that accepted it, if any */
-  struct ln__connect_s *connect; /* while connecting */
-  struct ln__timeout_s *timeout; /* after ln_socket_set_timeout() */
+  struct ln__more_s *more;       /* what few connections use, made on first
+                                    use (core/internal.h), or NULL */
   struct sockaddr_in6 *peer;     /* the peer's name, once read (TCP) */
-  struct ln__file_s *file;       /* reading a file (ln_socket_open_stdio) */
-  ln_wlist_t queued;             /* written before the connection was made */
   ln_wlist_t done;               /* finished, to report on the next tick */
-  ln_wlist_t ending;             /* end() tokens, told at FINISH or CLOSE */
-  char *rbuf;                    /* read but not yet delivered: the bytes */
-  size_t rpos, rlen, rcap;       /* from rpos to rlen (ln_socket_take) */
-  size_t need;                   /* a reader waits for this many bytes */
   uint32_t read_hwm, write_hwm;  /* high-water marks, bytes */
   size_t writable_length;        /* bytes written but not yet flushed */
   uint64_t bytes_read, bytes_written;
-  uint64_t active_at;            /* loop time of the last read or write */
   ln_tick_t tick;
   int error;                     /* the error to deliver, once destroyed */
   const char *error_syscall;
-  uint32_t keepalive_delay;      /* seconds, applied on connect */
   ln_decoder_t decoder;          /* after ln_socket_set_encoding() */
   uint32_t flags;
   uint16_t pending;              /* work for the next tick */
@@ -228,11 +219,12 @@ void ln_socket_resume(ln_socket_t *s);
  * the peer ended and nothing is left; reading goes on below the
  * high-water mark); ln_socket_need reads on until n bytes are buffered,
  * past the high-water mark if need be (0: back to the mark), and starts
- * reading; ln_socket_want_readable asks for READABLE notifications;
- * ln_socket_ended tells whether the peer's FIN was read. */
+ * reading (returns 0 or UV_ENOMEM); ln_socket_want_readable asks for
+ * READABLE notifications; ln_socket_ended tells whether the peer's FIN
+ * was read. */
 size_t ln_socket_buffered(const ln_socket_t *s, const char **data);
 void ln_socket_take(ln_socket_t *s, size_t n);
-void ln_socket_need(ln_socket_t *s, size_t n);
+int ln_socket_need(ln_socket_t *s, size_t n);
 void ln_socket_want_readable(ln_socket_t *s, int want);
 int ln_socket_ended(const ln_socket_t *s);
 /* Whether END was delivered (Node's readableEnded). */

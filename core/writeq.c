@@ -184,7 +184,7 @@ static int write_data(ln_socket_t *s, const char *data, size_t len, void *req,
     s->flags |= SF_NEED_DRAIN;
   ln__touch(s);
 
-  if (s->state == LN_SOCKET_OPEN && s->queued.head == NULL &&
+  if (s->state == LN_SOCKET_OPEN && !ln__has_queued(s) &&
       uv_stream_get_write_queue_size(&s->h.stream) == 0 && len > 0) {
     /* The hot path: no copy, no allocation when the kernel takes it all. */
     uv_buf_t buf = ln__buf(data, len);
@@ -209,13 +209,15 @@ static int write_data(ln_socket_t *s, const char *data, size_t len, void *req,
     }
   }
 
-  if ((w = ln__write_new(data, len, req, pinned)) == NULL) {
+  if ((w = ln__write_new(data, len, req, pinned)) == NULL ||
+      (s->state != LN_SOCKET_OPEN && ln__more(s) == NULL)) {
+    free(w);
     s->writable_length -= len;
     ln__destroy(s, UV_ENOMEM, "write");
     return !full;
   }
   if (s->state != LN_SOCKET_OPEN)
-    ln__wlist_push(&s->queued, w); /* sent once connected */
+    ln__wlist_push(&s->more->queued, w); /* sent once connected */
   else if ((err = submit(s, w)) != 0) {
     s->writable_length -= len;
     ln__write_done(s, w, err);
@@ -237,7 +239,8 @@ void ln__finish(ln_socket_t *s) {
   if (ln__is_destroyed(s) || (s->flags & SF_FINISHED))
     return;
   s->flags |= SF_FINISHED | SF_HOLD; /* a socket never connected is idle */
-  ln__report_all(s, &s->ending, 0, NULL); /* Node's kOnFinished, before 'finish' */
+  if (s->more != NULL) /* Node's kOnFinished, before 'finish' */
+    ln__report_all(s, &s->more->ending, 0, NULL);
   s->flags &= ~SF_HOLD;
   ln__notify(s, LN_SOCKET_EV_FINISH, NULL);
   /* Node's autoDestroy: done once both sides are. */
@@ -291,11 +294,12 @@ int ln_socket_end(ln_socket_t *s, void *req) {
   }
   if (req != NULL) {
     ln__write_t *w = ln__write_new(NULL, 0, req, 0);
-    if (w == NULL) {
+    if (w == NULL || ln__more(s) == NULL) {
+      free(w);
       ln__destroy(s, UV_ENOMEM, "shutdown");
       return UV_ENOMEM;
     }
-    ln__wlist_push(&s->ending, w);
+    ln__wlist_push(&s->more->ending, w);
   }
   if (s->flags & SF_ENDING)
     return 0;
@@ -326,18 +330,25 @@ ln__write_t *ln__write_new(const char *data, size_t len, void *token,
   return w;
 }
 
+/* A list is its last write, whose next is the first (one pointer per
+ * list in every socket). */
 void ln__wlist_push(ln_wlist_t *list, ln__write_t *w) {
-  w->next = NULL;
-  if (list->head == NULL)
-    list->head = w;
-  else
-    list->tail->next = w;
-  list->tail = w;
+  if (list->last == NULL) {
+    w->next = w;
+  } else {
+    w->next = list->last->next;
+    list->last->next = w;
+  }
+  list->last = w;
 }
 
 ln__write_t *ln__wlist_take(ln_wlist_t *list) {
-  ln__write_t *head = list->head;
-  list->head = list->tail = NULL;
+  ln__write_t *head;
+  if (list->last == NULL)
+    return NULL;
+  head = list->last->next;
+  list->last->next = NULL;
+  list->last = NULL;
   return head;
 }
 
