@@ -82,6 +82,17 @@ static int emit_event(lua_State *L) {
   int nargs = 1;
 
   luaL_checkstack(L, 8, NULL);
+  if (n->ev == LN_SERVER_EV_CONNECTION) {
+    /* The hot path of churn: a lone 'connection' listener (lua/events.lua
+     * keeps one as the function itself) is called as emit() would. */
+    if (lua_getiuservalue(L, 2, 1) == LUA_TTABLE &&
+        lua_getfield(L, -1, "connection") == LUA_TFUNCTION) {
+      lnb_socket_push(L, e->socket);
+      lua_call(L, 1, 0);
+      return 0;
+    }
+    lua_settop(L, 2);
+  }
   lnb_emit_begin(n->b, L, 2, event_names[n->ev]);
   switch (n->ev) {
   case LN_SERVER_EV_CONNECTION:

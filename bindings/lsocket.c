@@ -173,19 +173,27 @@ static int emit_event(lua_State *L) {
     lua_call(L, 1, 0);
     return 0;
   }
-  if (n->ev == LN_SOCKET_EV_DATA && lua_getiuservalue(L, 2, 1) == LUA_TTABLE) {
-    /* The hot path: one plain listener is called as emit() would call it,
-     * without the trip through emit() (lua/events.lua keeps a lone
-     * listener as the function itself). */
-    if (lua_getfield(L, -1, "data") == LUA_TFUNCTION) {
+  if (n->ev == LN_SOCKET_EV_ATTEMPT && e->attempts > 1)
+    record_attempt(L, e);
+  if (n->ev != LN_SOCKET_EV_ERROR) {
+    /* What emit() would find in _events (user value 1): an event nobody
+     * listens to returns at once ('end', 'finish', 'close', 'drain' of
+     * most connections), and a lone 'data' listener (lua/events.lua
+     * keeps one as the function itself) is called as emit() would call
+     * it, without the trip through emit(). 'error' always goes there: it
+     * raises when nobody listens. */
+    int t = lua_getiuservalue(L, 2, 1);
+    if (t == LUA_TTABLE)
+      t = lua_getfield(L, -1, event_names[n->ev]);
+    if (t == LUA_TNIL)
+      return 0;
+    if (t == LUA_TFUNCTION && n->ev == LN_SOCKET_EV_DATA) {
       lua_pushlstring(L, e->data, e->len);
       lua_call(L, 1, 0);
       return 0;
     }
     lua_settop(L, 2);
   }
-  if (n->ev == LN_SOCKET_EV_ATTEMPT && e->attempts > 1)
-    record_attempt(L, e);
   lnb_emit_begin(ls->s.loop->data, L, 2, event_names[n->ev]);
   switch (n->ev) {
   case LN_SOCKET_EV_DATA:
