@@ -207,9 +207,14 @@ local function theEnd(s, R)
   return nil, R.err or closedError()
 end
 
--- Whether nothing more will be buffered.
+-- Whether nothing more will be buffered. A socket marked dead is asked
+-- again (rarely: at its end): connect() undestroys one, as Node's does.
 local function over(s)
-  return dead[s] or eof(s)
+  if dead[s] then
+    if s.destroyed then return true end
+    dead[s] = nil
+  end
+  return eof(s)
 end
 
 -- Tries a read on what is buffered: kind, n (COUNT: the count; UNTIL:
