@@ -10,6 +10,9 @@
 #include <lualib.h>
 
 #include "luanet.h"
+
+/* bindings/lhandles.c: require('luanet.handles'), for net.handles(). */
+int luaopen_luanet_handles(lua_State *L);
 #include "workers.h"
 
 static const char usage[] =
@@ -205,6 +208,8 @@ static int pmain(lua_State *L) {
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
   lua_pushcfunction(L, luaopen_luanet);
   lua_setfield(L, -2, "luanet");
+  lua_pushcfunction(L, luaopen_luanet_handles); /* net.handles() */
+  lua_setfield(L, -2, "luanet.handles");
   lua_pop(L, 1);
   luaL_requiref(L, "luanet", luaopen_luanet, 0);
   lua_pop(L, 1);

@@ -7,6 +7,7 @@ local _, core = ...
 
 local EventEmitter = require('events')
 local errors = require('errors')
+local handles = require('handles')
 
 local type, tonumber, select, floor = type, tonumber, select, math.floor
 local tointeger, huge = math.tointeger, math.huge
@@ -475,6 +476,7 @@ local function newSocket(options)
   end
   if fd ~= nil then s:_open(fd) end
   if truthy(options.blockList) then s.blockList = options.blockList end
+  handles.made(s, 3) -- (where it was made, when tracing)
   return s
 end
 net._socketOptions = socketOptions
@@ -648,6 +650,7 @@ local function newServer(options, listener)
   end
   local server = core.newServer(o)
   if type(listener) == 'function' then server:on('connection', listener) end
+  handles.made(server, 3) -- (where it was made, when tracing)
   return server
 end
 
@@ -725,6 +728,9 @@ net.BlockList, net.SocketAddress = blocklist.BlockList, blocklist.SocketAddress
 -- net.spawn(fn, ...) -> task, and socket:read, readUntil, lines, drain,
 -- server:accept: lua/task.lua and lua/reader.lua.
 net.spawn = require('task').spawn
+
+-- net.handles() -> the process's live handles: lua/handles.lua.
+net.handles = handles.list
 require('reader')
 
 return net

@@ -170,8 +170,20 @@ function net.setDefaultAutoSelectFamilyAttemptTimeout(value) end
 ---@return net.Task
 function net.spawn(fn, ...) end
 
----(coming) luanet's own: the live servers, sockets and timers.
----@return table[]
+---@class net.Handle
+---@field object any  the Socket, Server, Timeout or Immediate
+---@field kind 'Socket'|'Server'|'Timeout'|'Immediate'
+---@field state string  readyState, 'listening', 'timeout', 'interval'...
+---@field localAddress string?  'host:port' or a path
+---@field remoteAddress string?
+---@field bytesRead integer?
+---@field bytesWritten integer?
+---@field ref boolean?  keeps the process alive
+---@field stack string?  where it was made, when traced
+---@field age number?  ms since it was made, when traced
+
+---luanet's own: the live handles of the process (docs/net.md#nethandles).
+---@return net.Handle[]
 function net.handles() end
 
 -- ---- Server ----------------------------------------------------------------
