@@ -27,6 +27,7 @@ static const char usage[] =
     "                    -p: a string as it is, else util.inspect); -pe CODE\n"
     "                    and -p -e CODE are the same\n"
     "  -i, --interactive start the REPL (after the script or CODE, if any)\n"
+    "  --attach PATH     the REPL of a script that runs repl.listen(PATH)\n"
     "  --workers N       run the script (or CODE) in N processes, restarted\n"
     "                    when they die; each TCP listen shares its port\n"
     "  -v, --version     print the version and exit\n"
@@ -40,6 +41,7 @@ typedef struct {
   int first_arg;      /* argv index of the script's first argument */
   int interactive;    /* -i */
   int stdin_script;   /* "-": standard input is the script */
+  const char *attach; /* --attach PATH: a script's REPL at PATH */
   const char *workers_arg; /* --workers N, or NULL */
   int workers;        /* processes to run (workers.c); 0: this one */
 } options_t;
@@ -75,6 +77,13 @@ static int parse(int argc, char **argv, options_t *o, int *status) {
       o->code = argv[i];
     } else if (strcmp(a, "-i") == 0 || strcmp(a, "--interactive") == 0) {
       o->interactive = 1;
+    } else if (strcmp(a, "--attach") == 0) {
+      if (++i >= argc) {
+        fprintf(stderr, "luanet: %s requires an argument\n%s", a, usage);
+        return *status = 9, 1;
+      }
+      o->attach = argv[i];
+      o->interactive = 1; /* the REPL, whose lines run at PATH */
     } else if (strcmp(a, "--workers") == 0) {
       if (++i >= argc) {
         fprintf(stderr, "luanet: %s requires an argument\n%s", a, usage);
@@ -228,6 +237,10 @@ static int pmain(lua_State *L) {
   host_call(L, "install", 3, 0);
   if (worker_id >= 0)
     lnb_worker_open(L, b, worker_id, workers);
+  if (o.attach != NULL) { /* read by lnb_repl_start (repl.c) */
+    lua_pushstring(L, o.attach);
+    lua_setfield(L, LUA_REGISTRYINDEX, "luanet.attach");
+  }
   if ((status = run_init(L)) != LUA_OK) {
     fprintf(stderr, "luanet: %s\n", lua_tostring(L, -1));
     lua_pushinteger(L, 1);

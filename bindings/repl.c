@@ -47,6 +47,7 @@ struct lnb_repl_s {
   int line_read;    /* libedit gave a line: a new one is to be started */
   int typed;        /* keys were read since the prompt was drawn */
   int tabbed;       /* the last key was a Tab: another one lists */
+  int tab_listing;  /* the Tab pressed was a second one */
   int pasting;      /* between the marks of a bracketed paste */
   int ended;        /* the terminal's input ended inside libedit */
   int polling;      /* poll is open */
@@ -208,6 +209,8 @@ static void release(lnb_repl_t *r) {
   lua_rawgeti(r->b->L, LUA_REGISTRYINDEX, r->session);
   lua_pushnil(r->b->L);
   lua_setfield(r->b->L, -2, "_onIdle"); /* r is gone */
+  lua_pushnil(r->b->L);
+  lua_setfield(r->b->L, -2, "_completed");
   lua_pop(r->b->L, 1);
   luaL_unref(r->b->L, LUA_REGISTRYINDEX, r->session);
   if (r->el != NULL)
@@ -700,25 +703,27 @@ static void list_completions(lua_State *L, int n) {
   }
 }
 
-/* Tab: completes the word before the cursor with the session's
- * completions (`net.cr` gives net.create, the part they share); when
- * there is nothing to add, a second Tab lists them. */
-static unsigned char complete_key(EditLine *el, int ch) {
-  lnb_repl_t *r = from_el(el);
-  lua_State *L = r->b->L;
-  const LineInfoW *li = el_wline(el);
+/* The start of the word before the cursor of li. */
+static const wchar_t *word_start(const LineInfoW *li) {
   const wchar_t *start = li->cursor;
-  unsigned char result = CC_ERROR; /* a beep */
-  size_t word_len, common = 0;
-  int n, tabbed = r->tabbed;
-  (void)ch;
-  r->tabbed = 1;
   while (start > li->buffer && wcschr(word_breaks, start[-1]) == NULL)
     start--;
-  push_wide(L, start, (size_t)(li->cursor - start));
-  lua_tolstring(L, -1, &word_len);
-  session_call(r, "complete", 1, 1);
-  n = lua_istable(L, -1) ? (int)lua_rawlen(L, -1) : 0;
+  return start;
+}
+
+/* Completes the word before the cursor (word_len bytes of UTF-8) with the
+ * list of completions on top of L (popped): the part they all share is
+ * put in; when there is nothing to add and list is set, they are listed.
+ * Returns libedit's CC_ code. */
+static unsigned char apply_completions(lnb_repl_t *r, size_t word_len,
+                                       int list) {
+  lua_State *L = r->b->L;
+  EditLine *el = r->el;
+  const LineInfoW *li = el_wline(el);
+  const wchar_t *start = word_start(li);
+  unsigned char result = CC_ERROR; /* a beep */
+  size_t common = 0;
+  int n = lua_istable(L, -1) ? (int)lua_rawlen(L, -1) : 0;
   for (int i = 1; i <= n; i++) { /* the part all of them share */
     size_t len, k = 0;
     const char *s, *first;
@@ -751,12 +756,77 @@ static unsigned char complete_key(EditLine *el, int ch) {
     if (insert_text(r, lua_tostring(L, -1), common) == 0)
       result = CC_REFRESH;
     lua_pop(L, 1);
-  } else if (n > 1 && tabbed) {
+  } else if (n > 1 && list) {
     list_completions(L, n);
     result = CC_REDISPLAY;
   }
   lua_pop(L, 1);
   return result;
+}
+
+/* Tab: completes the word before the cursor with the session's
+ * completions (`net.cr` gives net.create, the part they share); when
+ * there is nothing to add, a second Tab lists them. A session that
+ * answers later (an attached one: nil now) calls session._completed. */
+static unsigned char complete_key(EditLine *el, int ch) {
+  lnb_repl_t *r = from_el(el);
+  lua_State *L = r->b->L;
+  const LineInfoW *li = el_wline(el);
+  const wchar_t *start = word_start(li);
+  size_t word_len;
+  int tabbed = r->tabbed;
+  (void)ch;
+  r->tabbed = 1;
+  r->tab_listing = tabbed;
+  push_wide(L, start, (size_t)(li->cursor - start));
+  lua_tolstring(L, -1, &word_len);
+  session_call(r, "complete", 1, 1);
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    return CC_NORM; /* (the answer comes later) */
+  }
+  return apply_completions(r, word_len, tabbed);
+}
+
+/* session._completed(word, list): the answer of a session that completes
+ * later. Applied when the line still ends in word at the cursor. */
+static int session_completed(lua_State *L) {
+  lnb_repl_t *r = lua_touserdata(L, lua_upvalueindex(1));
+  size_t word_len, now_len;
+  const char *word = luaL_checklstring(L, 1, &word_len);
+  const LineInfoW *li;
+  const wchar_t *start;
+  luaL_checktype(L, 2, LUA_TTABLE);
+  if (!r->tty || r->done || r->line_read || r->waiting)
+    return 0;
+  li = el_wline(r->el);
+  start = word_start(li);
+  push_wide(L, start, (size_t)(li->cursor - start));
+  if (strcmp(lua_tolstring(L, -1, &now_len), word) != 0 ||
+      now_len != word_len)
+    return 0;
+  lua_pop(L, 1);
+  hide(r);
+  lua_pushvalue(L, 2);
+  apply_completions(r, word_len, r->tab_listing);
+  show(r, 1);
+  return 0;
+}
+
+/* Ctrl-]: leaves raw mode (lua/repl_net.lua), as telnet's escape key;
+ * elsewhere a beep. */
+static unsigned char raw_off_key(EditLine *el, int ch) {
+  lnb_repl_t *r = from_el(el);
+  lua_State *L = r->b->L;
+  int left;
+  (void)ch;
+  session_call(r, "_leaveRaw", 0, 1);
+  left = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  if (!left)
+    return CC_ERROR;
+  update_prompt(r);
+  return CC_REDISPLAY;
 }
 
 /* ---- the terminal's start ----------------------------------------------- */
@@ -814,6 +884,8 @@ static int start_terminal(lnb_repl_t *r) {
   el_wset(r->el, EL_ADDFN, L"luanet-complete", L"Complete the word",
           complete_key);
   el_set(r->el, EL_BIND, "^I", "luanet-complete", NULL);
+  el_wset(r->el, EL_ADDFN, L"luanet-raw-off", L"Leave raw mode", raw_off_key);
+  el_set(r->el, EL_BIND, "^]", "luanet-raw-off", NULL);
   for (size_t i = 0; i < sizeof(bindings) / sizeof(bindings[0]); i++)
     el_set(r->el, EL_BIND, bindings[i][0], bindings[i][1], NULL);
   el_source(r->el, NULL); /* ~/.editrc */
@@ -937,7 +1009,16 @@ static void read_file(lnb_repl_t *r) {
 static void resume_input(ln_tick_t *tick) {
   lnb_repl_t *r =
       (lnb_repl_t *)((char *)tick - offsetof(lnb_repl_t, idle));
-  if (r->waiting && !r->done) {
+  if (!r->waiting && !r->done) { /* the session changed meanwhile */
+    if (session_closed(r)) {
+      stop(r, 1);
+    } else if (r->tty && r->shown) { /* its prompt, say */
+      hide(r);
+      update_prompt(r);
+      el_set(r->el, EL_PROMPT, prompt_of);
+      show(r, 1);
+    }
+  } else if (r->waiting && !r->done) {
     r->waiting = 0;
     if (session_closed(r)) {
       stop(r, 1);
@@ -977,17 +1058,32 @@ int lnb_repl_start(lnb_t *b, lua_State *L) {
     return UV_ENOMEM;
   r->b = b;
   r->tty = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-  lua_getglobal(L, "require");
-  lua_pushliteral(L, "repl");
-  lua_call(L, 1, 1);
-  lua_getfield(L, -1, "start");
-  lua_createtable(L, 0, 1);
-  lua_pushliteral(L, "> ");
-  lua_setfield(L, -2, "prompt");
-  lua_call(L, 1, 1);
+  if (lua_getfield(L, LUA_REGISTRYINDEX, "luanet.attach") == LUA_TSTRING) {
+    /* luanet --attach PATH: the lines run in a script's REPL */
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "repl_attach");
+    lua_call(L, 1, 1);
+    lua_getfield(L, -1, "connect");
+    lua_pushvalue(L, -3);
+    lua_call(L, 1, 1);
+    lua_remove(L, -3); /* the path */
+  } else {
+    lua_pop(L, 1);
+    lua_getglobal(L, "require");
+    lua_pushliteral(L, "repl");
+    lua_call(L, 1, 1);
+    lua_getfield(L, -1, "start");
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "> ");
+    lua_setfield(L, -2, "prompt");
+    lua_call(L, 1, 1);
+  }
   lua_pushlightuserdata(L, r);
   lua_pushcclosure(L, session_idle, 1);
   lua_setfield(L, -2, "_onIdle");
+  lua_pushlightuserdata(L, r);
+  lua_pushcclosure(L, session_completed, 1);
+  lua_setfield(L, -2, "_completed");
   r->session = luaL_ref(L, LUA_REGISTRYINDEX);
   lua_pop(L, 1);
   b->repl = r;

@@ -191,6 +191,11 @@ local HELP = [[
 .load     Load a Lua file into the session: .load FILE
 ]]
 
+-- The socket-testing commands (lua/repl_net.lua), loaded when first used.
+local function netCommands()
+  return require('repl_net')
+end
+
 function REPLServer:_write(s)
   if not self.closed then self.output:write(s) end
 end
@@ -265,7 +270,7 @@ end
 local commands = {}
 
 function commands.help(self)
-  self:_write(HELP)
+  self:_write(HELP .. netCommands().HELP)
 end
 
 function commands.exit(self)
@@ -305,6 +310,9 @@ end
 ---(.help, .exit, .load FILE, .editor, .break), or Lua, evaluated once the
 ---chunk it ends is complete.
 function REPLServer:_line(line)
+  local lines = self._lines
+  lines[#lines + 1] = line
+  if self._raw then return netCommands().rawLine(self, line) end
   if self.editor then
     self.editor[#self.editor + 1] = line
     return
@@ -312,6 +320,8 @@ function REPLServer:_line(line)
   local name, arg = match(line, '^%s*%.(%a+)()')
   arg = name and (match(line, '^%s*(.*%S)', arg) or '')
   if name and commands[name] then return commands[name](self, arg) end
+  local command = name and not self.buffer and netCommands().commands[name]
+  if command then return command(self, arg) end
   if name and not self.buffer then
     self:_write('Invalid REPL keyword\n')
     return
@@ -368,9 +378,17 @@ function REPLServer:_interrupt()
   return had
 end
 
+---repl:_leaveRaw() -> whether raw mode was on: Ctrl-] leaves it.
+function REPLServer:_leaveRaw()
+  if not self._raw then return false end
+  self._raw = nil
+  return true
+end
+
 ---repl:getPrompt() -> the prompt for the next line: the session's, or
 ---'... ' inside an unfinished chunk, or '' in editor mode.
 function REPLServer:getPrompt()
+  if self._raw then return netCommands().rawPrompt(self) end
   if self.editor then return '' end
   return self.buffer and '... ' or self.prompt
 end
@@ -492,7 +510,10 @@ function M.start(options)
     input = input,
     output = options.output or input or require('process').stdout,
     env = newEnv(),
+    sockets = {}, -- its numbered connections (lua/repl_net.lua)
+    _lines = {},  -- the lines typed, for .save
   }, REPLServer)
+  rawset(self.env, 'sockets', self.sockets)
   if input ~= nil then
     -- The line being received, in pieces: each piece is searched once and
     -- joined once, so a long line costs its length, however it arrives.
@@ -540,6 +561,13 @@ function M.start(options)
     self:displayPrompt()
   end
   return self
+end
+
+---repl.listen(path[, options]) -> Server: the running script's REPL on a
+---Unix socket, for `luanet --attach path` or `nc -U path`
+---(lua/repl_attach.lua).
+function M.listen(path, options)
+  return require('repl_attach').listen(path, options)
 end
 
 M.REPLServer = REPLServer

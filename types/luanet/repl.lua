@@ -21,6 +21,7 @@ local repl = {}
 ---@field prompt string
 ---@field input EventEmitter?
 ---@field output { write: fun(self: any, s: string) }
+---@field sockets table<integer, net.Socket|net.Server>  its numbered connections
 local REPLServer = {}
 
 ---Ends the session; 'exit' follows.
@@ -114,8 +115,11 @@ function REPLServer:removeListener(event, listener) end
 ---@return REPLServer
 function repl.start(options) end
 
----(coming) Offers the running script's REPL on a Unix socket at path.
+---luanet's own: offers the running script's REPL on a Unix socket at
+---path (mode 0600), for `luanet --attach path` or `nc -U path`.
 ---@param path string
-function repl.listen(path) end
+---@param options? { prompt?: string }
+---@return net.Server
+function repl.listen(path, options) end
 
 return repl
