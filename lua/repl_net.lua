@@ -376,6 +376,7 @@ function commands.listen(self, arg)
   end
 end
 
+-- .use ID: the current connection.
 function commands.use(self, arg)
   local e = entry(self, arg ~= '' and arg or '?', 'socket')
   if e then
@@ -384,6 +385,7 @@ function commands.use(self, arg)
   end
 end
 
+-- .send TEXT: its escapes read, then .crlf's ending, to the current one.
 function commands.send(self, arg)
   local data, err = M.unescape(arg)
   if not data then return say(self, err) end
@@ -393,11 +395,13 @@ function commands.send(self, arg)
   send(self, e, data)
 end
 
+-- .crlf on|off: whether .send (off) and raw mode (on) end with \r\n.
 function commands.crlf(self, arg)
   local v = onOff(self, arg, '.crlf')
   if v ~= nil then state(self).crlf = v end
 end
 
+-- .raw: raw mode (M.rawLine), on the current connection.
 function commands.raw(self)
   local st = state(self)
   if not entry(self, nil, 'socket') then return end
@@ -406,6 +410,7 @@ function commands.raw(self)
     (st.crlf == false and '' or ' with \\r\\n') .. '; .lua or Ctrl-] returns')
 end
 
+-- .end [ID]: FIN (socket:end_()); the connection still receives.
 commands['end'] = function(self, arg)
   local e = entry(self, arg, 'socket')
   if not e then return end
@@ -415,12 +420,14 @@ commands['end'] = function(self, arg)
     'it still receives')
 end
 
+-- .destroy [ID]: a socket's destroy(), a server's close().
 function commands.destroy(self, arg)
   local e = entry(self, arg)
   if not e then return end
   if e.kind == 'server' then e.object:close() else e.object:destroy() end
 end
 
+-- .reset [ID]: an RST (socket:resetAndDestroy()).
 function commands.reset(self, arg)
   local e = entry(self, arg, 'socket')
   if not e then return end
@@ -428,6 +435,7 @@ function commands.reset(self, arg)
   if not ok then say(self, 'Cannot reset: ' .. tostring(err.message or err)) end
 end
 
+-- .hex on|off (every connection), .hex ID on|off (one).
 function commands.hex(self, arg)
   local id, word = match(arg, '^(%S+)%s+(%S+)$')
   if id then
@@ -440,11 +448,13 @@ function commands.hex(self, arg)
   end
 end
 
+-- .trace on|off: a heading with times on every chunk.
 function commands.trace(self, arg)
   local v = onOff(self, arg, '.trace')
   if v ~= nil then state(self).trace = v end
 end
 
+-- .log FILE (appended to), .log off.
 function commands.log(self, arg)
   local st = state(self)
   if st.log then st.log:close() end
@@ -491,6 +501,7 @@ function commands.replay(self, arg)
   step()
 end
 
+-- .save FILE: the lines typed in this session, as Node's .save.
 function commands.save(self, arg)
   local f = arg ~= '' and open(arg, 'wb')
   if not f then return say(self, 'Failed to save: ' .. arg) end
@@ -508,6 +519,7 @@ local function ago(ms)
   return format('%.1fs', ms / 1000)
 end
 
+-- .sockets: net.handles() as a table, with each handle's number.
 function commands.sockets(self)
   local st = state(self)
   local ids = {}

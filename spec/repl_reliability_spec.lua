@@ -133,7 +133,7 @@ describe('repl.start over a socket', function()
         end)
       end
       local function leaveAtOnce()
-        h.net.connect(path, function(c) end):destroy()
+        h.net.connect(path, function() end):destroy()
       end
       leaveAtOnce()
       leaveAfterPrompt()
