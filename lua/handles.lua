@@ -18,6 +18,8 @@ local M = {}
 local traces = setmetatable({}, { __mode = 'k' })
 local made = 0 -- a count, to list the traced in the order they were made
 
+local loaded = package.loaded
+
 local env = os.getenv('LUANET_TRACE_HANDLES')
 local always = env ~= nil and env ~= '' and env ~= '0'
 
@@ -28,18 +30,22 @@ end
 ---handles.tracing() -> whether objects made now are traced.
 function M.tracing()
   if always then return true end
-  local process = package.loaded.process
+  local process = loaded.process
   return process ~= nil and rawget(process, 'traceHandles') == true
 end
 
 ---handles.made(object, level): records where object was made (the stack
 ---from level, seen from the caller) when tracing.
 function M.made(object, level)
-  if M.tracing() then
-    made = made + 1
-    traces[object] = { stack = traceback('', (level or 1) + 1):sub(2),
-      at = clockMs(), n = made }
+  if not always then -- (M.tracing(), inlined: this runs at every socket)
+    local process = loaded.process
+    if process == nil or rawget(process, 'traceHandles') ~= true then
+      return
+    end
   end
+  made = made + 1
+  traces[object] = { stack = traceback('', (level or 1) + 1):sub(2),
+    at = clockMs(), n = made }
 end
 
 local KINDS = { 'Socket', 'Server', 'Timeout', 'Immediate' }
