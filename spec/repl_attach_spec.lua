@@ -20,6 +20,7 @@ describeTerminal('the REPL as a socket tool: servers and handles',
         local pid = tonumber(sh('(printf "hi from nc\\n"; sleep 5) | ' ..
           TOOL .. 'nc ' ..
           '127.0.0.1 ' .. port .. ' >' .. out .. ' 2>/dev/null & echo $!'))
+        finally(function() os.execute('kill ' .. pid .. ' 2>/dev/null') end)
         t:waitFor('[2] accepted from 127.0.0.1:', true)
         t:waitFor('[2] < hi from nc\\n', true)
         t:line('.send hi from the REPL')
@@ -73,6 +74,7 @@ describeTerminal('repl.listen and luanet --attach', function()
         require('repl').listen(]] .. string.format('%q', path) .. [[)
       ]])
       local app = h.spawn({ script })
+      finally(app.kill) -- (also when the test fails)
       local port = eventually(function()
         return tonumber((app.output()):match('(%d+)'))
       end, 'the script serving')

@@ -12,6 +12,7 @@ describeTerminal('the REPL as a socket tool: bytes and records',
   it('.hex and .trace head each chunk with id, direction and time',
     function()
       local p, port = peer()
+      finally(p.kill) -- (also when the test fails)
       withTerminal(nil, function(t)
         t:line('.connect 127.0.0.1 ' .. port)
         t:waitFor('[1] connected to', true)
@@ -40,6 +41,7 @@ describeTerminal('the REPL as a socket tool: bytes and records',
       os.remove(log)
       local p1, port1 = peer()
       local p2, port2 = peer()
+      finally(function() p1.kill() p2.kill() end)
       withTerminal(nil, function(t)
         t:line('.log ' .. log)
         t:line('.connect 127.0.0.1 ' .. port1)
