@@ -371,7 +371,8 @@ function commands.listen(self, arg)
   else
     ok, err = pcall(server.listen, server, arg)
   end
-  if not ok then
+  if not ok then -- (the server is not kept: its number goes unused)
+    state(self).entries[e.id], self.sockets[e.id] = nil, nil
     say(self, 'Cannot listen: ' .. tostring(err.message or err))
   end
 end
@@ -475,15 +476,19 @@ function commands.replay(self, arg)
   if not path then return say(self, 'Usage: .replay FILE [ID] [--fast]') end
   local f, err = open(path, 'rb')
   if not f then return say(self, 'Cannot replay: ' .. err) end
+  local text = f:read('a') -- (nil for a directory)
+  f:close()
+  if not text then
+    return say(self, 'Cannot replay: ' .. path .. ': not a file')
+  end
   local chunks, bytes = {}, 0
-  for line in f:lines() do
+  for line in text:gmatch('[^\n]+') do
     local r = readRecord(line)
     if r and r.dir == '>' then
       chunks[#chunks + 1] = r
       bytes = bytes + #r.data
     end
   end
-  f:close()
   local e = entry(self, id, 'socket')
   if not e then return end
   say(self, '[' .. e.id .. '] replaying ' .. #chunks .. ' chunks, ' ..
