@@ -9,7 +9,7 @@ local EventEmitter = require('events')
 local errors = require('errors')
 local handles = require('handles')
 
-local type, tonumber, select, floor = type, tonumber, select, math.floor
+local type, select, floor = type, select, math.floor
 local tointeger, huge = math.tointeger, math.huge
 local getinfo = debug.getinfo
 local nextTick = core.nextTick
@@ -231,7 +231,11 @@ local function connect(self, ...)
       end
     end
     local family = options.family
-    if family == 'IPv4' then family = 4 elseif family == 'IPv6' then family = 6 end
+    if family == 'IPv4' then
+      family = 4
+    elseif family == 'IPv6' then
+      family = 6
+    end
     if family ~= nil and family ~= 0 and family ~= 4 and family ~= 6 then
       error(errors.invalidArgValue('options.family', family,
         'must be one of: 0, 4, 6'), 2)
@@ -484,7 +488,8 @@ net._socketOptions = socketOptions
 ---net.Socket([options]) -> a Socket not yet connected. options: fd,
 ---allowHalfOpen, readable, writable, noDelay, keepAlive,
 ---keepAliveInitialDelay.
-setmetatable(Socket, { __call = function(_, options) return newSocket(options) end })
+setmetatable(Socket,
+  { __call = function(_, options) return newSocket(options) end })
 net.Socket = Socket
 net.Stream = Socket
 
