@@ -39,7 +39,8 @@ end
 local function scan(s, fn)
   local i, n = 1, #s
   while i <= n do
-    local c, e = sub(s, i, i), i
+    local c = sub(s, i, i)
+    local e
     if find(c, '%s') then
       e = i
     elseif c == '-' and sub(s, i + 1, i + 1) == '-' then
@@ -431,8 +432,8 @@ local function addKeys(names, t, methodsOnly, seen)
   seen[t] = true
   for k, v in next, t do
     if type(k) == 'string' and isName(k) and
-        (not methodsOnly or type(v) == 'function' or
-          (type(v) == 'table' and getmetatable(v) and getmetatable(v).__call)) then
+        (not methodsOnly or type(v) == 'function' or (type(v) == 'table'
+          and getmetatable(v) and getmetatable(v).__call)) then
       names[k] = true
     end
   end
@@ -492,7 +493,7 @@ function REPLServer:complete(word)
   return list
 end
 
--- ---- sessions ----------------------------------------------------------------
+-- ---- sessions -----------------------------------------------------------
 
 ---repl.start([options]) -> REPLServer: a session. options: prompt ('> '),
 ---input (a stream with 'data' and 'end', e.g. a Socket: lines are read

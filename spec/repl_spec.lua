@@ -59,8 +59,8 @@ describeTerminal('the REPL on a terminal', function()
     function()
       withTerminal(nil, function(t)
         t:line('server = net.createServer(function(s) s:on("data", ' ..
-          'function(d) console.log("server got " .. d) s:write("echo " .. d) ' ..
-          'end) end):listen(0, "127.0.0.1")')
+          'function(d) console.log("server got " .. d) ' ..
+          's:write("echo " .. d) end) end):listen(0, "127.0.0.1")')
         t:line('"port " .. server:address().port')
         local port = tonumber(t:waitFor('"port %d+"'):match('"port (%d+)"'))
         t:line('c = net.connect(server:address().port, "127.0.0.1")')
