@@ -26,19 +26,69 @@ static int state_gc(lua_State *L) {
   return 0;
 }
 
+/* What the C side keeps of a module once it is loaded (on top of L):
+ * errors' Error metatable and the module, events' emit, process's
+ * _uncaught. */
+static void keep(lua_State *L, const char *name) {
+  lnb_t *b = lnb_get(L);
+  if (strcmp(name, "errors") == 0) {
+    lua_getfield(L, -1, "Error");
+    lua_setfield(L, LUA_REGISTRYINDEX, LNB_ERROR_MT);
+    lua_pushvalue(L, -1);
+    lua_setfield(L, LUA_REGISTRYINDEX, "luanet.errors");
+  } else if (strcmp(name, "events") == 0) {
+    lua_getfield(L, -1, "emit");
+    lua_rawseti(L, LUA_REGISTRYINDEX, b->emit_ref);
+  } else if (strcmp(name, "process") == 0) {
+    lua_getfield(L, -1, "_uncaught");
+    lua_rawseti(L, LUA_REGISTRYINDEX, b->uncaught_ref);
+  }
+}
+
+static void require(lua_State *L, const char *name);
+
 /* package.preload loader for an embedded module: runs it with
- * (name, core). Upvalues: the core table, the module's index. */
+ * (name, core), errors first (the error tables the bindings make need
+ * its metatable), then keeps what the bindings call in it. Upvalues: the
+ * core table, the module's index. */
 static int load_embedded(lua_State *L) {
   const lnb_lua_module_t *m =
       &lnb_lua_modules[lua_tointeger(L, lua_upvalueindex(2))];
   char chunkname[64];
+  if (strcmp(m->name, "errors") != 0 &&
+      lua_getfield(L, LUA_REGISTRYINDEX, LNB_ERROR_MT) == LUA_TNIL)
+    require(L, "errors");
+  lua_settop(L, 0);
   snprintf(chunkname, sizeof(chunkname), "@luanet/%s.lua", m->name);
   if (luaL_loadbuffer(L, m->source, m->len, chunkname) != LUA_OK)
     return lua_error(L);
   lua_pushstring(L, m->name);
   lua_pushvalue(L, lua_upvalueindex(1));
   lua_call(L, 2, 1);
+  keep(L, m->name);
   return 1;
+}
+
+/* Stands for a module's function until the module is loaded (keep then
+ * puts the function itself in its place): requires module upvalue 1 and
+ * calls its field upvalue 2 with the arguments. The gate's emit and
+ * uncaught-error handler, so that neither module loads at start. */
+static int call_lazily(lua_State *L) {
+  int n = lua_gettop(L);
+  require(L, lua_tostring(L, lua_upvalueindex(1)));
+  lua_getfield(L, -1, lua_tostring(L, lua_upvalueindex(2)));
+  lua_replace(L, -2);
+  lua_insert(L, 1);
+  lua_call(L, n, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+/* A registry reference to call_lazily(module, field). */
+static int lazy_ref(lua_State *L, const char *module, const char *field) {
+  lua_pushstring(L, module);
+  lua_pushstring(L, field);
+  lua_pushcclosure(L, call_lazily, 2);
+  return luaL_ref(L, LUA_REGISTRYINDEX);
 }
 
 static void preload(lua_State *L, int core) {
@@ -139,6 +189,23 @@ static int l_handles(lua_State *L) {
   return 1;
 }
 
+/* __index of the module table: its modules (net, events, timers,
+ * process), each required when first read, then kept in the table. */
+static int module_index(lua_State *L) {
+  static const char *const names[] = {"net", "events", "timers", "process",
+                                      NULL};
+  const char *k = lua_type(L, 2) == LUA_TSTRING ? lua_tostring(L, 2) : NULL;
+  for (int i = 0; k != NULL && names[i] != NULL; i++)
+    if (strcmp(k, names[i]) == 0) {
+      require(L, k);
+      lua_pushvalue(L, 2);
+      lua_pushvalue(L, -2);
+      lua_rawset(L, 1);
+      return 1;
+    }
+  return 0;
+}
+
 /* require('luanet.test') from a stock lua5.4 before require('luanet'):
  * Lua's all-in-one searcher finds this in luanet.so. Opens the module,
  * then gives the test harness (lua/test.lua, preloaded as 'luanet.test';
@@ -193,27 +260,14 @@ int luaopen_luanet(lua_State *L) {
   preload(L, core);
   preload_node_names(L);
 
-  require(L, "errors");
-  lua_getfield(L, -1, "Error");
-  lua_setfield(L, LUA_REGISTRYINDEX, LNB_ERROR_MT);
-  lua_setfield(L, LUA_REGISTRYINDEX, "luanet.errors");
-  require(L, "events");
-  lua_getfield(L, -1, "emit");
-  b->emit_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  lua_pop(L, 1);
-  require(L, "process");
-  lua_getfield(L, -1, "_uncaught");
-  b->uncaught_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  b->emit_ref = lazy_ref(L, "events", "emit");
+  b->uncaught_ref = lazy_ref(L, "process", "_uncaught");
 
-  lua_createtable(L, 0, 8); /* the module */
-  lua_insert(L, -2);
-  lua_setfield(L, -2, "process");
-  require(L, "net");
-  lua_setfield(L, -2, "net");
-  require(L, "events");
-  lua_setfield(L, -2, "events");
-  require(L, "timers");
-  lua_setfield(L, -2, "timers");
+  lua_createtable(L, 0, 8); /* the module; net, events... on first read */
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, module_index);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
   lua_pushliteral(L, LUANET_VERSION);
   lua_setfield(L, -2, "version");
   lua_pushlightuserdata(L, b);

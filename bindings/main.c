@@ -292,9 +292,10 @@ static int pmain(lua_State *L) {
     fatal = lnb_run(b, L); /* pushes the error if there is one */
   }
   if (!fatal) {
-    /* 'exit', through the gate: what a listener raises is uncaught. */
-    lua_getglobal(L, "process");
-    lua_getfield(L, -1, "_emitExit");
+    /* 'exit', through the gate: what a listener raises is uncaught
+     * (host.emitExit: none if process was never loaded). */
+    lua_getfield(L, LUA_REGISTRYINDEX, "luanet.host");
+    lua_getfield(L, -1, "emitExit");
     lua_remove(L, -2);
     if (lnb_call(b, 0) && b->fatal) {
       b->fatal = 0;
@@ -305,8 +306,8 @@ static int pmain(lua_State *L) {
   if (fatal)
     return fatal_exit(b, L);
   /* Emitted now: this call only returns process.exitCode, or 0. */
-  lua_getglobal(L, "process");
-  lua_getfield(L, -1, "_emitExit");
+  lua_getfield(L, LUA_REGISTRYINDEX, "luanet.host");
+  lua_getfield(L, -1, "emitExit");
   if (lua_pcall(L, 0, 1, 0) != LUA_OK || !lua_isinteger(L, -1))
     lua_pushinteger(L, 0);
   return 1;

@@ -2,24 +2,60 @@
 -- error is shown. Used by bindings/main.c.
 local _, core = ...
 
-local util = require('util')
 local errors = require('errors')
+local require, rawset, setmetatable = require, rawset, setmetatable
 
 local M = {}
 
 ---Installs the globals of a luanet script (console, process, the timer
 ---functions) and lets script (a path, or nil) require modules beside it.
 ---For code given with -e or -p (eval true), the built-in modules are
----globals too, each loaded when first read, as in Node's -e.
+---globals too, as in Node's -e. Each global's module is loaded when the
+---global is first read (an __index on _G), so that a script pays at
+---start only for what it uses; process.argv is set whenever process is
+---first loaded, by the global or by require.
 ---@param argv string[] process.argv
 ---@param script string|nil
 ---@param eval boolean|nil
 function M.install(argv, script, eval)
-  local process = require('process')
-  _G.console = require('console')
-  _G.process = process
-  for k, v in pairs(require('timers')) do _G[k] = v end
-  process.argv = argv
+  local loadProcess = package.preload.process
+  package.preload.process = function(...)
+    local process = loadProcess(...)
+    process.argv = argv
+    return process
+  end
+  if package.loaded.process then package.loaded.process.argv = argv end
+  -- name -> the function that loads its value (repl.lua's completion
+  -- lists this table's keys: it is the __index's first upvalue)
+  local lazy = {
+    console = function() return require('console') end,
+    process = function() return require('process') end,
+  }
+  local function timer(k)
+    return function()
+      local timers = require('timers')
+      for name, f in pairs(core.timers) do rawset(_G, name, f) end
+      return timers[k]
+    end
+  end
+  for k in pairs(core.timers) do lazy[k] = timer(k) end
+  if eval then
+    -- the modules preloaded under node: names (bindings/luanet.c)
+    for name in pairs(package.preload) do
+      local short = type(name) == 'string' and name:match('^node:(.+)$')
+      if short and not lazy[short] then
+        lazy[short] = function() return require(short) end
+      end
+    end
+  end
+  setmetatable(_G, { __index = function(_, k)
+    local load = lazy[k]
+    if load then
+      local v = load()
+      rawset(_G, k, v)
+      return v
+    end
+  end })
   -- print() as Lua's, but written as console.log writes, so that output
   -- stays in order with it and the REPL keeps its prompt below both.
   _G.print = function(...)
@@ -32,21 +68,15 @@ function M.install(argv, script, eval)
     local dir = script:match('^(.*)/[^/]*$') or '.'
     package.path = dir .. '/?.lua;' .. dir .. '/?/init.lua;' .. package.path
   end
-  if eval then
-    -- the modules preloaded under node: names (bindings/luanet.c)
-    local builtins = {}
-    for name in pairs(package.preload) do
-      local short = type(name) == 'string' and name:match('^node:(.+)$')
-      if short then builtins[short] = true end
-    end
-    setmetatable(_G, { __index = function(_, k)
-      if builtins[k] then
-        local module = require(k)
-        rawset(_G, k, module)
-        return module
-      end
-    end })
-  end
+end
+
+---The value process._emitExit() returns (emitting 'exit' first), or 0
+---when process was never loaded (no listener, no exitCode then).
+---@return integer
+function M.emitExit()
+  local process = package.loaded.process
+  if process == nil then return 0 end
+  return process._emitExit()
 end
 
 ---Compiles code for -p: as an expression first (`return code`), as the
@@ -69,7 +99,7 @@ function M.loadPrint(code)
       local shown = {}
       for i = 1, math.max(values.n, 1) do
         local v = values[i]
-        shown[i] = type(v) == 'string' and v or util.inspect(v)
+        shown[i] = type(v) == 'string' and v or require('util').inspect(v)
       end
       require('console').log(table.concat(shown, ' '))
     end)
@@ -147,7 +177,7 @@ function M.describe(err, traceback)
   elseif errors.isError(err) then
     head = tostring(err)
   else
-    head = util.inspect(err)
+    head = require('util').inspect(err)
   end
   local out = { 'Uncaught ' .. head }
   if traceback then out[#out + 1] = traceback end
@@ -159,7 +189,9 @@ function M.describe(err, traceback)
     for k, v in pairs(err) do
       if k ~= 'name' and k ~= 'message' and k ~= 'stack' then fields[k] = v end
     end
-    if next(fields) then out[#out + 1] = util.inspect(fields) end
+    if next(fields) then
+      out[#out + 1] = require('util').inspect(fields)
+    end
   end
   return table.concat(out, '\n') .. '\n'
 end
