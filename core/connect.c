@@ -78,7 +78,7 @@ void ln__connected(ln_socket_t *s) {
   for (w = ln__wlist_take(&s->more->queued); w != NULL;) {
     ln__write_t *next = w->next;
     if (ln__is_destroyed(s)) {
-      s->writable_length -= w->len;
+      s->writable_length -= w->counted;
       ln__write_done(s, w, LN_EDESTROYED);
     } else {
       ln__send_write(s, w);

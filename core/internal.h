@@ -18,7 +18,9 @@ typedef struct ln__write_s {
   struct ln__write_s *next;
   void *token;   /* the embedder's req, or NULL */
   char *base;    /* the bytes still to send: in data, or the caller's */
-  size_t len;    /* bytes counted in writable_length */
+  size_t len;    /* how many */
+  size_t counted; /* bytes counted in writable_length: the whole chunk
+                     until it is all sent, as Node's state.length */
   int status;    /* for a write completed before its notification */
   char data[];
 } ln__write_t;

@@ -35,7 +35,7 @@ void ln__report_all(ln_socket_t *s, ln_wlist_t *list, int status,
   ln__write_t *w = ln__wlist_take(list);
   while (w != NULL) {
     ln__write_t *next = w->next;
-    s->writable_length -= w->len;
+    s->writable_length -= w->counted;
     if (w->token != NULL) {
       ln_event_t e = {0};
       if (base != NULL)
@@ -81,7 +81,7 @@ static void on_write(uv_write_t *req, int status) {
   ln__write_t *w = ln__container_of(req, ln__write_t, req);
   ln_socket_t *s = ln__container_of(req->handle, ln_socket_t, h.stream);
 
-  s->writable_length -= w->len;
+  s->writable_length -= w->counted;
   ln_loop_enter(s->loop);
   if (status == 0) {
     maybe_drain(s);
@@ -126,17 +126,17 @@ void ln__send_write(ln_socket_t *s, ln__write_t *w) {
   if (uv_stream_get_write_queue_size(&s->h.stream) == 0 && w->len > 0) {
     uv_buf_t buf = ln__buf(w->base, w->len);
     int n = uv_try_write(&s->h.stream, &buf, 1);
-    if (n > 0) {
-      s->writable_length -= (size_t)n;
+    if (n > 0) { /* still counted whole until all of it is sent */
       w->len -= (size_t)n;
       w->base += n;
     } else if (n != UV_EAGAIN && n != UV_ENOSYS) {
-      s->writable_length -= w->len;
+      s->writable_length -= w->counted;
       ln__write_done(s, w, n);
       ln__destroy(s, n, "write");
       return;
     }
     if (w->len == 0) {
+      s->writable_length -= w->counted;
       if (w->token != NULL || (s->flags & SF_NEED_DRAIN))
         ln__write_done(s, w, 0);
       else
@@ -145,16 +145,26 @@ void ln__send_write(ln_socket_t *s, ln__write_t *w) {
     }
   }
   if ((err = submit(s, w)) != 0) {
-    s->writable_length -= w->len;
+    s->writable_length -= w->counted;
     ln__write_done(s, w, err);
     ln__destroy(s, err, "write");
   }
 }
 
+/* write()'s answer: 1 while writable_length is below the high-water mark;
+ * else 0, and 'drain' is owed (Node's needDrain). */
+static int below_mark(ln_socket_t *s) {
+  if (s->writable_length < s->write_hwm)
+    return 1;
+  s->flags |= SF_NEED_DRAIN;
+  return 0;
+}
+
 static int write_data(ln_socket_t *s, const char *data, size_t len, void *req,
                       int pinned) {
   ln__write_t *w;
-  int full, err;
+  size_t sent = 0;
+  int err;
 
   if (s->flags & SF_ENDING) {
     /* After end(): Node's writeAfterFIN when the peer ended us, else
@@ -176,12 +186,12 @@ static int write_data(ln_socket_t *s, const char *data, size_t len, void *req,
     return LN_ESOCKET_CLOSED;
   }
 
-  /* As Node's writeOrBuffer: "full" counts this chunk before it goes. */
+  /* As Node's writeOrBuffer: the chunk counts in writable_length until
+   * all of it is sent; write() returns whether that stays below the mark
+   * once the kernel took what it could at once (a chunk it takes whole,
+   * however long, leaves true). */
   s->writable_length += len;
   s->bytes_written += len;
-  full = s->writable_length >= s->write_hwm;
-  if (full)
-    s->flags |= SF_NEED_DRAIN;
   ln__touch(s);
 
   if (s->state == LN_SOCKET_OPEN && !ln__has_queued(s) &&
@@ -193,37 +203,37 @@ static int write_data(ln_socket_t *s, const char *data, size_t len, void *req,
       s->writable_length -= len;
       token_done(s, req, n);
       ln__destroy(s, n, "write");
-      return !full;
+      return 0; /* Node: false once errored */
     }
-    if (n > 0) {
-      data += n;
-      len -= (size_t)n;
-      s->writable_length -= (size_t)n;
-    }
-    if (len == 0) {
+    if ((size_t)n == len && n > 0) {
+      s->writable_length -= len;
       if (req != NULL)
         token_done(s, req, 0);
       else if (s->flags & SF_NEED_DRAIN)
         ln__defer(s, SP_WRITTEN);
-      return !full;
+      return below_mark(s);
     }
+    if (n > 0)
+      sent = (size_t)n;
   }
 
-  if ((w = ln__write_new(data, len, req, pinned)) == NULL ||
+  if ((w = ln__write_new(data + sent, len - sent, req, pinned)) == NULL ||
       (s->state != LN_SOCKET_OPEN && ln__more(s) == NULL)) {
     free(w);
     s->writable_length -= len;
     ln__destroy(s, UV_ENOMEM, "write");
-    return !full;
+    return 0;
   }
+  w->counted = len;
   if (s->state != LN_SOCKET_OPEN)
     ln__wlist_push(&s->more->queued, w); /* sent once connected */
   else if ((err = submit(s, w)) != 0) {
     s->writable_length -= len;
     ln__write_done(s, w, err);
     ln__destroy(s, err, "write");
+    return 0;
   }
-  return !full;
+  return below_mark(s);
 }
 
 int ln_socket_write(ln_socket_t *s, const char *data, size_t len, void *req) {
@@ -322,7 +332,7 @@ ln__write_t *ln__write_new(const char *data, size_t len, void *token,
     return NULL;
   w->next = NULL;
   w->token = token;
-  w->len = len;
+  w->len = w->counted = len;
   w->status = 0;
   w->base = pinned ? (char *)data : w->data;
   if (!pinned && len > 0)

@@ -746,8 +746,8 @@ describe('socket:drain', function()
       local b = pair(expect(function(a)
         assert.is_true(a:drain())
         -- until the queue reaches the mark: the kernel takes megabytes
-        -- first (the loop does not run meanwhile, so b reads nothing); a
-        -- write it takes whole still returns false, as Node's does
+        -- first (the loop does not run meanwhile, so b reads nothing), and
+        -- a write it takes whole leaves nothing queued, as Node's
         local chunk = string.rep('x', MiB)
         for _ = 1, 256 do
           if a.writableLength >= a.writableHighWaterMark then break end

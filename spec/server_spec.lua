@@ -422,7 +422,9 @@ describe('server options', function()
     server = h.listen(t.mustCall(function(socket)
       assert.are.equal(1000, socket.readableHighWaterMark)
       assert.are.equal(1000, socket.writableHighWaterMark)
-      assert.is_false(socket:write(string.rep('x', 1000)))
+      -- Node 22: true, and writableLength 0: the kernel takes the 1000
+      -- bytes at once, and the mark weighs only what waits
+      assert.is_true(socket:write(string.rep('x', 1000)))
       socket:resume()
       socket:end_()
       server:close()
