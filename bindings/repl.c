@@ -217,7 +217,10 @@ static void feed(lnb_repl_t *r, const char *data, size_t len) {
 
 static void end_of_input(lnb_repl_t *r) {
   if (r->waiting) { /* after the lines that wait for the line running */
-    r->input_ended = 1;
+    if (!r->input_ended) { /* r stays until then: resume_input lets go */
+      r->input_ended = 1;
+      r->refs++;
+    }
     return;
   }
   if (r->pending_len > r->pending_start && !r->done)
@@ -300,9 +303,16 @@ static void resume_input(ln_tick_t *tick) {
     } else {
       repl_call(r, "displayPrompt", 0, 0);
       feed(r, "", 0);
-      if (r->input_ended && !r->waiting)
+      if (r->input_ended && !r->waiting && !r->done) {
+        r->input_ended = 0;
         end_of_input(r);
+        repl_release(r); /* end_of_input's hold */
+      }
     }
+  }
+  if (r->input_ended && r->done) { /* closed meanwhile (.exit) */
+    r->input_ended = 0;
+    repl_release(r);
   }
   repl_release(r);
 }

@@ -110,6 +110,22 @@ local function socketPath()
   return path
 end
 
+describe('the piped REPL and a line that waits', function()
+  -- Standard input a file: the whole input is read while the first line
+  -- still waits (the REPL's state was freed then, and the next line lost).
+  it('keeps the lines after it, from a file and from a pipe', function()
+    local input = "timers.sleep(20) print('a')\nprint('next')\n"
+    local out, err, code = h.exec({ '-i' }, input)
+    assert.are.equal('', err)
+    assert.are.equal('> a\n> next\n> \n', out)
+    assert.are.equal(0, code)
+    out, err, code = h.exec({ '-i' }, input, { 'sh', '-c', 'cat | "$0" "$@"' })
+    assert.are.equal('', err)
+    assert.are.equal('> a\n> next\n> \n', out)
+    assert.are.equal(0, code)
+  end)
+end)
+
 describe('repl.start over a socket', function()
   -- The same server in Node 22 (the README's code in JavaScript) survives
   -- a client that reads the prompt, sends '1+1\n' and closes at once: its
