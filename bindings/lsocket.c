@@ -730,6 +730,10 @@ static int get_writable_length(lua_State *L) {
   lua_pushinteger(L, (lua_Integer)self(L)->s.writable_length);
   return 1;
 }
+static int get_writable_need_drain(lua_State *L) {
+  lua_pushboolean(L, ln_socket_need_drain(&self(L)->s));
+  return 1;
+}
 static int get_writable_hwm(lua_State *L) {
   lua_pushinteger(L, self(L)->s.write_hwm);
   return 1;
@@ -801,6 +805,7 @@ static const luaL_Reg getters[] = {
     {"bytesWritten", get_bytes_written},
     {"bufferSize", get_writable_length},
     {"writableLength", get_writable_length},
+    {"writableNeedDrain", get_writable_need_drain},
     {"writableHighWaterMark", get_writable_hwm},
     {"readableHighWaterMark", get_readable_hwm},
     {"connecting", get_connecting},

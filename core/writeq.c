@@ -236,6 +236,11 @@ static int write_data(ln_socket_t *s, const char *data, size_t len, void *req,
   return below_mark(s);
 }
 
+int ln_socket_need_drain(const ln_socket_t *s) {
+  return (s->flags & (SF_NEED_DRAIN | SF_ENDING)) == SF_NEED_DRAIN &&
+         !ln__is_destroyed(s);
+}
+
 int ln_socket_write(ln_socket_t *s, const char *data, size_t len, void *req) {
   return write_data(s, data, len, req, 0);
 }

@@ -215,6 +215,29 @@ describe('socket:write', function()
       end)
     end)
 
+  t.it('says in writableNeedDrain whether a drain is owed', function()
+    -- Node 22: false on a new socket, true after a write of 4 MiB to a
+    -- paused peer, false again in 'drain' and once destroyed
+    local server, peer
+    server = h.listen(function(socket)
+      peer = socket
+      server:close()
+      socket:resume()
+    end)
+    local client = net.connect(server:address().port, '127.0.0.1')
+    assert.is_false(client.writableNeedDrain)
+    client:on('connect', function()
+      assert.is_false(client:write(string.rep('x', 4 << 20)))
+      assert.is_true(client.writableNeedDrain)
+    end)
+    client:on('drain', t.mustCall(function()
+      assert.is_false(client.writableNeedDrain)
+      client:destroy()
+      assert.is_false(client.writableNeedDrain)
+    end))
+    client:on('close', t.mustCall(function() peer:destroy() end))
+  end)
+
   t.it('returns false once the queue reaches the high-water mark', function()
     local server
     local total = 0

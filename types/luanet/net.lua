@@ -378,6 +378,7 @@ function Server:removeListener(event, listener) end
 ---@field bytesRead integer  bytes received
 ---@field bytesWritten integer  bytes sent and queued
 ---@field writableLength integer  bytes queued, not yet sent
+---@field writableNeedDrain boolean  a write() returned false and 'drain' is owed
 ---@field bufferSize integer  the same as writableLength
 ---@field writableHighWaterMark integer  write() returns false from here (65536)
 ---@field readableHighWaterMark integer  a paused socket buffers this much (65536)
