@@ -626,6 +626,12 @@ static int socket_want_readable(lua_State *L) {
   return 0;
 }
 
+/* socket:_flowing() -> whether it flows (resumed, not paused since). */
+static int socket_flowing(lua_State *L) {
+  lua_pushboolean(L, ln_socket_flowing(&check_socket(L)->s));
+  return 1;
+}
+
 /* socket:_eof() -> whether the peer's FIN was read. */
 static int socket_eof(lua_State *L) {
   lua_pushboolean(L, ln_socket_ended(&check_socket(L)->s));
@@ -844,6 +850,7 @@ static const luaL_Reg methods[] = {
     {"_need", socket_need},
     {"_wantReadable", socket_want_readable},
     {"_eof", socket_eof},
+    {"_flowing", socket_flowing},
     {"_fileno", socket_fileno},
     {NULL, NULL}};
 

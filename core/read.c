@@ -374,6 +374,10 @@ int ln_socket_end_emitted(const ln_socket_t *s) {
   return (s->flags & SF_END_EMITTED) != 0;
 }
 
+int ln_socket_flowing(const ln_socket_t *s) {
+  return flowing(s);
+}
+
 int ln_socket_is_paused(const ln_socket_t *s) {
   return (s->flags & SF_PAUSED) != 0;
 }

@@ -237,6 +237,10 @@ int ln_socket_end_emitted(const ln_socket_t *s);
 /* Whether the embedder wants data: not paused. Node's flowing !== false. */
 int ln_socket_is_paused(const ln_socket_t *s);
 
+/* Whether s flows: resumed and not paused since (Node's readableFlowing
+ * == true). */
+int ln_socket_flowing(const ln_socket_t *s);
+
 /* Node's setEncoding(enc): from the next DATA on, data is text decoded as
  * enc (an ln_encoding_t; see decoder.h) says, UTF-8, never with a character
  * split across two DATA (the rest of one waits for the next read), and what

@@ -30,7 +30,7 @@ local Socket, Server = core.Socket, core.Server
 local isSocket = core.isSocket
 local find, take, need = Socket._find, Socket._take, Socket._need
 local eof, wantReadable = Socket._eof, Socket._wantReadable
-local cpause, cresume = Socket.pause, Socket.resume
+local cpause = Socket.pause
 local cdestroy, creset = Socket.destroy, Socket.resetAndDestroy
 local emit, listenerCount = EventEmitter.emit, EventEmitter.listenerCount
 local off = EventEmitter.removeListener
@@ -69,8 +69,9 @@ end
 -- ---- the waiter record -----------------------------------------------------
 
 -- Whether a socket flows (resume(), a 'data' listener, pipe()): Node's
--- readableFlowing == true. Weak: it says nothing the socket must keep.
-local flowing = setmetatable({}, { __mode = 'k' })
+-- readableFlowing == true, as the core knows it (no table of sockets here:
+-- a weak table's entry keeps a collected socket one cycle longer).
+local flowing = Socket._flowing
 
 ---@class Reader
 ---@field socket userdata
@@ -131,7 +132,7 @@ local function reader(socket)
       dead[socket] = true
       if err ~= true and err ~= false then -- 'error'
         if not R.err then R.err = err end
-        if not R.parked and flowing[socket] and
+        if not R.parked and flowing(socket) and
             listenerCount(socket, 'error') == 1 then
           M._uninstall(R)
           emit(socket, 'error', err)
@@ -319,7 +320,7 @@ end
 local function read(s, kind, n, delim, max, ms)
   local R = readers[s] or reader(s)
   if R.co then return nil, busy() end
-  if flowing[s] then return nil, flowingError() end
+  if flowing(s) then return nil, flowingError() end
   local done, v, err = attempt(s, R, kind, n, delim, max, 1)
   if endHooks[s] and not sawEof[s] then sawEof[s] = eof(s) end
   if done then
@@ -478,7 +479,6 @@ end
 local function startReadable(s)
   local R = readers[s] or reader(s)
   cpause(s)
-  flowing[s] = nil
   wantReadable(s, true)
   if R.need == 0 then
     R.need = 1
@@ -533,22 +533,6 @@ function Socket:off(name, listener)
   return removeListener(self, name, listener)
 end
 
----socket:resume() -> socket: flows ('data'); reads then say
----ERR_SOCKET_FLOWING until pause().
-function Socket:resume()
-  checkThis(self, isSocket, 'Socket', 'resume')
-  flowing[self] = true
-  return cresume(self)
-end
-
----socket:pause() -> socket: stops the flow; reads may take what is
----buffered.
-function Socket:pause()
-  checkThis(self, isSocket, 'Socket', 'pause')
-  flowing[self] = nil
-  return cpause(self)
-end
-
 -- A task parked on a read of s wakes on the next tick, while what is
 -- buffered is still there to be returned, rather than at 'close'.
 local function wakeSoon(s, err)
@@ -563,7 +547,7 @@ end
 function Socket:destroy(...)
   checkThis(self, isSocket, 'Socket', 'destroy')
   if not self.destroyed then wakeSoon(self, (...)) end
-  dead[self] = true
+  if readers[self] then dead[self] = true end -- (reader() sees it else)
   return cdestroy(self, ...)
 end
 
@@ -571,7 +555,7 @@ end
 function Socket:resetAndDestroy()
   checkThis(self, isSocket, 'Socket', 'resetAndDestroy')
   if not self.destroyed then wakeSoon(self) end
-  dead[self] = true
+  if readers[self] then dead[self] = true end
   return creset(self)
 end
 
