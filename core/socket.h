@@ -177,12 +177,12 @@ int ln_socket_write(ln_socket_t *s, const char *data, size_t len, void *req);
  * unchanged until req (not NULL) is reported in a WRITE notification,
  * whatever happens to the socket. For large writes, where pinning the
  * caller's bytes costs less than a copy. */
+int ln_socket_write_pinned(ln_socket_t *s, const char *data, size_t len,
+                           void *req);
+
 /* Whether a write() said "full" and its 'drain' is still owed, the socket
  * neither ending nor destroyed (Node's writable.writableNeedDrain). */
 int ln_socket_need_drain(const ln_socket_t *s);
-
-int ln_socket_write_pinned(ln_socket_t *s, const char *data, size_t len,
-                           void *req);
 
 /* Ends the writable side once queued writes are flushed (Node's end()):
  * FINISH follows the shutdown; a second call adds nothing but its req.
