@@ -192,6 +192,10 @@ static int emit_event(lua_State *L) {
       lua_call(L, 1, 0);
       return 0;
     }
+    if (t == LUA_TFUNCTION && n->ev == LN_SOCKET_EV_READABLE) {
+      lua_call(L, 0, 0); /* a reader waiting (lua/reader.lua) */
+      return 0;
+    }
     lua_settop(L, 2);
   }
   lnb_emit_begin(ls->s.loop->data, L, 2, event_names[n->ev]);
@@ -607,6 +611,35 @@ static int socket_take(lua_State *L) {
   return 1;
 }
 
+/* socket:_takeLine(from, max) -> the first buffered line without its
+ * '\n' and the '\r' before it, taken with its end; searching for '\n'
+ * from byte from. false, taking nothing, when the line and its end are
+ * more than max bytes (ERR_READ_TOO_LONG to come); nil and the buffered
+ * length when no '\n' is there. read('l')'s whole work in one call. */
+static int socket_take_line(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  size_t from = (size_t)luaL_checkinteger(L, 2), len, n;
+  lua_Integer max = luaL_checkinteger(L, 3);
+  const char *data, *at;
+  len = ln_socket_buffered(&ls->s, &data);
+  at = from >= 1 && from <= len ? memchr(data + from - 1, '\n', len - from + 1)
+                                : NULL;
+  if (at == NULL) {
+    lua_pushnil(L);
+    lua_pushinteger(L, (lua_Integer)len);
+    return 2;
+  }
+  n = (size_t)(at - data);
+  if (max < 0 || n + 1 > (size_t)max) {
+    lua_pushboolean(L, 0);
+    return 1;
+  }
+  lua_pushlstring(L, data, n > 0 && data[n - 1] == '\r' ? n - 1 : n);
+  ln_socket_take(&ls->s, n + 1);
+  sync_ref(L, ls, 1);
+  return 1;
+}
+
 /* socket:_need(n): reads on until n bytes are buffered (0: up to the
  * high-water mark), starting to read if the socket had not. Raises Lua's
  * memory error when out of memory. */
@@ -847,6 +880,7 @@ static const luaL_Reg methods[] = {
     {"_openStdio", socket_open_stdio},
     {"_find", socket_find},
     {"_take", socket_take},
+    {"_takeLine", socket_take_line},
     {"_need", socket_need},
     {"_wantReadable", socket_want_readable},
     {"_eof", socket_eof},

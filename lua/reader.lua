@@ -17,7 +17,6 @@ local task = require('task')
 
 local type, setmetatable, math_type, error = type, setmetatable,
   math.type, error
-local byte, sub = string.byte, string.sub
 local running = coroutine.running
 local nextTick = core.nextTick
 local setTimeout, clearTimeout = core.timers.setTimeout,
@@ -29,6 +28,7 @@ local yield = coroutine.yield
 local Socket, Server = core.Socket, core.Server
 local isSocket = core.isSocket
 local find, take, need = Socket._find, Socket._take, Socket._need
+local takeLine = Socket._takeLine
 local eof, wantReadable = Socket._eof, Socket._wantReadable
 local cpause = Socket.pause
 local cdestroy, creset = Socket.destroy, Socket.resetAndDestroy
@@ -225,16 +225,20 @@ end
 -- high-water mark) makes the core read no further.
 local function attempt(s, R, kind, n, delim, max, from)
   if kind ~= ALL and kind ~= COUNT then
-    local at, len = find(s, delim, from)
-    local dlen = #delim
+    local at, len, dlen
+    if kind == LINE then -- the commonest read, in one call
+      local line
+      line, len = takeLine(s, from, max)
+      if line then return true, line end
+      if line == false then return true, nil, tooLong(max) end
+      dlen = 1
+    else
+      at, len = find(s, delim, from)
+      dlen = #delim
+    end
     if at then
       if at + dlen - 1 > max then return true, nil, tooLong(max) end
-      if kind == LINE then
-        local line = take(s, at - 1)
-        take(s, 1)
-        if byte(line, -1) == 13 then line = sub(line, 1, -2) end
-        return true, line
-      elseif kind == LINE_KEEP or n then -- n: inclusive
+      if kind == LINE_KEEP or n then -- n: inclusive
         return true, take(s, at + dlen - 1)
       end
       local v = take(s, at - 1)
