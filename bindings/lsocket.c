@@ -178,12 +178,13 @@ static int emit_event(lua_State *L) {
   if (n->ev != LN_SOCKET_EV_ERROR) {
     /* What emit() would find in _events (user value 1): an event nobody
      * listens to returns at once ('end', 'finish', 'close', 'drain' of
-     * most connections), and a lone 'data' listener (lua/events.lua
-     * keeps one as the function itself) is called as emit() would call
-     * it, without the trip through emit(). 'error' always goes there: it
+     * most connections), and a lone 'data' or 'readable' listener
+     * (lua/events.lua keeps one as the function itself) is called as
+     * emit() would call it, without the trip through emit(). 'error'
+     * always goes there: it
      * raises when nobody listens. */
     int t = lua_getiuservalue(L, 2, 1);
-    if (t == LUA_TTABLE)
+    if (t == LUA_TTABLE && !lua_getmetatable(L, -1)) /* else own fields */
       t = lua_getfield(L, -1, event_names[n->ev]);
     if (t == LUA_TNIL)
       return 0;
