@@ -7,104 +7,20 @@
 -- A newcomer is told how many are online (server:getConnections, as in the
 -- document) and asked for a nickname; from then on each line is sent to
 -- everyone else as "nickname: text". Commands: /nick, /who, /help, /quit.
+--
+-- The room (names, commands, what a line does) is chat_room.lua, which
+-- chat_co.lua shares; this file reads each client's lines with a 'data'
+-- listener that splits them.
 local net = require('net')
+local room = require('chat_room') -- beside this file: found from anywhere
 
 local port = tonumber(process.argv[3]) or 8000
-local MAX_LINE = 4096 -- bytes; a longer line is dropped: memory stays bounded
-local MAX_NAME = 16   -- characters in a nickname
-
-local HELP = table.concat({
-  '可用命令:',
-  '  /nick 昵称  修改昵称',
-  '  /who        查看在线用户',
-  '  /help       显示本帮助',
-  '  /quit       退出聊天室',
-  '其他输入都会作为消息发给所有人.',
-}, '\n') .. '\n'
-local TOO_LONG = '消息太长 (超过 ' .. MAX_LINE .. ' 字节), 已丢弃\n'
-
--- One entry per connection, keyed by its socket: { socket, name, buffer,
--- discarding }. name stays nil until the user has picked one; only named
--- users get the chat and are listed by /who.
-local clients = {}
-
-local function send(client, text)
-  -- A socket that is ending (after /quit, or after the peer's FIN) is not
-  -- writable any more: writing would be an ERR_STREAM_WRITE_AFTER_END error.
-  if client.socket.writable then client.socket:write(text) end
-end
-
-local function broadcast(from, text)
-  for _, other in pairs(clients) do
-    if other ~= from and other.name then send(other, text) end
-  end
-end
-
-local function findByName(name)
-  for _, client in pairs(clients) do
-    if client.name == name then return client end
-  end
-end
-
-local function setName(client, name)
-  name = name:match('^%s*(.-)%s*$')
-  local again = client.name and '\n' or ', 请重新输入你的昵称:\n'
-  local owner = findByName(name)
-  if name == '' then
-    return send(client, '昵称不能为空' .. again)
-  elseif (utf8.len(name) or #name) > MAX_NAME then
-    return send(client, '昵称太长 (最多 ' .. MAX_NAME .. ' 个字)' .. again)
-  elseif owner == client then
-    return send(client, '你的昵称已经是 ' .. name .. '\n')
-  elseif owner then
-    return send(client, '昵称 ' .. name .. ' 已被占用' .. again)
-  end
-  local old = client.name
-  client.name = name
-  if old then
-    console.log(old .. ' 改名为 ' .. name)
-    send(client, '你的昵称已改为 ' .. name .. '\n')
-    broadcast(client, '*** ' .. old .. ' 改名为 ' .. name .. '\n')
-  else
-    console.log(name .. ' 加入了聊天室')
-    send(client, '你好, ' .. name .. '! 直接输入文字即可发言, 输入 /help 查看命令\n')
-    broadcast(client, '*** ' .. name .. ' 加入了聊天室\n')
-  end
-end
-
-local commands = {}
-
-function commands.nick(client, arg) setName(client, arg) end
-
-function commands.who(client)
-  local list = {}
-  for _, other in pairs(clients) do list[#list + 1] = other.name end
-  table.sort(list) -- pairs() has no order; sorted, the answer is stable
-  send(client, '在线用户 (' .. #list .. '): ' .. table.concat(list, ', ') .. '\n')
-end
-
-function commands.help(client) send(client, HELP) end
-
-function commands.quit(client)
-  send(client, '再见!\n')
-  client.socket:end_() -- its 'close' announces the leave
-end
-
-local function handleLine(client, line)
-  local cmd, arg = line:match('^/(%S*)%s*(.-)%s*$')
-  if cmd then
-    local command = commands[cmd]
-    if command then return command(client, arg) end
-    send(client, '未知命令: /' .. cmd .. ', 输入 /help 查看可用命令\n')
-  elseif not client.name then
-    setName(client, line)
-  elseif line:find('%S') then -- blank lines are not worth sending
-    broadcast(client, client.name .. ': ' .. line .. '\n')
-  end
-end
+local MAX_LINE, TOO_LONG = room.MAX_LINE, room.TOO_LONG
+local send = room.send
 
 -- TCP is a byte stream: one 'data' may hold part of a line or several lines.
--- Keep what follows the last "\n" for the next read.
+-- Keep what follows the last "\n" for the next read (client.buffer), and
+-- whether the start of the line there was refused (client.discarding).
 local function onData(client, data)
   local buffer = client.buffer .. data
   local start = 1
@@ -117,8 +33,9 @@ local function onData(client, data)
       client.discarding = false -- the tail of a line already refused
     elseif #line > MAX_LINE then
       send(client, TOO_LONG)
-    else
-      handleLine(client, (line:gsub('\r$', ''))) -- telnet ends lines "\r\n"
+    -- telnet ends lines "\r\n"
+    elseif room.handleLine(client, (line:gsub('\r$', ''))) then
+      client.socket:end_() -- /quit; its 'close' announces the leave
     end
   end
   buffer = buffer:sub(start)
@@ -133,12 +50,11 @@ end
 
 local server
 server = net.createServer(function(socket)
-  local client = { socket = socket, buffer = '', discarding = false }
-  clients[socket] = client
+  local client = room.join({ socket = socket, buffer = '', discarding = false })
   socket:setEncoding('utf8') -- whole characters only: 中文 is never cut in two
   server:getConnections(function(err, count)
     if err then return end
-    send(client, '欢迎来到聊天工作室! 当前在线人数: ' .. count .. '\n请输入你的昵称:\n')
+    room.greet(client, count)
   end)
   -- 接收客户端发送的消息
   socket:on('data', function(data) onData(client, data) end)
@@ -147,13 +63,7 @@ server = net.createServer(function(socket)
     -- error would be uncaught and stop the server. 'close' follows.
     console.log('连接出错: ' .. err.message)
   end)
-  socket:on('close', function()
-    clients[socket] = nil
-    if client.name then
-      console.log(client.name .. ' 离开了聊天室')
-      broadcast(client, '*** ' .. client.name .. ' 离开了聊天室\n')
-    end
-  end)
+  socket:on('close', function() room.leave(client) end)
 end)
 
 server:on('connection', function(socket)
