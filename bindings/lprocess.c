@@ -352,9 +352,6 @@ static const luaL_Reg functions[] = {
     {NULL, NULL}};
 
 void lnb_open_process(lua_State *L, lnb_t *b) {
-  char path[4096];
-  size_t len = sizeof(path);
-
   lua_pushlightuserdata(L, b);
   luaL_setfuncs(L, functions, 1);
   lua_pushinteger(L, (lua_Integer)uv_os_getpid());
@@ -375,6 +372,15 @@ void lnb_open_process(lua_State *L, lnb_t *b) {
   lua_pushliteral(L, "unknown");
 #endif
   lua_setfield(L, -2, "arch");
+}
+
+/* The fields of core (on top of L) that an empty script does not read,
+ * made at the first read of a field core lacks (luanet.c's core_index):
+ * execPath, errno, signals. */
+void lnb_open_process_tables(lua_State *L) {
+  char path[4096];
+  size_t len = sizeof(path);
+
   if (uv_exepath(path, &len) == 0) {
     lua_pushlstring(L, path, len);
     lua_setfield(L, -2, "execPath");

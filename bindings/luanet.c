@@ -27,13 +27,11 @@ static int state_gc(lua_State *L) {
 }
 
 /* What the C side keeps of a module once it is loaded (on top of L):
- * errors' Error metatable and the module, events' emit, process's
+ * errors itself (in place of errors_proxy), events' emit, process's
  * _uncaught. */
 static void keep(lua_State *L, const char *name) {
   lnb_t *b = lnb_get(L);
   if (strcmp(name, "errors") == 0) {
-    lua_getfield(L, -1, "Error");
-    lua_setfield(L, LUA_REGISTRYINDEX, LNB_ERROR_MT);
     lua_pushvalue(L, -1);
     lua_setfield(L, LUA_REGISTRYINDEX, "luanet.errors");
   } else if (strcmp(name, "events") == 0) {
@@ -48,16 +46,12 @@ static void keep(lua_State *L, const char *name) {
 static void require(lua_State *L, const char *name);
 
 /* package.preload loader for an embedded module: runs it with
- * (name, core), errors first (the error tables the bindings make need
- * its metatable), then keeps what the bindings call in it. Upvalues: the
+ * (name, core), then keeps what the bindings call in it. Upvalues: the
  * core table, the module's index. */
 static int load_embedded(lua_State *L) {
   const lnb_lua_module_t *m =
       &lnb_lua_modules[lua_tointeger(L, lua_upvalueindex(2))];
   char chunkname[64];
-  if (strcmp(m->name, "errors") != 0 &&
-      lua_getfield(L, LUA_REGISTRYINDEX, LNB_ERROR_MT) == LUA_TNIL)
-    require(L, "errors");
   lua_settop(L, 0);
   snprintf(chunkname, sizeof(chunkname), "@luanet/%s.lua", m->name);
   if (luaL_loadbuffer(L, m->source, m->len, chunkname) != LUA_OK)
@@ -81,6 +75,39 @@ static int call_lazily(lua_State *L) {
   lua_insert(L, 1);
   lua_call(L, n, LUA_MULTRET);
   return lua_gettop(L);
+}
+
+/* __index of the registry's "luanet.errors" until errors is loaded (keep
+ * puts the module there then): requires errors and gives its field k, so
+ * that the bindings' lnb_raise loads it on the first error they raise. */
+static int errors_index(lua_State *L) {
+  require(L, "errors");
+  lua_pushvalue(L, 2);
+  lua_gettable(L, -2);
+  return 1;
+}
+
+/* bindings/lprocess.c (its prototype belongs in luanet.h). */
+void lnb_open_process_tables(lua_State *L);
+
+/* __index of the core table until its first read of a field it lacks:
+ * opens the classes (sockets, block lists, servers, timers) and process's
+ * tables, which a script that uses nothing never reads, then drops itself
+ * and gives the field. Upvalue: the state. */
+static int core_index(lua_State *L) {
+  lnb_t *b = lua_touserdata(L, lua_upvalueindex(1));
+  lua_settop(L, 2);
+  lua_pushnil(L);
+  lua_setmetatable(L, 1);
+  lua_pushvalue(L, 1); /* each opener sets its fields in the table on top */
+  lnb_open_socket(L, b);
+  lnb_open_blocklist(L, b);
+  lnb_open_server(L, b);
+  lnb_open_timers(L, b);
+  lnb_open_process_tables(L);
+  lua_pushvalue(L, 2);
+  lua_rawget(L, 1);
+  return 1;
 }
 
 /* A registry reference to call_lazily(module, field). */
@@ -248,11 +275,24 @@ int luaopen_luanet(lua_State *L) {
 
   lua_newtable(L);
   core = lua_gettop(L);
-  lnb_open_socket(L, b);
-  lnb_open_blocklist(L, b);
-  lnb_open_server(L, b);
-  lnb_open_timers(L, b);
+  /* errors' Error metatable (lua/errors.lua fills it when it loads), here
+   * so that the bindings' error tables have it before errors loads. */
+  lua_newtable(L);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, LUA_REGISTRYINDEX, LNB_ERROR_MT);
+  lua_setfield(L, core, "Error");
+  lua_newtable(L);
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, errors_index);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, -2);
+  lua_setfield(L, LUA_REGISTRYINDEX, "luanet.errors");
   lnb_open_process(L, b);
+  lua_createtable(L, 0, 1); /* the rest when first read */
+  lua_pushlightuserdata(L, b);
+  lua_pushcclosure(L, core_index, 1);
+  lua_setfield(L, -2, "__index");
+  lua_setmetatable(L, core);
   lua_pushliteral(L, LUANET_VERSION);
   lua_setfield(L, core, "version");
   lua_pushvalue(L, core);

@@ -11,7 +11,10 @@ local concat, format = table.concat, string.format
 
 local M = {}
 
-local Error = { __name = 'Error' }
+-- The metatable is made by luaopen_luanet (core.Error), so that an error
+-- table the bindings make before this module is loaded has it too.
+local Error = core.Error
+Error.__name = 'Error'
 M.Error = Error
 
 --- tostring(err): "Error: message", or "TypeError [ERR_X]: message" for

@@ -2,10 +2,22 @@
 -- error is shown. Used by bindings/main.c.
 local _, core = ...
 
-local errors = require('errors')
 local require, rawset, setmetatable = require, rawset, setmetatable
 
+-- errors, loaded when an error is first made or checked: a script that
+-- makes none does not load it (spec/startup_spec.lua).
+local errors = setmetatable({}, { __index = function(proxy, k)
+  local loaded = require('errors')
+  setmetatable(proxy, { __index = loaded })
+  return loaded[k]
+end })
+
 local M = {}
+
+-- The timer functions' globals (core.timers, which is made when first
+-- read: not at start).
+local TIMERS = { 'setTimeout', 'setInterval', 'setImmediate',
+  'clearTimeout', 'clearInterval', 'clearImmediate' }
 
 ---Installs the globals of a luanet script (console, process, the timer
 ---functions) and lets script (a path, or nil) require modules beside it.
@@ -38,7 +50,7 @@ function M.install(argv, script, eval)
       return timers[k]
     end
   end
-  for k in pairs(core.timers) do lazy[k] = timer(k) end
+  for _, k in ipairs(TIMERS) do lazy[k] = timer(k) end
   if eval then
     -- the modules preloaded under node: names (bindings/luanet.c)
     for name in pairs(package.preload) do

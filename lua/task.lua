@@ -5,8 +5,6 @@
 -- emitter:wait(event[, opts]), Node's events.once.
 local _, core = ...
 
-local errors = require('errors')
-
 local type, select, rawequal, rawget, setmetatable, getmetatable, error,
   tostring = type, select, rawequal, rawget, setmetatable, getmetatable,
   error, tostring
@@ -15,6 +13,14 @@ local create, resume, yield, running, status, close = coroutine.create,
   coroutine.close
 local traceback, getregistry = debug.traceback, debug.getregistry
 local nextTick = core.nextTick
+
+-- errors, loaded when an error is first made or checked: a script that
+-- makes none does not load it (spec/startup_spec.lua).
+local errors = setmetatable({}, { __index = function(proxy, k)
+  local loaded = require('errors')
+  setmetatable(proxy, { __index = loaded })
+  return loaded[k]
+end })
 
 local M = {}
 

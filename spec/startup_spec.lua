@@ -17,12 +17,30 @@ local LOADED = [[
 ]]
 
 describe('start-up', function()
-  it('loads only the host, the task runner and errors for a script that ' ..
-    'uses nothing', function()
+  it('loads only the host and the task runner for a script that uses ' ..
+    'nothing', function()
       local out, err, code = h.exec({ '-e', LOADED })
-      assert.are.equal('errors host task\n', out)
+      assert.are.equal('host task\n', out)
       assert.are.equal('', err)
       assert.are.equal(0, code)
+    end)
+
+  it('loads errors when the first error is made, and shows it as ever',
+    function()
+      local out, err, code = h.exec({ '-e', LOADED .. [[
+        local ok, e = pcall(require('luanet').net.spawn, 1)
+        print(ok, tostring(e))
+      ]] })
+      assert.are.equal('host task\nfalse\tTypeError [ERR_INVALID_ARG_' ..
+        'TYPE]: The "fn" argument must be of type function. Received ' ..
+        'type number (1)\n', out)
+      assert.are.equal('', err)
+      assert.are.equal(0, code)
+      -- the hint under a compile error, from errors loaded by the host
+      out, err, code = h.exec({ '-e', 'socket:end()' })
+      assert.are.equal('', out)
+      assert.matches('\n`end` is a Lua keyword: write socket:end_%(%)', err)
+      assert.are.equal(1, code)
     end)
 
   it('loads a global\'s module when the global is first read', function()
