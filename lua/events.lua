@@ -134,27 +134,30 @@ local function checkLeak(self, name, list)
   end
 end
 
--- on() and prependListener() (method, its name).
-local function add(self, name, listener, prepend, method)
-  if type(listener) ~= 'function' then -- the one call a connection makes
-    checkListener(listener, self, method, 3)
-  end
-  local events = self._events
+-- Adds listener (checked) to the listeners of event name of self, whose
+-- listeners table is events (self._events, nil while it has none: the
+-- caller read it), first or last (prepend): emits 'newListener' first,
+-- warns of a leak. The first table is made with room for two names and
+-- their listeners (a connection's 'data' and 'error' fill it without
+-- growing it), and a new name's listener is stored before the name, so
+-- that a table grows once per name at most. Returns nothing.
+local function addTo(self, events, name, listener, prepend)
   if events ~= nil and events.newListener ~= nil then
     self:emit('newListener', name, unwrap(listener))
     events = self._events -- a 'newListener' listener may have replaced it
   end
   local key = name
   if type(key) == 'number' then key = box(key) end
-  if events == nil then -- the table made at its final size
-    self._events = { name, [key] = listener }
-    return self
+  if events == nil then -- (2 names in the array part, 2 keys in the hash)
+    self._events = { name, nil, [key] = listener, _ = nil }
+    return
   end
   local h = events[key]
   if h == nil then
-    events[#events + 1] = name
+    local n = #events
     events[key] = listener
-    return self
+    events[n + 1] = name
+    return
   end
   local list
   if not isList(h) then
@@ -172,7 +175,15 @@ local function add(self, name, listener, prepend, method)
   end
   events[key] = list
   checkLeak(self, name, list)
-  return self
+end
+EventEmitter._addTo = addTo
+
+-- on() and prependListener() (method, its name).
+local function add(self, name, listener, prepend, method)
+  if type(listener) ~= 'function' then -- the one call a connection makes
+    checkListener(listener, self, method, 3)
+  end
+  addTo(self, self._events, name, listener, prepend)
 end
 
 ---Adds listener to the end of the listeners of event name, after emitting

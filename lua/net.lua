@@ -165,18 +165,8 @@ end
 
 -- ---- net.Socket -------------------------------------------------------------
 
--- A 'data' listener starts the flow, unless the socket was paused (Node's
--- Readable.prototype.on).
-local on = EventEmitter.on
-function Socket:on(name, listener)
-  if not listener and not isSocket(self) then -- s.on('data', f)
-    notThis(self, 'Socket', 'on')
-  end
-  on(self, name, listener)
-  if name == 'data' and not self:isPaused() then self:resume() end
-  return self
-end
-Socket.addListener = Socket.on
+-- socket:on, where a 'data' listener starts the flow (Node's
+-- Readable.prototype.on): lua/reader.lua, with 'readable'.
 
 -- socket:connect(...), also the connect of net.connect(): called last (a
 -- tail call), so that level 2 is the caller of either.

@@ -495,20 +495,49 @@ local function startReadable(s)
   if s.readableLength > 0 then nextTick(emitReadable, s) end
 end
 
-local on = Socket.on
+local on, addTo = EventEmitter.on, EventEmitter._addTo
 
----socket:on(event, listener) -> socket, as Node's Readable.on: 'data'
----starts the flow unless a 'readable' listener holds the socket;
----'readable' stops it, and 'readable' is emitted as more is buffered.
-function Socket:on(name, listener)
+-- Socket:on for what is not a function added to a socket: a once()
+-- wrapper, a listener that is none (the emitter's on raises), or a call
+-- with a dot (self no Socket). Called as a tail call: its levels are
+-- those of Socket:on.
+local function otherOn(self, name, listener)
   if isSocket(self) then
     if name == 'readable' then
       startReadable(self)
     elseif name == 'data' and userReadable(self) > 0 then
-      return EventEmitter.on(self, name, listener)
+      return on(self, name, listener)
     end
+  elseif not listener then -- s.on('data', f)
+    checkThis(self, isSocket, 'Socket', 'on')
   end
-  return on(self, name, listener)
+  on(self, name, listener)
+  if name == 'data' and not self:isPaused() then self:resume() end
+  return self
+end
+
+---socket:on(event, listener) -> socket, as Node's Readable.on: 'data'
+---starts the flow unless the socket was paused or a 'readable' listener
+---holds it; 'readable' stops it, and 'readable' is emitted as more is
+---buffered. One layer over the emitter's add, which it hands the
+---_events it read: a connection's 'data' and 'error' listeners cost one
+---lookup of the socket's _events each. Any other event is the emitter's
+---on(), whatever self is (as it was through net's on()).
+function Socket:on(name, listener)
+  if type(listener) ~= 'function' or name == 'readable' then
+    return otherOn(self, name, listener)
+  end
+  if name ~= 'data' then
+    addTo(self, self._events, name, listener, false)
+    return self
+  end
+  if not isSocket(self) then return otherOn(self, name, listener) end
+  local events = self._events
+  local held = events ~= nil and events.readable ~= nil and
+    userReadable(self) > 0
+  addTo(self, events, name, listener, false)
+  if not held and not Socket.isPaused(self) then Socket.resume(self) end
+  return self
 end
 Socket.addListener = Socket.on
 

@@ -1,0 +1,85 @@
+-- socket:on, as Node's Readable.prototype.on, by every path it takes
+-- (lua/reader.lua: a function added to a socket in one step; a once()
+-- wrapper, a listener that is none, or a call with a dot, the longer
+-- way). The expectations are what Node 22.23.5 printed for the same
+-- JavaScript, quoted beside them (`net.Socket.prototype.on.call(o, ...)`
+-- for a call on another object).
+local h = require('spec.helpers')
+local t = require('luanet.test')
+local net = h.net
+
+local function f() end
+
+describe('socket:on', function()
+  it("starts the flow with 'data' unless paused or held by 'readable'",
+    function()
+      -- new Socket(); s.on('error', f); s.isPaused() -> false, and so on
+      local s = net.Socket()
+      assert.is_false(s:isPaused())
+      assert.are.equal(s, s:on('error', f))
+      assert.is_false(s:isPaused())
+      s:pause()
+      assert.are.equal(s, s:on('data', f))
+      assert.is_true(s:isPaused()) -- paused before: stays paused
+      s = net.Socket():on('readable', f):on('data', f)
+      assert.is_true(s:isPaused()) -- 'readable' holds it
+      s = net.Socket():on('data', f)
+      assert.is_false(s:isPaused())
+      s = net.Socket()
+      assert.are.equal(s, s:once('data', f))
+      assert.is_false(s:isPaused())
+      assert.are.equal(1, s:listenerCount('data'))
+    end)
+
+  it('keeps the names in the order they got their first listener',
+    function()
+      -- luanet has none of Node's own listeners ('end', 'close'), so
+      -- the order is the script's: error,data,end,close
+      local s = net.Socket()
+      s:on('error', f):on('data', f):on('end', f):on('close', f)
+      assert.are.same({ 'error', 'data', 'end', 'close' }, s:eventNames())
+      s:off('data', f):on('data', f):off('error', f)
+      assert.are.same({ 'end', 'close', 'data' }, s:eventNames())
+      s:on(1, f):on('data', f)
+      assert.are.same({ 'end', 'close', 'data', 1 }, s:eventNames())
+      assert.are.equal(2, s:listenerCount('data'))
+      assert.are.equal(1, s:listenerCount(1))
+    end)
+
+  it('raises for a listener that is none, and for a call with a dot',
+    function()
+      local s = net.Socket()
+      -- s.on('data', 5): TypeError [ERR_INVALID_ARG_TYPE]
+      local ok, err = pcall(s.on, s, 'data', 5)
+      assert.is_false(ok)
+      assert.are.equal('ERR_INVALID_ARG_TYPE', err.code)
+      ok, err = pcall(s.on, 'data', f)
+      assert.is_false(ok)
+      assert.are.equal('ERR_INVALID_THIS', err.code)
+      assert.are.same({}, s:eventNames())
+    end)
+
+  it("adds to another object as an emitter's on() does", function()
+    -- net.Socket.prototype.on.call(o, 'x', f); typeof o._events -> object
+    local o = {}
+    net.Socket.on(o, 'x', f)
+    assert.are.same({ 'x' }, require('events').eventNames(o))
+  end)
+
+  t.it("gives an accepted connection's 'data' what the peer sent",
+    function(done)
+      local server
+      server = h.listen(function(socket)
+        server:close()
+        socket:on('error', t.mustNotCall())
+        socket:on('data', t.mustCall(function(data)
+          assert.are.equal('hello', data)
+          socket:end_()
+        end))
+      end)
+      local client = net.connect(server:address().port, '127.0.0.1')
+      client:on('close', function() done() end)
+      client:resume()
+      client:end_('hello')
+    end)
+end)
