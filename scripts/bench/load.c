@@ -1,4 +1,5 @@
-/* The load of scripts/bench/run, and its measuring: connections to a
+/* The load of scripts/bench/run and scripts/bench/lines/run, and its
+ * measuring: connections to a
  * server on 127.0.0.1:PORT driven by plain sockets and poll(), so that the
  * load costs the same whatever the server is, with the server's CPU time
  * (utime and stime of /proc/PID/stat) read just before and just after the
@@ -10,6 +11,10 @@
  *   load echo PORT PID CONNS DEPTH SECONDS SIZE
  *                             messages of SIZE bytes on each of CONNS
  *                             connections, DEPTH of them in flight on each
+ *   load lines PORT PID CONNS DEPTH SECONDS SIZE
+ *                             as echo, each message a line of SIZE bytes
+ *                             (2 or more), its '\n' included, for a
+ *                             line-echo server
  *   load bulk PORT PID CONNS SECONDS WRITE
  *                             bytes echoed on CONNS connections, written
  *                             WRITE bytes at a time (4 writes in flight on
@@ -22,15 +27,17 @@
  *   load exec PID CMD...      runs CMD (wrk) as the load
  *   load start RUNS CMD...    runs CMD RUNS times, output discarded
  *
- * echo, bulk and churn start new work for SECONDS, then wait for what is
+ * echo, lines, bulk and churn start new work for SECONDS, then wait for what is
  * in flight. Every mode from echo on prints one line last:
  *   units=N wall=S user=S sys=S client=S rss=BYTES
- * the units of work done (messages, bytes, connections; 0 for exec), the
+ * the units of work done (messages or lines, bytes, connections; 0 for
+ * exec), the
  * wall time in seconds, the server's user and system CPU seconds over it
  * (start: the command's own), the load's own CPU seconds (exec: the
  * command's) and, for idle, the server's RSS growth in bytes.
  * Exits 0, or 1 with a message when the server stops answering (10 s
- * without progress), closes a connection, or the command fails. */
+ * without progress), closes a connection, answers lines with other bytes,
+ * or the command fails. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -253,10 +260,12 @@ static int mode_ping(int port, int http) {
   return 1;
 }
 
-/* ---- echo: DEPTH messages in flight per connection -------------------- */
+/* ---- echo and lines: DEPTH messages in flight per connection ---------- */
 
+/* With lines, each message is a line ('x's then '\n') and each answer must
+ * end in one of those bytes. */
 static int mode_echo(int port, long pid, size_t n, long depth, double seconds,
-                     long size) {
+                     long size, int lines) {
   struct pollfd *fds = calloc(n, sizeof(*fds));
   long long *sent = calloc(n, sizeof(long long)), done = 0;
   long long *got = calloc(n, sizeof(long long));
@@ -268,6 +277,10 @@ static int mode_echo(int port, long pid, size_t n, long depth, double seconds,
     die("out of memory");
   if (size <= 0 || depth <= 0 || depth * size > CHUNK)
     die("echo: DEPTH x SIZE must be 1 to %d bytes", CHUNK);
+  if (lines && size < 2)
+    die("lines: SIZE must be 2 or more, the '\\n' included");
+  for (long i = 0; lines && i < depth * size; i++)
+    message[i] = (i + 1) % size == 0 ? '\n' : 'x';
   for (size_t i = 0; i < n; i++) {
     int one = 1;
     if ((fds[i].fd = open_socket(port, 0, 0)) < 0)
@@ -294,6 +307,8 @@ static int mode_echo(int port, long pid, size_t n, long depth, double seconds,
         continue;
       if ((r = read(fds[i].fd, buf, sizeof(buf))) <= 0)
         die("connection lost");
+      if (lines && buf[r - 1] != '\n' && buf[r - 1] != 'x')
+        die("lines: the answer is not the line sent");
       got[i] += r;
       back = got[i] / size;
       more = going ? back + depth - sent[i] : 0;
@@ -544,10 +559,11 @@ int main(int argc, char **argv) {
     return mode_free((int)number(argv[2]));
   if (strcmp(mode, "ping") == 0 && (argc == 3 || argc == 4))
     return mode_ping((int)number(argv[2]), argc == 4);
-  if (strcmp(mode, "echo") == 0 && argc == 8)
+  if ((strcmp(mode, "echo") == 0 || strcmp(mode, "lines") == 0) &&
+      argc == 8)
     return mode_echo((int)number(argv[2]), number(argv[3]),
                      (size_t)number(argv[4]), number(argv[5]),
-                     seconds(argv[6]), number(argv[7]));
+                     seconds(argv[6]), number(argv[7]), mode[0] == 'l');
   if (strcmp(mode, "bulk") == 0 && argc == 7)
     return mode_bulk((int)number(argv[2]), number(argv[3]),
                      (size_t)number(argv[4]), seconds(argv[5]),
