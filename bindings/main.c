@@ -241,6 +241,7 @@ static int pmain(lua_State *L) {
     lua_pushstring(L, o.attach);
     lua_setfield(L, LUA_REGISTRYINDEX, "luanet.attach");
   }
+  lua_gc(L, LUA_GCRESTART); /* stopped by main while the state was built */
   if ((status = run_init(L)) != LUA_OK) {
     fprintf(stderr, "luanet: %s\n", lua_tostring(L, -1));
     lua_pushinteger(L, 1);
@@ -327,6 +328,11 @@ int main(int argc, char **argv) {
    * generational one keeps it flat (scripts/stress/churn) and costs a
    * little less per message (callgrind, scripts/bench/echo.lua). */
   lua_gc(L, LUA_GCGEN, 0, 0);
+  /* As lua.c: no collection while the state is built (pmain restarts
+   * the collector before the script): at start, nothing made is garbage
+   * yet, and the steps cost an empty script a tenth of its instructions
+   * (scripts/bench/RESULTS.md, Start-up). */
+  lua_gc(L, LUA_GCSTOP);
   lua_pushcfunction(L, pmain);
   lua_pushinteger(L, argc);
   lua_pushlightuserdata(L, argv);
