@@ -6,8 +6,9 @@ local h = require('spec.helpers')
 -- luanet's own modules in package.loaded, sorted, as code that prints them
 local LOADED = [[
   local ours = { assert = 1, blocklist = 1, console = 1, errors = 1,
-    events = 1, handles = 1, host = 1, net = 1, process = 1, reader = 1,
-    repl = 1, slips = 1, task = 1, timers = 1, util = 1 }
+    events = 1, handles = 1, host = 1, host_uncaught = 1, net = 1,
+    process = 1, reader = 1, repl = 1, slips = 1, task = 1, timers = 1,
+    util = 1 }
   local names = {}
   for k in pairs(package.loaded) do
     if ours[k] then names[#names + 1] = k end
@@ -84,6 +85,14 @@ describe('start-up', function()
       local out, err, code = h.exec({ '-e', 'error("early")' })
       assert.are.equal('', out)
       assert.matches('^Uncaught Error: %[command line%]:1: early\n', err)
+      assert.are.equal(1, code)
+      -- one of luanet's errors, with its fields, the first thing loaded
+      out, err, code = h.exec({ '-e', [[
+        error(require('errors').new('Error', 'EX', 'x', { port = 1 }))
+      ]] })
+      assert.are.equal('', out)
+      assert.matches('^Uncaught Error: x\n', err)
+      assert.are.equal('\n{ code = "EX", port = 1 }\n', err:sub(-27))
       assert.are.equal(1, code)
       out, err, code = h.exec({ '-e', [[
         require('process'):on('uncaughtException', function(e)
