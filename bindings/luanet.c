@@ -87,9 +87,6 @@ static int errors_index(lua_State *L) {
   return 1;
 }
 
-/* bindings/lprocess.c (its prototype belongs in luanet.h). */
-void lnb_open_process_tables(lua_State *L);
-
 /* __index of the core table until its first read of a field it lacks:
  * opens the classes (sockets, block lists, servers, timers) and process's
  * tables, which a script that uses nothing never reads, then drops itself

@@ -165,6 +165,9 @@ ln_blocklist_t *lnb_toblocklist(lua_State *L, int idx);
 /* ltimers.c, lprocess.c: add their functions to the core table on top. */
 void lnb_open_timers(lua_State *L, lnb_t *b);
 void lnb_open_process(lua_State *L, lnb_t *b);
+/* lprocess.c: adds core.execPath, errno and signals to the core table on
+ * top (made on first use: an empty script never reads them). */
+void lnb_open_process_tables(lua_State *L);
 
 /* Writes len bytes of s to fd (1 or 2) at once, whole, as Node writes to
  * files, pipes and terminals; errors (EPIPE) are ignored, as Node's. */
