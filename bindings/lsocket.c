@@ -434,6 +434,28 @@ static int socket_resume(lua_State *L) {
   return 1;
 }
 
+/* socket:_pipe(dest) -> boolean: whether the core took on writing what
+ * the socket reads to dest, a Socket (ln_socket_pipe); false when dest is
+ * no Socket, or the socket already pipes (lua/net.lua's pipe() then
+ * writes each chunk itself). Raises Lua's memory error. */
+static int socket_pipe(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  lnb_socket_t *dest = luaL_testudata(L, 2, SOCKET_T);
+  int err = dest != NULL ? ln_socket_pipe(&ls->s, &dest->s) : UV_EINVAL;
+  if (err == UV_ENOMEM)
+    return luaL_error(L, "not enough memory");
+  lua_pushboolean(L, err == 0);
+  return 1;
+}
+
+/* socket:_unpipe(): stops what _pipe started (nothing if it did not). */
+static int socket_unpipe(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  ln_socket_unpipe(&ls->s);
+  sync_ref(L, ls, 1);
+  return 0;
+}
+
 /* socket:setEncoding([encoding]) -> socket: 'data' carries text from now
  * on, decoded as Node's StringDecoder does ('utf8' when omitted). Raises
  * ERR_UNKNOWN_ENCODING. */
@@ -869,6 +891,8 @@ static const luaL_Reg methods[] = {
     {"pause", socket_pause},
     {"resume", socket_resume},
     {"isPaused", socket_is_paused},
+    {"_pipe", socket_pipe},
+    {"_unpipe", socket_unpipe},
     {"setEncoding", socket_set_encoding},
     {"_setTimeout", socket_set_timeout},
     {"setNoDelay", socket_set_nodelay},

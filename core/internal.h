@@ -49,6 +49,8 @@ typedef struct ln__more_s {
   size_t rpos, rlen, rcap;       /* from rpos to rlen (ln_socket_take) */
   size_t need;                   /* a reader waits for this many bytes */
   uint32_t keepalive_delay;      /* seconds, applied on connect */
+  struct ln__pipe_s *pipe;       /* piping what it reads (core/pipe.c) */
+  struct ln__pipe_s *feeds;      /* the pipes writing to it */
 } ln__more_t;
 
 /* s->more, allocated if it was not yet. NULL when out of memory. */
@@ -124,6 +126,8 @@ void ln__close_handle(uv_handle_t *handle);
                                     there, not queued again */
 #define SF_READ_STARTED 0x1000000 /* reading began: pause() no longer stops
                                     it before the high-water mark */
+#define SF_PIPE_HELD 0x8000000 /* a pipe's destination is full: reading
+                                 waits for its drain (core/pipe.c) */
 
 /* s->pending: what the next tick does, in this order. */
 #define SP_CONNECT 0x01   /* connect to a numeric address */
@@ -188,6 +192,16 @@ void ln__report_all(ln_socket_t *s, ln_wlist_t *list, int status,
                     const ln_event_t *base);
 /* Frees every write of list, reporting nothing. */
 void ln__wlist_free(ln_wlist_t *list);
+
+/* pipe.c */
+/* Hands len bytes that src delivers to the destination it pipes to:
+ * written (what the kernel does not take at once is copied), and src's
+ * reads held while the destination is at its high-water mark. */
+void ln__pipe_forward(ln_socket_t *src, const char *data, size_t len);
+/* The write queue of dest drained: the sources held for it read again. */
+void ln__pipe_drained(ln_socket_t *dest);
+/* Stops every pipe from or to s (destroyed or let go). */
+void ln__pipe_stop(ln_socket_t *s);
 
 /* connect.c */
 /* Tries the current address of s->connect. */

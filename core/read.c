@@ -68,8 +68,15 @@ static int keep(ln_socket_t *s, const char *data, size_t len) {
   return 0;
 }
 
+/* DATA for len bytes at data; first written to the socket s pipes to, if
+ * any (Node's pipe() is one more 'data' listener). */
 static void notify_data(ln_socket_t *s, const char *data, size_t len) {
   ln_event_t e = {0};
+  if (s->more != NULL && s->more->pipe != NULL) {
+    ln__pipe_forward(s, data, len);
+    if (ln__is_destroyed(s))
+      return;
+  }
   e.data = data;
   e.len = len;
   ln__notify(s, LN_SOCKET_EV_DATA, &e);
@@ -282,8 +289,8 @@ static void read_file(ln_socket_t *s) {
 
 void ln__update_reading(ln_socket_t *s) {
   int want = s->state == LN_SOCKET_OPEN &&
-             (s->flags & (SF_READ_STARTED | SF_EOF | SF_NOT_READABLE)) ==
-                 SF_READ_STARTED &&
+             (s->flags & (SF_READ_STARTED | SF_EOF | SF_NOT_READABLE |
+                          SF_PIPE_HELD)) == SF_READ_STARTED &&
              buffered(s) < (needed(s) > s->read_hwm ? needed(s) : s->read_hwm);
   if (s->more != NULL && s->more->file != NULL) {
     /* a read in flight is not stopped: it is kept */

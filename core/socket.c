@@ -315,6 +315,7 @@ void ln__destroy(ln_socket_t *s, int err, const char *syscall) {
     ln__server_connection_ended(server);
   }
   s->state = LN_SOCKET_CLOSING;
+  ln__pipe_stop(s); /* Node's pipe() unpipes at 'close' */
   if (s->more != NULL && s->more->file != NULL)
     ln__file_release(s);
   if (!(s->flags & SF_HANDLE)) {
@@ -589,6 +590,7 @@ void ln_socket_release(ln_socket_t *s) {
   }
   close_timeout(s); /* an expired timer: libuv must not keep it */
   ln__wlist_free(&s->done);
+  ln__pipe_stop(s); /* a socket never connected may still pipe */
   if (s->more != NULL) {
     ln__wlist_free(&s->more->queued);
     ln__wlist_free(&s->more->ending);

@@ -216,6 +216,19 @@ void ln_socket_pause(ln_socket_t *s);
  * arrives (Node's resume(), also what adding a 'data' listener does). */
 void ln_socket_resume(ln_socket_t *s);
 
+/* Node's src.pipe(dest) for a socket destination, in the core: every DATA
+ * of src (still notified) is also written to dest, with no copy when the
+ * kernel takes it at once; while dest's writable_length is at or above
+ * its high-water mark, src reads nothing more until dest drains. The pipe
+ * stops at ln_socket_unpipe(src), or when either socket is destroyed or
+ * let go. Does not resume src nor end dest: the embedder does (Node's
+ * pipe() resumes, and ends dest at src's END). Returns 0, UV_EBUSY when
+ * src already pipes, UV_EINVAL when either is destroyed, UV_ENOMEM. */
+int ln_socket_pipe(ln_socket_t *src, ln_socket_t *dest);
+
+/* Stops the pipe of src, if any; src reads again if the pipe held it. */
+void ln_socket_unpipe(ln_socket_t *src);
+
 /* Sequential reads, on the buffer that DATA flows from while the socket is
  * not flowing (Node's readable.read()). ln_socket_buffered points *data
  * at the bytes buffered (valid until the next call into the core) and

@@ -56,6 +56,7 @@ static void maybe_drain(ln_socket_t *s) {
   if ((s->flags & (SF_NEED_DRAIN | SF_ENDING)) == SF_NEED_DRAIN &&
       s->writable_length == 0 && !ln__is_destroyed(s)) {
     s->flags &= ~SF_NEED_DRAIN;
+    ln__pipe_drained(s);
     ln__notify(s, LN_SOCKET_EV_DRAIN, NULL);
   }
 }

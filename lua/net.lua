@@ -346,14 +346,21 @@ function Socket:setTimeout(ms, callback)
   return self
 end
 
+-- The pipe of each piping socket: { dest, cleanup }. Not an own field of
+-- the socket: those are for the user.
+local pipes = setmetatable({}, { __mode = 'k' })
+
 ---socket:pipe(destination[, { ['end'] = true }]) -> destination: writes
 ---every chunk read to destination, pausing while destination:write()
 ---says it is full until its 'drain' (Node's Readable.prototype.pipe), and
 ---ends it after 'end' unless options['end'] is false. destination is a
 ---Socket or any emitter with write (and end_ to be ended); process.stdout
----and process.stderr are never ended. As in Node, one that is not an
----emitter is refused at once (TypeError "dest.on is not a function"), and
----one without end raises at 'end' ("dest.end is not a function").
+---and process.stderr are never ended. A Socket destination of a source
+---without an encoding is fed by the core (socket:_pipe), with no string
+---and no Lua call per chunk. As in Node, one that is not an emitter is
+---refused at once (TypeError "dest.on is not a function"), and one
+---without end raises at 'end' ("dest.end is not a function"); the pipe
+---stops (src:unpipe(dest)) when destination finishes, closes or errs.
 function Socket:pipe(dest, options)
   if not isSocket(self) then notThis(self, 'Socket', 'pipe') end
   local src = self
@@ -371,56 +378,70 @@ function Socket:pipe(dest, options)
   local process = require('process')
   local doEnd = not (type(options) == 'table' and options['end'] == false)
     and dest ~= process.stdout and dest ~= process.stderr
-  local ondata, onend, ondrain, onclose, onerror, cleanup
+  local inCore = isSocket(dest) and src.readableEncoding == nil and
+    src:_pipe(dest)
+  local unpipe, ondata, onend, ondrain, onclose, onerror, cleanup
 
+  function unpipe() src:unpipe(dest) end
   function ondata(chunk)
     if dest:write(chunk) == false then src:pause() end
   end
   function ondrain() src:resume() end
   function onend()
-    cleanup()
-    if not doEnd then return end
     local end_ = dest.end_ or dest['end']
     if type(end_) ~= 'function' then
+      cleanup()
       error(errors.new('TypeError', nil, 'dest.end is not a function'), 0)
     end
     end_(dest)
   end
-  function onclose() cleanup() end
+  function onclose() unpipe() end
   function onerror(err)
-    cleanup()
+    unpipe()
     if dest:listenerCount('error') == 0 then dest:destroy(err) end
   end
   function cleanup()
+    if inCore then src:_unpipe() end
     src:off('data', ondata)
     src:off('end', onend)
+    src:off('end', unpipe)
     dest:off('drain', ondrain)
     dest:off('close', onclose)
     dest:off('finish', onclose)
     dest:off('error', onerror)
-    src._pipes = nil
+    pipes[src] = nil
   end
 
-  src._pipes = { dest = dest, cleanup = cleanup }
-  src:on('end', onend)
-  dest:on('drain', ondrain)
+  pipes[src] = { dest = dest, cleanup = cleanup }
+  src:once('end', doEnd and onend or unpipe)
+  if not inCore then dest:on('drain', ondrain) end
   dest:once('close', onclose)
   dest:once('finish', onclose)
   dest:prependListener('error', onerror)
   dest:emit('pipe', src)
-  src:on('data', ondata)
-  if src:isPaused() then src:resume() end
+  if inCore then
+    src:resume() -- the core holds its reads while dest is full
+  else
+    src:on('data', ondata)
+    if dest.writableNeedDrain == true then
+      src:pause()
+    elseif src:isPaused() then
+      src:resume()
+    end
+  end
   return dest
 end
 
----socket:unpipe([destination]) -> socket: stops what pipe() started.
+---socket:unpipe([destination]) -> socket: stops what pipe() started;
+---the socket is paused then, and destination emits 'unpipe' (as Node's).
 function Socket:unpipe(dest)
   if not isSocket(self) then notThis(self, 'Socket', 'unpipe') end
-  local pipes = self._pipes
-  if pipes and (dest == nil or dest == pipes.dest) then
-    pipes.cleanup()
-    if type(pipes.dest.emit) == 'function' then
-      pipes.dest:emit('unpipe', self)
+  local pipe = pipes[self]
+  if pipe and (dest == nil or dest == pipe.dest) then
+    pipe.cleanup()
+    self:pause()
+    if type(pipe.dest.emit) == 'function' then
+      pipe.dest:emit('unpipe', self)
     end
   end
   return self

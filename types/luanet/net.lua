@@ -489,14 +489,16 @@ function Socket:ref() end
 function Socket:unref() end
 
 ---Writes every chunk read to destination, with its back-pressure; ends it
----after 'end' unless options['end'] is false. Returns destination.
+---after 'end' unless options['end'] is false. Returns destination. A
+---Socket destination is fed by the core, without Lua strings.
 ---@generic D
 ---@param destination D
 ---@param options? { ["end"]: boolean }
 ---@return D
 function Socket:pipe(destination, options) end
 
----Stops what pipe() started.
+---Stops what pipe() started; the socket is paused, destination emits
+---'unpipe'.
 ---@param destination? any
 ---@return net.Socket
 function Socket:unpipe(destination) end
