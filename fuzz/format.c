@@ -10,8 +10,6 @@
  *  - a first argument that is not a string, or a format string without
  *    '%', gives the arguments joined by spaces: strings as they are,
  *    anything else as util.inspect writes it. */
-#include <string.h>
-
 #include "harness.h"
 
 static const char code[] =
@@ -51,13 +49,6 @@ static const char code[] =
     "end\n";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  lua_State *L = fz_lua();
-  fz_function(L, "=format", code);
-  fz_generator(L);
-  lua_pushlstring(L, (const char *)data, size);
-  fz_begin(3000, 256u << 20);
-  if (fz_pcall(L, 2, 0) != LUA_OK && !fz_is_limit(L))
-    FZ_ASSERT(0, "%s", luaL_tolstring(L, -1, NULL));
-  lua_settop(L, 0);
+  fz_check_values("=format", code, data, size);
   return 0;
 }

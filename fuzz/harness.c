@@ -189,6 +189,49 @@ static int l_is_limit(lua_State *L) {
   lua_pushboolean(L, is_limit(L, 1));
   return 1;
 }
+
+/* ---- input in pieces ----------------------------------------------------- */
+
+size_t fz_cut(uint32_t *seed, size_t left) {
+  size_t n;
+  if (*seed == 0)
+    return left;
+  *seed = *seed * 1103515245u + 12345u;
+  n = (*seed >> 16) % 17 + 1;
+  return n < left ? n : left;
+}
+
+/* fuzzPieces(data) -> text, pieces (harness.h). */
+static int l_pieces(lua_State *L) {
+  size_t size, pos = 1;
+  const char *data = luaL_checklstring(L, 1, &size);
+  uint32_t seed = size > 0 ? (unsigned char)data[0] : 0;
+  lua_Integer i = 0;
+  lua_pushlstring(L, data + (size > 0), size - (size > 0));
+  lua_newtable(L);
+  while (pos < size) {
+    size_t n = fz_cut(&seed, size - pos);
+    lua_pushlstring(L, data + pos, n);
+    lua_rawseti(L, -2, ++i);
+    pos += n;
+  }
+  return 2;
+}
+
+/* fuzzCheckLines(seen, expect, closed) (harness.h). */
+static const char check_lines[] =
+    "return function(seen, expect, closed)\n"
+    "  for i = 1, #seen do\n"
+    "    if seen[i] ~= expect[i] then\n"
+    "      error(('line %d is %q, not %q'):format(i, seen[i],\n"
+    "        tostring(expect[i])), 0)\n"
+    "    end\n"
+    "  end\n"
+    "  if #seen ~= #expect and not closed then\n"
+    "    error(('%d lines seen of %d'):format(#seen, #expect), 0)\n"
+    "  end\n"
+    "end\n";
+
 /* ---- the state ----------------------------------------------------------- */
 
 static lua_State *state;
@@ -211,6 +254,9 @@ lua_State *fz_lua(void) {
   luaL_openlibs(L);
   lua_register(L, "fuzzAllowed", l_allowed);
   lua_register(L, "fuzzIsLimit", l_is_limit);
+  lua_register(L, "fuzzPieces", l_pieces);
+  fz_function(L, "=checkLines", check_lines);
+  lua_setglobal(L, "fuzzCheckLines");
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
   lua_pushcfunction(L, luaopen_luanet);
   lua_setfield(L, -2, "luanet");
@@ -436,6 +482,18 @@ static const char generator[] =
     "    return values, st.plain\n"
     "  end\n"
     "end\n";
+
+void fz_check_values(const char *name, const char *code, const uint8_t *data,
+                     size_t size) {
+  lua_State *L = fz_lua();
+  fz_function(L, name, code);
+  fz_generator(L);
+  lua_pushlstring(L, (const char *)data, size);
+  fz_begin(3000, 256u << 20);
+  if (fz_pcall(L, 2, 0) != LUA_OK && !fz_is_limit(L))
+    FZ_ASSERT(0, "%s", luaL_tolstring(L, -1, NULL));
+  lua_settop(L, 0);
+}
 
 void fz_generator(lua_State *L) {
   fz_function(L, "=generator", generator);

@@ -24,8 +24,14 @@ void fz_fail(const char *file, int line, const char *cond, const char *fmt,
 /* The state, made on the first call: Lua's libraries, luanet loaded and
  * its globals installed (console, process, timers), standard output sent
  * to /dev/null (set FUZZ_STDOUT=1 to keep it). The luanet module table is
- * the global `luanet`; fuzzAllowed(tag) is allow.h's fz_allowed, and
- * fuzzIsLimit(err) is fz_is_limit. */
+ * the global `luanet`; fuzzAllowed(tag) is allow.h's fz_allowed,
+ * fuzzIsLimit(err) is fz_is_limit, and for the targets that feed text in
+ * pieces:
+ *  - fuzzPieces(data) -> text, pieces: data but its byte 0, and that text
+ *    cut as fz_cut cuts it, seeded with byte 0 (a list of strings);
+ *  - fuzzCheckLines(seen, expect, closed) raises 'line I is X, not Y' or
+ *    'N lines seen of M' unless the list seen is the list expect, or (when
+ *    closed is true) the start of it. */
 lua_State *fz_lua(void);
 
 /* Starts an input: resets the instruction budget (instructions, counted
@@ -65,6 +71,19 @@ int fz_run_loop(lua_State *L, int close_all);
 /* The one loopback TCP port connect() may reach (0: none); Unix sockets
  * are always allowed. Names other than "localhost" never resolve. */
 extern int fz_connect_port;
+
+/* The length of the next piece of an input cut by a seed: left (all that
+ * is left) while *seed is 0, else 1 to 17 bytes (at most left) drawn from
+ * *seed, which advances. A seed taken from the input's first byte makes
+ * the fuzzer choose where text arriving in pieces is cut. */
+size_t fz_cut(uint32_t *seed, size_t left);
+
+/* Runs one input of a target whose Lua code (named name) is
+ * function(gen, data): calls it with fz_generator's gen and the input as a
+ * string, within 3,000,000 instructions and 256 MiB; a raise that is not
+ * the end of a budget is a finding. */
+void fz_check_values(const char *name, const char *code, const uint8_t *data,
+                     size_t size);
 
 /* Pushes gen(data) -> values (a table with n), plain: up to 8 Lua values
  * (nil, booleans, integers, floats with NaN, infinities and -0, strings

@@ -98,13 +98,6 @@ static const char code[] =
     "end\n";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  lua_State *L = fz_lua();
-  fz_function(L, "=inspect", code);
-  fz_generator(L);
-  lua_pushlstring(L, (const char *)data, size);
-  fz_begin(3000, 256u << 20);
-  if (fz_pcall(L, 2, 0) != LUA_OK && !fz_is_limit(L))
-    FZ_ASSERT(0, "%s", luaL_tolstring(L, -1, NULL));
-  lua_settop(L, 0);
+  fz_check_values("=inspect", code, data, size);
   return 0;
 }

@@ -5,11 +5,11 @@
  * terminal side (libedit) needs a terminal and is not reached.
  *
  * Input: byte 0 seeds where the rest is cut into the writes to the pipe
- * (0: one write); the rest is what is typed. Standard input is a pipe for
- * each input; the loop runs (inside lnb_run, as in the host) between the
- * writes, so feed() sees the lines cut as the writes cut them. Should a
- * line ever wait for input the fuzzer has not written yet, after 200 ms a
- * timer writes the rest and closes the pipe. Checked:
+ * (fz_cut; 0: one write); the rest is what is typed. Standard input is a
+ * pipe for each input; the loop runs (inside lnb_run, as in the host)
+ * between the writes, so feed() sees the lines cut as the writes cut them.
+ * Should a line ever wait for input the fuzzer has not written yet, after
+ * 200 ms a timer writes the rest and closes the pipe. Checked:
  *  - the session sees exactly the lines of the input, in order, each
  *    without its "\n", the last one too when it has no "\n", up to a
  *    line that closes it (.exit);
@@ -34,6 +34,7 @@ static const char record[] =
     "return function()\n"
     "  local REPLServer = require('repl').REPLServer\n"
     "  local line, close = REPLServer._line, REPLServer.close\n"
+    "  local checkLines = fuzzCheckLines\n"
     "  local seen, closed = {}, false\n"
     "  function REPLServer._line(self, l)\n"
     "    seen[#seen + 1] = l\n"
@@ -49,15 +50,7 @@ static const char record[] =
     "    for l in text:gmatch('([^\\n]*)\\n') do expect[#expect + 1] = l end\n"
     "    local last = text:match('[^\\n]+$')\n"
     "    if last then expect[#expect + 1] = last end\n"
-    "    for i = 1, #seen do\n"
-    "      if seen[i] ~= expect[i] then\n"
-    "        error(('line %d is %q, not %q'):format(i, seen[i],\n"
-    "          tostring(expect[i])), 0)\n"
-    "      end\n"
-    "    end\n"
-    "    if #seen ~= #expect and not closed then\n"
-    "      error(('%d lines seen of %d'):format(#seen, #expect), 0)\n"
-    "    end\n"
+    "    checkLines(seen, expect, closed)\n"
     "  end\n"
     "  return reset, check\n"
     "end\n";
@@ -156,13 +149,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   FZ_ASSERT(err == 0, "lnb_repl_start: %s", uv_strerror(err));
   writer = fds[1];
   while (pos < size && b->repl != NULL && writer >= 0) {
-    size_t n = size - pos;
-    if (seed != 0) {
-      seed = seed * 1103515245u + 12345u;
-      n = (seed >> 16) % 17 + 1;
-      if (n > size - pos)
-        n = size - pos;
-    }
+    size_t n = fz_cut(&seed, size - pos);
     FZ_ASSERT(write(fds[1], data + pos, n) == (ssize_t)n, "write: %d", errno);
     pos += n;
     rest = data + pos;

@@ -4,8 +4,9 @@
  * chunk handling (unfinished chunks, top-level locals) and the evaluation
  * of what a peer types, in a sandbox (harness.c: fz_sandbox).
  *
- * Input: byte 0 seeds where the rest is cut into 'data' chunks (0: one
- * chunk); the rest is what the peer sends, then 'end'. Checked:
+ * Input: byte 0 seeds where the rest is cut into 'data' chunks
+ * (fuzzPieces, as fz_cut cuts; 0: one chunk); the rest is what the peer
+ * sends, then 'end'. Checked:
  *  - emitting 'data' and 'end' (inside the loop, as a socket does) never
  *    raises (a session must not throw
  *    into the socket's listener whatever the peer sends);
@@ -18,17 +19,8 @@
 static const char code[] =
     "return function(data)\n"
     "  local repl, EventEmitter = require('repl'), require('events')\n"
-    "  local seed, text = data:byte(1) or 0, data:sub(2)\n"
-    "  local pieces, pos = {}, 1\n"
-    "  while pos <= #text do\n"
-    "    local n = #text\n"
-    "    if seed ~= 0 then\n"
-    "      seed = (seed * 1103515245 + 12345) % 2147483648\n"
-    "      n = seed % 17 + 1\n"
-    "    end\n"
-    "    pieces[#pieces + 1] = text:sub(pos, pos + n - 1)\n"
-    "    pos = pos + n\n"
-    "  end\n"
+    "  local checkLines = fuzzCheckLines\n"
+    "  local text, pieces = fuzzPieces(data)\n"
     "  local expect = {}\n"
     "  for line in text:gmatch('([^\\n]*)\\n') do\n"
     "    expect[#expect + 1] = line:gsub('\\r$', '')\n"
@@ -55,15 +47,7 @@ static const char code[] =
     "      for _, p in ipairs(pieces) do input:emit('data', p) end\n"
     "      local closed = session.closed\n"
     "      input:emit('end')\n"
-    "      for i = 1, #seen do\n"
-    "        if seen[i] ~= expect[i] then\n"
-    "          error(('line %d is %q, not %q'):format(i, seen[i],\n"
-    "            tostring(expect[i])), 0)\n"
-    "        end\n"
-    "      end\n"
-    "      if #seen ~= #expect and not closed then\n"
-    "        error(('%d lines seen of %d'):format(#seen, #expect), 0)\n"
-    "      end\n"
+    "      checkLines(seen, expect, closed)\n"
     "    end)\n"
     "    if not ok then problem = err end\n"
     "    luanet._closeAll()\n"
