@@ -68,6 +68,9 @@ typedef struct {
 
 /* ---- helpers ---------------------------------------------------------- */
 
+static void die(const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 1, 2)));
+
 static void die(const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
