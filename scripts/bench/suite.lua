@@ -148,10 +148,12 @@ local empty = os.tmpname()
 local kinds = {
   { id = 'c', label = 'C on libuv',
     echo = { build .. '/bench/echo_peer' },
+    pipe = { build .. '/bench/echo_peer' }, -- the same C server as bulk's
     http = { build .. '/bench/http_peer' },
     start = { 'lua5.4', '-e', '' }, start_label = "lua5.4 -e ''" },
   { id = 'luanet', label = 'luanet',
     echo = { build .. '/luanet', here .. '/echo.lua' },
+    pipe = { build .. '/luanet', here .. '/pipe.lua' },
     http = { build .. '/luanet', here .. '/http.lua' },
     start = { build .. '/luanet', empty }, start_label = 'luanet empty.lua' },
 }
@@ -164,6 +166,7 @@ do -- every Node found: `node`, and those NODE names (space-separated)
       seen[major] = true
       kinds[#kinds + 1] = { id = 'node' .. major, label = 'Node ' .. major,
         version = v, echo = { bin, here .. '/echo.js' },
+        pipe = { bin, here .. '/pipe.js' },
         http = { bin, here .. '/http.js' },
         start = { bin, '-e', '' }, start_label = 'Node ' .. major .. " -e ''" }
     end
@@ -214,6 +217,11 @@ local scenarios = {
     end },
   { id = 'bulk', title = 'bulk echo, 4 conns, 64 KiB writes',
     unit = 'µs/MB', per = 1e6, server = 'echo',
+    load = function(port, pid)
+      return { 'bulk', port, pid, 4, size.seconds, 65536 }
+    end },
+  { id = 'pipe', title = 'bulk echo through pipe(), 4 conns, 64 KiB writes',
+    unit = 'µs/MB', per = 1e6, server = 'pipe',
     load = function(port, pid)
       return { 'bulk', port, pid, 4, size.seconds, 65536 }
     end },
