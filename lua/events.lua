@@ -137,23 +137,26 @@ end
 -- Adds listener (checked) to the listeners of event name of self, whose
 -- listeners table is events (self._events, nil while it has none: the
 -- caller read it), first or last (prepend): emits 'newListener' first,
--- warns of a leak. The first table is made with room for two names and
+-- warns of a leak. key: name's key in events (keyOf), when the caller
+-- knows it, or nil. The first table is made with room for two names and
 -- their listeners (a connection's 'data' and 'error' fill it without
 -- growing it), and a new name's listener is stored before the name, so
 -- that a table grows once per name at most. Returns nothing.
-local function addTo(self, events, name, listener, prepend)
-  if events ~= nil and events.newListener ~= nil then
+local function addTo(self, events, name, listener, prepend, key)
+  if events and events.newListener then
     self:emit('newListener', name, unwrap(listener))
     events = self._events -- a 'newListener' listener may have replaced it
   end
-  local key = name
-  if type(key) == 'number' then key = box(key) end
-  if events == nil then -- (2 names in the array part, 2 keys in the hash)
+  if key == nil then
+    key = name
+    if type(key) == 'number' then key = box(key) end
+  end
+  if not events then -- (2 names in the array part, 2 keys in the hash)
     self._events = { name, nil, [key] = listener, _ = nil }
     return
   end
   local h = events[key]
-  if h == nil then
+  if not h then
     local n = #events
     events[key] = listener
     events[n + 1] = name

@@ -533,9 +533,8 @@ function Socket:on(name, listener)
   end
   if not isSocket(self) then return otherOn(self, name, listener) end
   local events = self._events
-  local held = events ~= nil and events.readable ~= nil and
-    userReadable(self) > 0
-  addTo(self, events, name, listener, false)
+  local held = events and events.readable and userReadable(self) > 0
+  addTo(self, events, name, listener, false, name)
   if not held and not Socket.isPaused(self) then Socket.resume(self) end
   return self
 end
