@@ -1,17 +1,46 @@
-/* Classes of userdata with Node's property model: own fields first (kept in
- * user value 2), then the class's methods, then computed fields (getters),
- * and `_events` (user value 1) for the emitter of lua/events.lua. And the
- * readers of the options tables the classes' C methods take. */
+/* Classes of userdata with Node's property model: own fields first, then
+ * the class's methods, then computed fields (getters), and `_events` for
+ * the emitter of lua/events.lua. And the readers of the options tables
+ * the classes' C methods take.
+ *
+ * An object has one user value (issue 14: each costs an idle connection
+ * 16 bytes): its _events table, until it gets an own field; from then on
+ * the table of its own fields, which keeps _events under "_events" and is
+ * told from an _events table by its metatable, the marker (upvalue 4 of
+ * the class's __index and __newindex). An _events table has none: code
+ * that reads the user value for the listeners takes a table with a
+ * metatable as "ask _events" (lsocket.c's and lserver.c's emit_event). */
 #include "luanet.h"
 
+/* The registry's key of the marker. */
+static const char marker_key = 0;
+
+/* Whether the table at idx is a table of own fields: its metatable is the
+ * marker (upvalue 4: every caller runs inside __index or __newindex). */
+static int is_fields(lua_State *L, int idx) {
+  int is;
+  if (!lua_getmetatable(L, idx))
+    return 0;
+  is = lua_rawequal(L, -1, lua_upvalueindex(4));
+  lua_pop(L, 1);
+  return is;
+}
+
 static int get_events(lua_State *L) {
-  lua_getiuservalue(L, 1, 1);
+  if (lua_getiuservalue(L, 1, 1) == LUA_TTABLE && is_fields(L, -1))
+    lua_getfield(L, -1, "_events");
   return 1;
 }
 
 static int set_events(lua_State *L) {
   lua_settop(L, 3);
-  lua_setiuservalue(L, 1, 1);
+  if (lua_getiuservalue(L, 1, 1) == LUA_TTABLE && is_fields(L, 4)) {
+    lua_pushvalue(L, 3);
+    lua_setfield(L, 4, "_events");
+  } else {
+    lua_pop(L, 1);
+    lua_setiuservalue(L, 1, 1);
+  }
   return 0;
 }
 
@@ -26,8 +55,8 @@ static void check_self(lua_State *L) {
 }
 
 /* Calls the getter or setter for key 2 in the table at table_idx, if there
- * is one, with the object at 1 (and the value at 3 for a setter): they must
- * not use upvalues. Returns its results, or -1 when there is none. A
+ * is one, with the object at 1 (and the value at 3 for a setter): they run
+ * with the upvalues of __index or __newindex. Returns its results, or -1 when there is none. A
  * getter casts its object, so the object's class is checked first. */
 static int call_accessor(lua_State *L, int table_idx) {
   lua_CFunction f;
@@ -50,7 +79,7 @@ static int class_index(lua_State *L) {
   int n;
   if (lua_type(L, 1) != LUA_TUSERDATA)
     check_self(L);
-  if (lua_getiuservalue(L, 1, 2) == LUA_TTABLE) {
+  if (lua_getiuservalue(L, 1, 1) == LUA_TTABLE && is_fields(L, -1)) {
     lua_pushvalue(L, 2);
     if (lua_rawget(L, -2) != LUA_TNIL)
       return 1;
@@ -78,11 +107,14 @@ static int class_newindex(lua_State *L) {
     return lnb_raise(L, "readOnlyProperty", 2);
   }
   lua_pop(L, 1);
-  if (lua_getiuservalue(L, 1, 2) != LUA_TTABLE) {
-    lua_pop(L, 1);
-    lua_createtable(L, 0, 1);
+  if (lua_getiuservalue(L, 1, 1) != LUA_TTABLE || !is_fields(L, -1)) {
+    lua_createtable(L, 0, 2); /* the own fields, keeping _events */
+    lua_insert(L, -2);
+    lua_setfield(L, -2, "_events");
+    lua_pushvalue(L, lua_upvalueindex(4));
+    lua_setmetatable(L, -2);
     lua_pushvalue(L, -1);
-    lua_setiuservalue(L, 1, 2);
+    lua_setiuservalue(L, 1, 1);
   }
   lua_insert(L, 2);
   lua_rawset(L, 2);
@@ -103,21 +135,32 @@ void lnb_class(lua_State *L, const char *tname, int methods_idx,
                const luaL_Reg *getters, const luaL_Reg *setters) {
   methods_idx = lua_absindex(L, methods_idx);
   luaL_newmetatable(L, tname);
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &marker_key) != LUA_TTABLE) {
+    lua_pop(L, 1); /* the marker: one for every class */
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &marker_key);
+  }
+  lua_insert(L, -2); /* marker, metatable */
   push_accessors(L, getters, 1);
   lua_pushvalue(L, methods_idx);
   lua_pushvalue(L, -2);
   lua_pushvalue(L, -4);
-  lua_pushcclosure(L, class_index, 3); /* methods, getters, metatable */
+  lua_pushvalue(L, -6);
+  lua_pushcclosure(L, class_index, 4); /* methods, getters, metatable,
+                                          marker */
   lua_setfield(L, -3, "__index");
   push_accessors(L, setters, 0);
   lua_pushvalue(L, -3);
-  lua_pushcclosure(L, class_newindex, 3); /* getters, setters, metatable */
+  lua_pushvalue(L, -5);
+  lua_pushcclosure(L, class_newindex, 4); /* getters, setters, metatable,
+                                             marker */
   lua_setfield(L, -2, "__newindex");
-  lua_pop(L, 1);
+  lua_pop(L, 2);
 }
 
 void *lnb_new(lua_State *L, size_t size, const char *tname) {
-  void *p = lua_newuserdatauv(L, size, 2);
+  void *p = lua_newuserdatauv(L, size, 1);
   luaL_setmetatable(L, tname);
   return p;
 }

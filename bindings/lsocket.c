@@ -14,11 +14,16 @@
  * ln_socket_write_pinned). */
 #define PIN_MIN (1024 * 1024)
 
+/* The userdata: s.ref is the registry's hold on it while the core may
+ * call back about it. An accepted TCP connection's is smaller than
+ * sizeof(lnb_socket_t) (ln_socket_size): nothing may follow s. */
 typedef struct {
   ln_socket_t s; /* first: the core's notifications cast back to this */
-  int ref;       /* the registry's hold on the userdata while active */
-  int error_ref; /* destroy(err): the error to emit */
 } lnb_socket_t;
+
+/* The registry's key of the table of the errors given to destroy(err), by
+ * the Socket's reference, until its 'close': few sockets have one. */
+static const char errors_key = 0;
 
 /* The Socket at index 1 of a method. The methods keep the class's
  * metatable as upvalue 2, so the usual case costs one comparison
@@ -51,27 +56,54 @@ static lnb_socket_t *self(lua_State *L) {
  * call back about it. */
 static void sync_ref(lua_State *L, lnb_socket_t *ls, int idx) {
   int active = ln_socket_is_active(&ls->s);
-  if (active && ls->ref == LUA_NOREF) {
+  if (active && ls->s.ref == LUA_NOREF) {
     lua_pushvalue(L, idx);
-    ls->ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  } else if (!active && ls->ref != LUA_NOREF) {
-    luaL_unref(L, LUA_REGISTRYINDEX, ls->ref);
-    ls->ref = LUA_NOREF;
+    ls->s.ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  } else if (!active && ls->s.ref != LUA_NOREF) {
+    luaL_unref(L, LUA_REGISTRYINDEX, ls->s.ref);
+    ls->s.ref = LUA_NOREF;
   }
 }
 
 static lnb_socket_t *push_new(lua_State *L, lnb_t *b, unsigned flags) {
   lnb_socket_t *ls = lnb_new(L, sizeof(*ls), SOCKET_T);
   ln_socket_init(&b->loop, &ls->s, flags);
-  ls->ref = LUA_NOREF;
-  ls->error_ref = LUA_NOREF;
+  ls->s.ref = LUA_NOREF;
   return ls;
 }
 
-ln_socket_t *lnb_socket_new(lua_State *L, lnb_t *b) {
-  lnb_socket_t *ls = push_new(L, b, 0);
-  ls->ref = luaL_ref(L, LUA_REGISTRYINDEX); /* the server's accept follows */
-  return &ls->s;
+/* Pushes the error given to destroy(err) of ls and returns 1, or pushes
+ * nothing and returns 0. */
+static int push_user_error(lua_State *L, lnb_socket_t *ls) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &errors_key) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  if (lua_rawgeti(L, -1, ls->s.ref) == LUA_TNIL) {
+    lua_pop(L, 2);
+    return 0;
+  }
+  lua_remove(L, -2);
+  return 1;
+}
+
+/* Keeps the value at idx (an absolute index) as the error of ls's ERROR
+ * (ls->s.ref is set), or with idx 0 forgets it. */
+static void set_user_error(lua_State *L, lnb_socket_t *ls, int idx) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &errors_key) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    if (idx == 0)
+      return;
+    lua_newtable(L);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &errors_key);
+  }
+  if (idx != 0)
+    lua_pushvalue(L, idx);
+  else
+    lua_pushnil(L);
+  lua_rawseti(L, -2, ls->s.ref);
+  lua_pop(L, 1);
 }
 
 /* ---- notifications ------------------------------------------------------ */
@@ -108,9 +140,7 @@ static void push_aggregate(lua_State *L, ln_socket_t *s, int attempts) {
 static void push_failure(lua_State *L, lnb_socket_t *ls, const ln_event_t *e) {
   if (e->attempts > 1)
     push_aggregate(L, &ls->s, e->attempts);
-  else if (e->status == LN_EUSER && ls->error_ref != LUA_NOREF)
-    lua_rawgeti(L, LUA_REGISTRYINDEX, ls->error_ref);
-  else
+  else if (e->status != LN_EUSER || !push_user_error(L, ls))
     lnb_push_error(L, e->status, e);
 }
 
@@ -128,26 +158,20 @@ static const char *const event_names[] = {
 
 /* Node's autoSelectFamilyAttemptedAddresses: a fresh list at the first
  * address of a name, then 'ip:port' for each tried (kept after close, so
- * an own field of the Socket at 2). */
+ * an own field of the Socket at 2, set through its __newindex). */
 static void record_attempt(lua_State *L, const ln_event_t *e) {
-  if (lua_getiuservalue(L, 2, 2) != LUA_TTABLE) {
-    lua_pop(L, 1);
-    lua_createtable(L, 0, 1);
-    lua_pushvalue(L, -1);
-    lua_setiuservalue(L, 2, 2);
-  }
   if (e->index == 0 ||
-      lua_getfield(L, -1, "autoSelectFamilyAttemptedAddresses") !=
+      lua_getfield(L, 2, "autoSelectFamilyAttemptedAddresses") !=
           LUA_TTABLE) {
     if (e->index != 0)
       lua_pop(L, 1);
     lua_createtable(L, e->attempts, 0);
     lua_pushvalue(L, -1);
-    lua_setfield(L, -3, "autoSelectFamilyAttemptedAddresses");
+    lua_setfield(L, 2, "autoSelectFamilyAttemptedAddresses");
   }
   lua_pushfstring(L, "%s:%d", e->address, e->port);
   lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
-  lua_pop(L, 2);
+  lua_pop(L, 1);
 }
 
 /* Emits the event of a notification (a WRITE calls its callback): run by
@@ -258,13 +282,12 @@ void lnb_socket_event(ln_socket_t *s, ln_socket_event_t ev,
   int top = lua_gettop(L);
   notification_t n;
 
-  if (ls->ref == LUA_NOREF)
+  if (ls->s.ref == LUA_NOREF)
     return;
-  lua_rawgeti(L, LUA_REGISTRYINDEX, ls->ref); /* held for the whole call */
+  lua_rawgeti(L, LUA_REGISTRYINDEX, ls->s.ref); /* held for the whole call */
   if (ev == LN_SOCKET_EV_CLOSE) {
     /* Closed: let go before the listeners run (one may connect again). */
-    luaL_unref(L, LUA_REGISTRYINDEX, ls->error_ref);
-    ls->error_ref = LUA_NOREF;
+    set_user_error(L, ls, 0);
     sync_ref(L, ls, top + 1);
   }
   n.ls = ls;
@@ -394,14 +417,11 @@ static int socket_end(lua_State *L) {
 static int socket_destroy(lua_State *L) {
   lnb_socket_t *ls = check_socket(L);
   if (!ln_socket_destroyed(&ls->s)) {
-    if (!lua_isnoneornil(L, 2)) {
-      lua_pushvalue(L, 2);
-      ls->error_ref = luaL_ref(L, LUA_REGISTRYINDEX);
-      ln_socket_destroy(&ls->s, LN_EUSER);
-    } else {
-      ln_socket_destroy(&ls->s, 0);
-    }
+    int user = !lua_isnoneornil(L, 2);
+    ln_socket_destroy(&ls->s, user ? LN_EUSER : 0);
     sync_ref(L, ls, 1);
+    if (user && ls->s.ref != LUA_NOREF) /* an ERROR follows */
+      set_user_error(L, ls, 2);
   }
   lua_settop(L, 1);
   return 1;
@@ -969,5 +989,5 @@ void lnb_open_socket(lua_State *L, lnb_t *b) {
 }
 
 void lnb_socket_push(lua_State *L, ln_socket_t *s) {
-  lua_rawgeti(L, LUA_REGISTRYINDEX, ((lnb_socket_t *)s)->ref);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, s->ref);
 }

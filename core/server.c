@@ -153,6 +153,27 @@ static void drop(ln_server_t *s, uv_stream_t *listener) {
   uv_close(&tmp->h.handle, listener_free);
 }
 
+/* ---- accepting -------------------------------------------------------- */
+
+size_t ln_socket_size(const ln_server_t *server) {
+  if (server != NULL && server->listener != NULL &&
+      server->listener->h.handle.type == UV_TCP)
+    return offsetof(ln_socket_t, h) + sizeof(uv_tcp_t);
+  return sizeof(ln_socket_t);
+}
+
+/* A socket for a connection to accept, from the embedder (which sized it
+ * with ln_socket_size), initialised; NULL when it has none to give. */
+static ln_socket_t *new_socket(ln_server_t *s) {
+  int tcp_only = ln_socket_size(s) < sizeof(ln_socket_t);
+  ln_socket_t *sock = s->loop->hooks->socket_new(s);
+  if (sock != NULL) {
+    ln_socket_init(s->loop, sock, s->opts.socket_flags);
+    sock->tcp_only = (uint8_t)tcp_only;
+  }
+  return sock;
+}
+
 /* ---- accepting behind a load balancer (proxy.h) ------------------------
  * The connection is accepted at once, its header read, and then the
  * blockList, maxConnections' DROP and CONNECTION see the client's address:
@@ -161,14 +182,13 @@ static void drop(ln_server_t *s, uv_stream_t *listener) {
 static void accept_proxied(ln_server_t *s, uv_stream_t *stream) {
   int over = s->max_connections >= 0 && s->connections >= s->max_connections;
   ln_blocklist_t *block_list = s->opts.block_list;
-  ln_socket_t *sock = s->loop->hooks->socket_new(s);
+  ln_socket_t *sock = new_socket(s);
   int err;
 
   if (sock == NULL) {
     drop(s, stream);
     return;
   }
-  ln_socket_init(s->loop, sock, s->opts.socket_flags);
   s->opts.block_list = NULL; /* not the balancer's address: the client's */
   err = ln__socket_accept(sock, s, stream);
   s->opts.block_list = block_list;
@@ -236,10 +256,9 @@ static void on_connection(uv_stream_t *stream, int status) {
   } else if (s->max_connections >= 0 &&
              s->connections >= s->max_connections) {
     drop(s, stream);
-  } else if ((sock = s->loop->hooks->socket_new(s)) == NULL) {
+  } else if ((sock = new_socket(s)) == NULL) {
     drop(s, stream);
   } else {
-    ln_socket_init(s->loop, sock, s->opts.socket_flags);
     if ((err = ln__socket_accept(sock, s, stream)) == 0) {
       ln_event_t e = {0};
       s->connections++;

@@ -51,8 +51,9 @@ static void socket_closer(uv_handle_t *handle) {
 static const ln_close_fn socket_close_fn = socket_closer;
 
 int ln__init_handle(ln_socket_t *s, int pipe) {
-  int err = pipe ? uv_pipe_init(&s->loop->uv, &s->h.pipe, 0)
-                 : uv_tcp_init(&s->loop->uv, &s->h.tcp);
+  int err = pipe && s->tcp_only ? UV_EINVAL /* no room for a uv_pipe_t */
+            : pipe              ? uv_pipe_init(&s->loop->uv, &s->h.pipe, 0)
+                                : uv_tcp_init(&s->loop->uv, &s->h.tcp);
   if (err)
     return err;
   s->h.handle.data = (void *)&socket_close_fn;
@@ -404,7 +405,10 @@ static void on_tick(ln_tick_t *tick) {
 /* ---- the rest of the API ---------------------------------------------- */
 
 void ln_socket_init(ln_loop_t *loop, ln_socket_t *s, unsigned flags) {
-  memset(s, 0, sizeof(*s));
+  /* All but ref, and of the handle what every size has: the socket may
+   * have no room for a uv_pipe_t (ln_socket_size). */
+  memset(s, 0, offsetof(ln_socket_t, ref));
+  memset(&s->h, 0, sizeof(s->h.tcp));
   s->loop = loop;
   s->read_hwm = s->write_hwm = LN_DEFAULT_HIGH_WATER_MARK;
   s->state = LN_SOCKET_IDLE;

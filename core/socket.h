@@ -94,29 +94,39 @@ typedef enum {
 /* Node 22's default highWaterMark for a net.Socket, in bytes. */
 #define LN_DEFAULT_HIGH_WATER_MARK 65536
 
+/* Fields in order of size, the handle last: a socket that can only ever
+ * hold a TCP connection is allocated without the room a uv_pipe_t needs
+ * beyond a uv_tcp_t (ln_socket_size). An idle accepted connection costs
+ * this struct (issue 14: memory per connection): what few connections use
+ * is in more. */
 struct ln_socket_s {
-  union {
-    uv_handle_t handle;
-    uv_stream_t stream;
-    uv_tcp_t tcp;
-    uv_pipe_t pipe;
-  } h;
   ln_loop_t *loop;
-  ln_server_t *server;          /* the server that accepted it, if any */
+  ln_server_t *server;           /* the server that accepted it, if any */
   struct ln__more_s *more;       /* what few connections use, made on first
                                     use (core/internal.h), or NULL */
   struct sockaddr_in6 *peer;     /* the peer's name, once read (TCP) */
   ln_wlist_t done;               /* finished, to report on the next tick */
-  uint32_t read_hwm, write_hwm;  /* high-water marks, bytes */
   size_t writable_length;        /* bytes written but not yet flushed */
   uint64_t bytes_read, bytes_written;
   ln_tick_t tick;
-  int error;                     /* the error to deliver, once destroyed */
   const char *error_syscall;
-  ln_decoder_t decoder;          /* after ln_socket_set_encoding() */
+  uint32_t read_hwm, write_hwm;  /* high-water marks, bytes */
   uint32_t flags;
+  int16_t error;                 /* the error to deliver, once destroyed:
+                                    every libuv and LN_E* code fits */
+  ln_decoder_t decoder;          /* after ln_socket_set_encoding() */
   uint16_t pending;              /* work for the next tick */
   uint8_t state;                 /* ln_socket_state_t */
+  uint8_t tcp_only;              /* allocated for TCP (ln_socket_size) */
+  int ref;                       /* the embedder's (the bindings: their
+                                    registry reference): the core neither
+                                    reads it nor clears it */
+  union {
+    uv_handle_t handle;
+    uv_stream_t stream;
+    uv_tcp_t tcp;
+    uv_pipe_t pipe;              /* absent from a socket of TCP size */
+  } h;
 };
 
 /* Where a connection goes (ln_socket_connect). */
@@ -136,8 +146,17 @@ typedef struct {
 } ln_connect_opts_t;
 
 /* Initialises s (embedder memory, any content) as a socket of loop that is
- * not connected. flags: LN_SOCKET_* options. Cannot fail. */
+ * not connected; s->ref is left as it is. flags: LN_SOCKET_* options.
+ * Cannot fail. */
 void ln_socket_init(ln_loop_t *loop, ln_socket_t *s, unsigned flags);
+
+/* The bytes to allocate for an ln_socket_t: for a connection that server
+ * accepts (the loop's hooks->socket_new), only what its kind of handle
+ * needs (a uv_tcp_t is 16 bytes smaller than a uv_pipe_t on Linux); for
+ * any other socket (server NULL), sizeof(ln_socket_t). A socket of TCP
+ * size can connect again once closed, but only over TCP: a connect to a
+ * path fails with EINVAL. */
+size_t ln_socket_size(const ln_server_t *server);
 
 /* Starts connecting: a Unix path, a numeric address (connect on the next
  * tick, as Node does), or a name (resolved first, one LOOKUP per address,
