@@ -165,6 +165,29 @@ void *lnb_new(lua_State *L, size_t size, const char *tname) {
   return p;
 }
 
+int lnb_push_listeners(lua_State *L, int idx, const char *name) {
+  int t = lua_getiuservalue(L, idx, 1);
+  if (t == LUA_TTABLE && lua_getmetatable(L, -1)) {
+    int fields;
+    lua_rawgetp(L, LUA_REGISTRYINDEX, &marker_key);
+    fields = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+    if (fields) { /* the own fields, keeping _events */
+      lua_pushliteral(L, "_events");
+      t = lua_rawget(L, -2);
+      lua_remove(L, -2);
+    }
+  }
+  if (t != LUA_TTABLE) { /* none yet */
+    lua_pop(L, 1);
+    lua_pushnil(L);
+    return LUA_TNIL;
+  }
+  t = lua_getfield(L, -1, name); /* as emit() reads it */
+  lua_remove(L, -2);
+  return t;
+}
+
 lua_Integer lnb_opt_int(lua_State *L, int t, const char *k, lua_Integer def,
                         lua_Integer min, lua_Integer max) {
   lua_Integer v = def;

@@ -95,9 +95,7 @@ static int emit_event(lua_State *L) {
   if (n->ev == LN_SERVER_EV_CONNECTION) {
     /* The hot path of churn: a lone 'connection' listener (lua/events.lua
      * keeps one as the function itself) is called as emit() would. */
-    if (lua_getiuservalue(L, 2, 1) == LUA_TTABLE &&
-        !lua_getmetatable(L, -1) && /* else own fields (lclass.c) */
-        lua_getfield(L, -1, "connection") == LUA_TFUNCTION) {
+    if (lnb_push_listeners(L, 2, "connection") == LUA_TFUNCTION) {
       lnb_socket_push(L, e->socket);
       lua_call(L, 1, 0);
       return 0;

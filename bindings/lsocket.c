@@ -205,11 +205,8 @@ static int emit_event(lua_State *L) {
      * most connections), and a lone 'data' or 'readable' listener
      * (lua/events.lua keeps one as the function itself) is called as
      * emit() would call it, without the trip through emit(). 'error'
-     * always goes there: it
-     * raises when nobody listens. */
-    int t = lua_getiuservalue(L, 2, 1);
-    if (t == LUA_TTABLE && !lua_getmetatable(L, -1)) /* else own fields */
-      t = lua_getfield(L, -1, event_names[n->ev]);
+     * always goes there: it raises when nobody listens. */
+    int t = lnb_push_listeners(L, 2, event_names[n->ev]);
     if (t == LUA_TNIL)
       return 0;
     if (t == LUA_TFUNCTION && n->ev == LN_SOCKET_EV_DATA) {
@@ -955,9 +952,12 @@ static int is_ip(lua_State *L) {
   return 1;
 }
 
-/* core.isSocket(v) -> boolean */
+/* core.isSocket(v) -> boolean. Upvalue 1: the Socket metatable (found
+ * without luaL_testudata's lookup by name: one call per connection). */
 static int is_socket(lua_State *L) {
-  lua_pushboolean(L, luaL_testudata(L, 1, SOCKET_T) != NULL);
+  lua_pushboolean(L, lua_type(L, 1) == LUA_TUSERDATA &&
+                         lua_getmetatable(L, 1) &&
+                         lua_rawequal(L, -1, lua_upvalueindex(1)));
   return 1;
 }
 
@@ -980,7 +980,8 @@ void lnb_open_socket(lua_State *L, lnb_t *b) {
   lua_pushlightuserdata(L, b);
   lua_pushcclosure(L, new_socket, 1);
   lua_setfield(L, core, "newSocket");
-  lua_pushcfunction(L, is_socket);
+  luaL_getmetatable(L, SOCKET_T);
+  lua_pushcclosure(L, is_socket, 1);
   lua_setfield(L, core, "isSocket");
   lua_pushcfunction(L, is_ip);
   lua_setfield(L, core, "isIP");

@@ -21,7 +21,7 @@
 #define TIMEOUT_T "luanet.Timeout"
 #define IMMEDIATE_T "luanet.Immediate"
 #define TIMEOUT_MAX 2147483647 /* ms, Node's TIMEOUT_MAX */
-#define CALL_UV 3              /* the user value holding the call */
+#define CALL_UV 2 /* the user value holding the call (1: lclass.c's) */
 
 typedef struct lnb_timer_s lnb_timer_t;
 

@@ -125,9 +125,17 @@ int lnb_raise(lua_State *L, const char *name, int nargs);
 void lnb_class(lua_State *L, const char *tname, int methods_idx,
                const luaL_Reg *getters, const luaL_Reg *setters);
 
-/* Pushes a new userdata of size bytes with the two user values a class
- * uses (1: the events table, 2: user fields) and the metatable tname. */
+/* Pushes a new userdata of size bytes with the one user value a class
+ * uses (its _events table, or the table of its own fields that keeps
+ * _events) and the metatable tname. */
 void *lnb_new(lua_State *L, size_t size, const char *tname);
+
+/* Pushes the listeners of event name of the class object at idx, as
+ * lua/events.lua's emit() finds them in _events (nil, a function, or a
+ * table; _events[name] may call a metamethod, so the caller is
+ * protected); returns the pushed value's type. For the emit_event fast
+ * paths of the bindings. */
+int lnb_push_listeners(lua_State *L, int idx, const char *name);
 
 /* Options tables (lua/net.lua has checked their types): field k of the
  * table at t. A number is truncated and clamped to [min, max]; NaN, a
@@ -141,7 +149,6 @@ const char *lnb_opt_string(lua_State *L, int t, const char *k, size_t *len);
 
 /* lsocket.c */
 void lnb_open_socket(lua_State *L, lnb_t *b);
-ln_socket_t *lnb_socket_new(lua_State *L, lnb_t *b);
 void lnb_socket_push(lua_State *L, ln_socket_t *s);
 void lnb_socket_event(ln_socket_t *s, ln_socket_event_t ev,
                       const ln_event_t *e);
