@@ -182,16 +182,22 @@ describe('luanet --workers N', function()
     -- listener (c0's), the spec then writes to c1, and c1's listener,
     -- which runs in the same poll as the signal but before it, blocks on a
     -- FIFO while the spec queues ten connections on the worker's socket.
+    -- c1 is known to the worker first: it answers c1's 'ready'.
     local fifo = os.tmpname()
     os.remove(fifo)
     assert.is_true(os.execute('mkfifo ' .. fifo))
     local blocker = h.script([[
 local net = require('net')
 local port, fifo = tonumber(process.argv[3]), process.argv[4]
+-- Waits for a line on the FIFO. An open made while the last writer still
+-- has it open reads that writer's end, not a line: open it again.
 local function block()
-  local f = io.open(fifo)
-  f:read('l')
-  f:close()
+  local line
+  repeat
+    local f = io.open(fifo)
+    line = f:read('l')
+    f:close()
+  until line
 end
 net.createServer(function(s)
   s:on('data', function(d)
@@ -204,6 +210,8 @@ net.createServer(function(s)
       s:write('holding')
       block()
       s:end_()
+    elseif d == 'ready' then
+      s:write('ready')
     else
       s:end_(process.workerId .. '\n')
     end
@@ -242,7 +250,13 @@ end):listen(port, '127.0.0.1', function() print('up 0 1 0 0 -') end)
         c1:write('hold') -- in the worker's socket when write returns
         go()
       end)
-      c1:on('connect', function() c0:write('block') end)
+      -- c1 accepted and read before the block: else, on a loaded machine,
+      -- the worker accepts c1 in the poll that sees the signal, reads its
+      -- 'hold' only in the next, and has closed its listener by then.
+      c1:on('data', function(d)
+        if d == 'ready' then c0:write('block') end
+      end)
+      c1:on('connect', function() c1:write('ready') end)
     end, 10)
     h.waitFor(function() return p.status() ~= nil end, function() end, 10)
     h.run(20)
