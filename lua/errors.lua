@@ -87,6 +87,8 @@ local function quote(s)
   return q .. s .. q
 end
 
+M._quote = quote -- for lua/events.lua's ERR_UNHANDLED_ERROR
+
 -- JSON.stringify of a string (Node's choice where a string holds a ').
 local function jsonQuote(s)
   return '"' .. s:gsub('[\0-\31"\\]', function(c)

@@ -334,31 +334,12 @@ function EventEmitter:removeAllListeners(...)
   return self
 end
 
--- Node's inspect() of a string: single quotes unless the text holds some.
-local escapes = { ['\b'] = '\\b', ['\t'] = '\\t', ['\n'] = '\\n',
-  ['\f'] = '\\f', ['\r'] = '\\r', ['\\'] = '\\\\' }
-
-local function quote(s)
-  local q = "'"
-  if s:find("'", 1, true) then
-    if not s:find('"', 1, true) then
-      q = '"'
-    elseif not s:find('`', 1, true) and not s:find('${', 1, true) then
-      q = '`'
-    end
-  end
-  return q .. s:gsub("[%c\\']", function(c)
-    if c == "'" then return q == "'" and "\\'" or c end
-    return escapes[c] or ('\\x%02X'):format(c:byte())
-  end) .. q
-end
-
 -- An 'error' of self that nobody listens to: a table is raised as it is,
 -- anything else in an ERR_UNHANDLED_ERROR that shows it and keeps it as
 -- .context. The host names self when it prints the error.
 local function unhandled(self, err)
   if type(err) ~= 'table' then
-    local shown = type(err) == 'string' and quote(err) or
+    local shown = type(err) == 'string' and errors._quote(err) or
       require('util').inspect(err)
     err = errors.unhandledError(err, shown)
   end

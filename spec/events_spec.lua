@@ -330,6 +330,8 @@ for _, kind in ipairs(kinds) do
         { 'Unhandled error. ("it\'s")', "it's" },
         { "Unhandled error. (`a\"b'c`)", "a\"b'c" },
         { "Unhandled error. ('tab\\there\\\\\\x7F')", 'tab\there\\\127' },
+        -- Node 22: emit('error', 'a\u0085b\u00e9'): U+0080-U+009F escaped
+        { "Unhandled error. ('a\\x85b\u{E9}')", 'a\u{85}b\u{E9}' },
         { 'Unhandled error. (42)', 42 },
         { 'Unhandled error. (true)', true },
         { 'Unhandled error. (nil)', nil },
