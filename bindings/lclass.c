@@ -175,17 +175,13 @@ int lnb_push_listeners(lua_State *L, int idx, const char *name) {
     if (fields) { /* the own fields, keeping _events */
       lua_pushliteral(L, "_events");
       t = lua_rawget(L, -2);
-      lua_remove(L, -2);
     }
   }
   if (t != LUA_TTABLE) { /* none yet */
-    lua_pop(L, 1);
     lua_pushnil(L);
     return LUA_TNIL;
   }
-  t = lua_getfield(L, -1, name); /* as emit() reads it */
-  lua_remove(L, -2);
-  return t;
+  return lua_getfield(L, -1, name); /* as emit() reads it */
 }
 
 lua_Integer lnb_opt_int(lua_State *L, int t, const char *k, lua_Integer def,

@@ -357,13 +357,14 @@ static int socket_write(lua_State *L) {
     return lnb_raise(L, "invalidChunk", 1);
   }
   data = lua_tolstring(L, 2, &len);
-  if (lua_isfunction(L, 3)) {
+  if (lua_gettop(L) < 3) {
+    /* write(chunk): no callback, no encoding */
+  } else if (lua_isfunction(L, 3)) {
     cb = 3;
   } else {
     if (lua_isfunction(L, 4))
       cb = 4;
-    if (!lua_isnoneornil(L, 3) &&
-        (enc = check_encoding(L, 3)) != LN_ENC_UTF8) {
+    if (!lua_isnil(L, 3) && (enc = check_encoding(L, 3)) != LN_ENC_UTF8) {
       push_encoded(L, enc, &data, &len); /* stays on the stack */
       chunk = lua_gettop(L);
     }

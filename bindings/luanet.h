@@ -133,8 +133,9 @@ void *lnb_new(lua_State *L, size_t size, const char *tname);
 /* Pushes the listeners of event name of the class object at idx, as
  * lua/events.lua's emit() finds them in _events (nil, a function, or a
  * table; _events[name] may call a metamethod, so the caller is
- * protected); returns the pushed value's type. For the emit_event fast
- * paths of the bindings. */
+ * protected), with up to two values it read them from below them (the
+ * caller resets its stack); returns the listeners' type. For the
+ * emit_event fast paths of the bindings. */
 int lnb_push_listeners(lua_State *L, int idx, const char *name);
 
 /* Options tables (lua/net.lua has checked their types): field k of the
