@@ -366,18 +366,18 @@ int ln_socket_connect(ln_socket_t *s, const ln_connect_opts_t *o) {
       o->attempt_timeout ? o->attempt_timeout : DEFAULT_ATTEMPT_TIMEOUT;
   c->socket = s;
 
-  /* A closed socket starts again from scratch (Node's _undestroy). */
-  s->flags &= SF_UNREF | SF_NODELAY | SF_KEEPALIVE | SF_HALF_OPEN |
-              SF_NOT_READABLE | SF_NOT_WRITABLE | SF_PAUSED | SF_FLOWING |
-              SF_DECODING;
-  ln_decoder_init(&s->decoder, s->decoder.enc);
-  s->bytes_read = s->bytes_written = 0;
-  s->error = 0;
-  s->error_syscall = NULL;
   if (ln__more(s) == NULL) {
     free(c);
     return UV_ENOMEM;
   }
+  /* A closed socket starts again from scratch (Node's _undestroy). */
+  s->flags &= SF_UNREF | SF_NODELAY | SF_KEEPALIVE | SF_HALF_OPEN |
+              SF_NOT_READABLE | SF_NOT_WRITABLE | SF_PAUSED | SF_FLOWING |
+              SF_DECODING;
+  ln_decoder_init(&s->more->decoder, s->more->decoder.enc);
+  s->bytes_read = s->bytes_written = 0;
+  s->error = 0;
+  s->more->error_syscall = NULL;
   if ((err = ln__init_handle(s, o->path != NULL)) != 0) {
     free(c);
     return err;
@@ -412,21 +412,22 @@ int ln_socket_connect(ln_socket_t *s, const ln_connect_opts_t *o) {
 /* The details of s->error, as Node's exception carries them. */
 void ln__error_event(ln_socket_t *s, ln_event_t *e) {
   ln__connect_t *c = ln__connecting(s);
+  const char *syscall = s->more != NULL ? s->more->error_syscall : NULL;
 
   e->status = s->error;
-  e->syscall = s->error_syscall;
+  e->syscall = syscall;
   if (c != NULL && c->count > 1 && c->current + 1 == c->count &&
-      s->error == c->errors[0] && s->error_syscall == c->syscalls[0]) {
+      s->error == c->errors[0] && syscall == c->syscalls[0]) {
     e->attempts = c->count; /* every address failed */
     return;
   }
-  if (c != NULL && s->error_syscall != NULL) {
-    if (strcmp(s->error_syscall, "getaddrinfo") == 0) {
+  if (c != NULL && syscall != NULL) {
+    if (strcmp(syscall, "getaddrinfo") == 0) {
       e->host = c->host;
-    } else if (strcmp(s->error_syscall, "bind") == 0) {
+    } else if (strcmp(syscall, "bind") == 0) {
       e->address = c->local_address[0] ? c->local_address : NULL;
       e->port = c->local_port;
-    } else if (strcmp(s->error_syscall, "connect") == 0) {
+    } else if (strcmp(syscall, "connect") == 0) {
       e->address = (s->flags & SF_PIPE) ? c->host : c->address.address;
       e->len = (s->flags & SF_PIPE) ? c->host_len : c->address.len;
       e->port = (s->flags & SF_PIPE) ? 0 : c->address.port;

@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "decoder.h"
 #include "ln.h"
 
 #define ln__container_of(ptr, type, member)                                    \
@@ -51,6 +52,8 @@ typedef struct ln__more_s {
   uint32_t keepalive_delay;      /* seconds, applied on connect */
   struct ln__pipe_s *pipe;       /* piping what it reads (core/pipe.c) */
   struct ln__pipe_s *feeds;      /* the pipes writing to it */
+  const char *error_syscall;     /* the call that failed, for s->error */
+  ln_decoder_t decoder;          /* after ln_socket_set_encoding() */
 } ln__more_t;
 
 /* s->more, allocated if it was not yet. NULL when out of memory. */

@@ -120,13 +120,13 @@ static void deliver(ln_socket_t *s, const char *data, size_t len, int end) {
       notify_data(s, data, len);
     return;
   }
-  text = text_buffer(loop, ln_decoder_max(&s->decoder, len));
+  text = text_buffer(loop, ln_decoder_max(&s->more->decoder, len));
   if (text == NULL) {
     ln__destroy(s, UV_ENOMEM, "read");
     return;
   }
-  n = end ? ln_decoder_end(&s->decoder, text)
-          : ln_decoder_write(&s->decoder, data, len, text);
+  n = end ? ln_decoder_end(&s->more->decoder, text)
+          : ln_decoder_write(&s->more->decoder, data, len, text);
   if (n > 0)
     notify_data(s, text, n);
   text_release(loop, text);
@@ -152,7 +152,7 @@ static int can_end(const ln_socket_t *s) {
   return (s->flags & (SF_EOF | SF_END_EMITTED)) == SF_EOF && buffered(s) == 0 &&
          !ln__is_destroyed(s) &&
          (flowing(s) || !(s->flags & SF_DECODING) ||
-          !ln_decoder_holds(&s->decoder));
+          !ln_decoder_holds(&s->more->decoder));
 }
 
 static void maybe_end(ln_socket_t *s) {
@@ -389,12 +389,15 @@ int ln_socket_is_paused(const ln_socket_t *s) {
   return (s->flags & SF_PAUSED) != 0;
 }
 
-void ln_socket_set_encoding(ln_socket_t *s, int enc) {
-  ln_decoder_init(&s->decoder, enc);
-  s->flags |= SF_DECODING;
+int ln_socket_set_encoding(ln_socket_t *s, int enc) {
+  if (ln__more(s) == NULL)
+    return UV_ENOMEM;
+  ln_decoder_init(&s->more->decoder, enc);
+  s->flags |= SF_DECODING; /* only ever set with s->more there */
+  return 0;
 }
 
 int ln_socket_encoding(const ln_socket_t *s) {
-  return (s->flags & SF_DECODING) ? s->decoder.enc : -1;
+  return (s->flags & SF_DECODING) ? s->more->decoder.enc : -1;
 }
 

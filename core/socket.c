@@ -261,6 +261,7 @@ static void closed(ln_socket_t *s) {
   if (s->flags & SF_RELEASED) { /* let go while active: nobody to tell */
     free(m);
     s->more = NULL;
+    s->flags &= ~SF_DECODING; /* its decoder was in more */
     return;
   }
   memset(&e, 0, sizeof(e));
@@ -302,7 +303,9 @@ void ln__destroy(ln_socket_t *s, int err, const char *syscall) {
   if (err) {
     s->flags |= SF_HAD_ERROR;
     s->error = err;
-    s->error_syscall = syscall;
+    /* Its syscall in more (out of memory, the error goes without it). */
+    if (s->more != NULL || (syscall != NULL && ln__more(s) != NULL))
+      s->more->error_syscall = syscall;
     ln__defer(s, SP_ERROR);
     /* Node's errorBuffer: with no write in flight, end()'s callbacks hear
      * of the error before 'error' does. */
@@ -601,6 +604,7 @@ void ln_socket_release(ln_socket_t *s) {
     free(s->more->rbuf);
     free(s->more);
     s->more = NULL;
+    s->flags &= ~SF_DECODING; /* its decoder was in more */
   }
 }
 

@@ -109,12 +109,11 @@ struct ln_socket_s {
   size_t writable_length;        /* bytes written but not yet flushed */
   uint64_t bytes_read, bytes_written;
   ln_tick_t tick;
-  const char *error_syscall;
   uint32_t read_hwm, write_hwm;  /* high-water marks, bytes */
   uint32_t flags;
   int16_t error;                 /* the error to deliver, once destroyed:
-                                    every libuv and LN_E* code fits */
-  ln_decoder_t decoder;          /* after ln_socket_set_encoding() */
+                                    every libuv and LN_E* code fits (its
+                                    syscall, in more) */
   uint16_t pending;              /* work for the next tick */
   uint8_t state;                 /* ln_socket_state_t */
   uint8_t tcp_only;              /* allocated for TCP (ln_socket_size) */
@@ -277,8 +276,10 @@ int ln_socket_flowing(const ln_socket_t *s);
  * enc (an ln_encoding_t; see decoder.h) says, UTF-8, never with a character
  * split across two DATA (the rest of one waits for the next read), and what
  * is still held when the peer ends comes as a last DATA before END. A
- * second call starts a fresh decoder, as Node's does. */
-void ln_socket_set_encoding(ln_socket_t *s, int enc);
+ * second call starts a fresh decoder, as Node's does. Returns 0, or
+ * UV_ENOMEM (the decoder lives in memory allocated on first use: nothing
+ * changes then). */
+int ln_socket_set_encoding(ln_socket_t *s, int enc);
 
 /* The encoding given to ln_socket_set_encoding, or -1 (bytes). */
 int ln_socket_encoding(const ln_socket_t *s);
