@@ -497,6 +497,13 @@ end
 
 local on, addTo = EventEmitter.on, EventEmitter._addTo
 
+-- Node's resume() for a 'data' listener while 'readable' listeners hold
+-- the socket: it does not flow, and reads for them. Those added with
+-- prependListener (which is not Readable.on) start here.
+local function holdFlow(s)
+  if not endHooks[s] then startReadable(s) end
+end
+
 -- Socket:on for what is not a function added to a socket: a once()
 -- wrapper, a listener that is none (the emitter's on raises), or a call
 -- with a dot (self no Socket). Called as a tail call: its levels are
@@ -506,6 +513,7 @@ local function otherOn(self, name, listener)
     if name == 'readable' then
       startReadable(self)
     elseif name == 'data' and userReadable(self) > 0 then
+      holdFlow(self)
       return on(self, name, listener)
     end
   elseif not listener then -- s.on('data', f)
@@ -535,7 +543,11 @@ function Socket:on(name, listener)
   local events = self._events
   local held = events and events.readable and userReadable(self) > 0
   addTo(self, events, name, listener, false, name)
-  if not held and not Socket.isPaused(self) then Socket.resume(self) end
+  if held then
+    holdFlow(self)
+  elseif not Socket.isPaused(self) then
+    Socket.resume(self)
+  end
   return self
 end
 Socket.addListener = Socket.on

@@ -82,4 +82,28 @@ describe('socket:on', function()
       client:resume()
       client:end_('hello')
     end)
+
+  t.it("holds a socket whose 'readable' listener came by prependListener " ..
+    "once 'data' is added, and emits 'readable' to it", function(done)
+      -- c.prependListener('readable', () => seen.push(c.read()));
+      -- c.on('data', f); c.isPaused() -> true; the listener gets 'hello',
+      -- then null at the end (it used to get nothing: the socket hung)
+      local server
+      server = h.listen(function(socket)
+        server:close()
+        socket:end_('hello')
+      end)
+      local c = net.connect(server:address().port, '127.0.0.1')
+      local seen = {}
+      c:prependListener('readable', function()
+        seen[#seen + 1] = c:read('a') or 'nil'
+      end)
+      assert.is_false(c:isPaused())
+      c:on('data', f)
+      assert.is_true(c:isPaused())
+      c:on('end', function()
+        assert.are.same({ 'hello', 'nil' }, seen)
+        done()
+      end)
+    end)
 end)
