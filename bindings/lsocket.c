@@ -476,10 +476,12 @@ static int socket_unpipe(lua_State *L) {
 
 /* socket:setEncoding([encoding]) -> socket: 'data' carries text from now
  * on, decoded as Node's StringDecoder does ('utf8' when omitted). Raises
- * ERR_UNKNOWN_ENCODING. */
+ * ERR_UNKNOWN_ENCODING, or Lua's memory error when out of memory (the
+ * socket then delivers bytes as before). */
 static int socket_set_encoding(lua_State *L) {
   lnb_socket_t *ls = check_socket(L);
-  ln_socket_set_encoding(&ls->s, check_encoding(L, 2));
+  if (ln_socket_set_encoding(&ls->s, check_encoding(L, 2)) != 0)
+    return luaL_error(L, "not enough memory");
   lua_settop(L, 1);
   return 1;
 }
