@@ -32,12 +32,13 @@ static void *handle_of(lua_State *L, int idx) {
  * loop alive, false when it is open and unref()ed, nil when it has no open
  * handle (not connected yet, closed) or is no Socket or Server. */
 static int handles_refs(lua_State *L) {
-  lnb_t *b = lnb_get(L);
+  lnb_t *b = lnb_get(L); /* NULL before require('luanet'): none open */
   lua_Integer n;
   luaL_checktype(L, 1, LUA_TTABLE);
   n = luaL_len(L, 1);
   lua_newtable(L); /* 2: the open handles */
-  uv_walk(&b->loop.uv, add_handle, L);
+  if (b != NULL)
+    uv_walk(&b->loop.uv, add_handle, L);
   lua_createtable(L, (int)(n > 0 && n < 1 << 20 ? n : 0), 0);
   for (lua_Integer i = 1; i <= n; i++) {
     void *handle;

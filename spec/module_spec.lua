@@ -15,6 +15,18 @@ describe("require('luanet')", function()
     assert.are.equal('table table table function\n', out)
   end)
 
+  it("gives luanet.handles' refs before luanet is required, without a " ..
+    'crash: nothing is open yet', function()
+    local cmd = "lua5.4 -e \"package.cpath='" .. h.build ..
+      "/?.so;'..package.cpath; local r = require('luanet.handles')" ..
+      ".refs({ 1, {} }); io.write(#r, '\\n')\""
+    local p = assert(io.popen(cmd))
+    local out = p:read('a')
+    local ok = p:close()
+    assert.is_true(ok)
+    assert.are.equal('0\n', out)
+  end)
+
   it('gives net, events, timers and run', function()
     local l = h.luanet
     assert.are.equal('function', type(l.net.createServer))
