@@ -238,6 +238,18 @@ int ln_socket_open_stdio(ln_socket_t *s, int fd) {
 
 /* ---- closing ---------------------------------------------------------- */
 
+/* Frees s->more and what only it holds (its decoder goes with it). */
+static void more_free(ln_socket_t *s) {
+  if (s->more == NULL)
+    return;
+  ln__wlist_free(&s->more->queued);
+  ln__wlist_free(&s->more->ending);
+  free(s->more->rbuf);
+  free(s->more);
+  s->more = NULL;
+  s->flags &= ~SF_DECODING;
+}
+
 /* The last step of every close: the writes never sent and the end()
  * callbacks never finished are told, then CLOSE. */
 static void closed(ln_socket_t *s) {
@@ -259,9 +271,7 @@ static void closed(ln_socket_t *s) {
   }
   s->state = LN_SOCKET_CLOSED;
   if (s->flags & SF_RELEASED) { /* let go while active: nobody to tell */
-    free(m);
-    s->more = NULL;
-    s->flags &= ~SF_DECODING; /* its decoder was in more */
+    more_free(s);
     return;
   }
   memset(&e, 0, sizeof(e));
@@ -598,14 +608,7 @@ void ln_socket_release(ln_socket_t *s) {
   close_timeout(s); /* an expired timer: libuv must not keep it */
   ln__wlist_free(&s->done);
   ln__pipe_stop(s); /* a socket never connected may still pipe */
-  if (s->more != NULL) {
-    ln__wlist_free(&s->more->queued);
-    ln__wlist_free(&s->more->ending);
-    free(s->more->rbuf);
-    free(s->more);
-    s->more = NULL;
-    s->flags &= ~SF_DECODING; /* its decoder was in more */
-  }
+  more_free(s);
 }
 
 void ln__close_handle(uv_handle_t *handle) {
