@@ -31,8 +31,9 @@ EventEmitter.errorMonitor = setmetatable({}, {
 local errorMonitor = EventEmitter.errorMonitor
 
 -- The key a number stands for in self._events (any other name is its own
--- key): one table per number, kept (numbers as event names are few).
-local boxes = {}
+-- key): one table per number that has listeners, made by addTo and kept
+-- while some _events holds it (weak values); reads only look it up.
+local boxes = setmetatable({}, { __mode = 'v' })
 local function box(n)
   local b = boxes[n]
   if b == nil then
@@ -42,9 +43,9 @@ local function box(n)
   return b
 end
 
--- The key of event name in self._events.
+-- The key of event name in self._events; nil for a number none has.
 local function keyOf(name)
-  if type(name) == 'number' then return box(name) end
+  if type(name) == 'number' then return boxes[name] end
   return name
 end
 
@@ -364,7 +365,7 @@ function EventEmitter:emit(name, ...)
     if events == nil or events.error == nil then unhandled(self, (...)) end
   end
   local key = name
-  if type(key) == 'number' then key = box(key) end
+  if type(key) == 'number' then key = boxes[key] end
   local h = events and events[key]
   if h == nil then return false end
   if isList(h) then

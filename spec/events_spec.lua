@@ -465,6 +465,28 @@ for _, kind in ipairs(kinds) do
 end
 
 describe('EventEmitter', function()
+  t.it('keeps nothing for a number used as an event name once no ' ..
+    'listener has it', function()
+    local EE = require('events')
+    local e = EE()
+    collectgarbage()
+    local before = collectgarbage('count')
+    for i = 1, 100000 do
+      e:emit(i)
+      e:listenerCount(i)
+      local f = function() end
+      e:on(i + 0.5, f)
+      e:off(i + 0.5, f)
+    end
+    collectgarbage()
+    collectgarbage()
+    assert.is_true(collectgarbage('count') - before < 256) -- KiB
+    e:on(7, t.mustCall(function(x) assert.are.equal('x', x) end))
+    collectgarbage()
+    assert.is_true(e:emit(7, 'x'))
+    assert.are.same({ 7 }, e:eventNames())
+  end)
+
   t.it('makes new emitters, and is its own EventEmitter field', function()
     local a, b = EventEmitter(), EventEmitter()
     assert.are_not.equal(a, b)
