@@ -86,6 +86,19 @@ static const char *const event_names[] = {"listening", "connection", "error",
 
 /* Emits the event of a notification: run by lnb_protect, with the
  * notification at 1 and the Server at 2. */
+/* Pushes { localAddress, localPort, localFamily, remoteAddress,
+ * remotePort, remoteFamily } of a connection's event ('drop',
+ * 'proxyError'), as Node's 'drop' gives them. */
+static void push_peer(lua_State *L, const ln_event_t *e) {
+  lua_createtable(L, 0, 7);
+  set_field(L, "localAddress", e->local_address);
+  set_int(L, "localPort", e->local_port);
+  set_field(L, "localFamily", ln_addr_family_name(e->family));
+  set_field(L, "remoteAddress", e->address);
+  set_int(L, "remotePort", e->port);
+  set_field(L, "remoteFamily", ln_addr_family_name(e->family));
+}
+
 static int emit_event(lua_State *L) {
   const notification_t *n = lua_touserdata(L, 1);
   const ln_event_t *e = n->e;
@@ -111,25 +124,14 @@ static int emit_event(lua_State *L) {
     lnb_push_error(L, e->status, e);
     break;
   case LN_SERVER_EV_DROP:
-    lua_createtable(L, 0, 6);
-    set_field(L, "localAddress", e->local_address);
-    set_int(L, "localPort", e->local_port);
-    set_field(L, "localFamily", ln_addr_family_name(e->family));
-    set_field(L, "remoteAddress", e->address);
-    set_int(L, "remotePort", e->port);
-    set_field(L, "remoteFamily", ln_addr_family_name(e->family));
+    push_peer(L, e);
     break;
   default:
     nargs = 0;
     if (n->ev == LN_SERVER_EV_PROXY_ERROR) {
-      lua_createtable(L, 0, 6);
+      push_peer(L, e);
       lua_pushlstring(L, e->data, e->len);
       lua_setfield(L, -2, "message");
-      set_field(L, "localAddress", e->local_address);
-      set_int(L, "localPort", e->local_port);
-      set_field(L, "remoteAddress", e->address);
-      set_int(L, "remotePort", e->port);
-      set_field(L, "remoteFamily", ln_addr_family_name(e->family));
       nargs = 1;
     }
     break;

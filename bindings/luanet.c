@@ -94,14 +94,14 @@ static int errors_index(lua_State *L) {
 static int core_index(lua_State *L) {
   lnb_t *b = lua_touserdata(L, lua_upvalueindex(1));
   lua_settop(L, 2);
-  lua_pushnil(L);
-  lua_setmetatable(L, 1);
   lua_pushvalue(L, 1); /* each opener sets its fields in the table on top */
   lnb_open_socket(L, b);
   lnb_open_blocklist(L, b);
   lnb_open_server(L, b);
   lnb_open_timers(L, b);
   lnb_open_process_tables(L);
+  lua_pushnil(L); /* only once all are made: a memory error retries */
+  lua_setmetatable(L, 1);
   lua_pushvalue(L, 2);
   lua_rawget(L, 1);
   return 1;

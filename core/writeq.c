@@ -53,8 +53,7 @@ void ln__report_all(ln_socket_t *s, ln_wlist_t *list, int status,
 
 static void maybe_drain(ln_socket_t *s) {
   /* Node's afterWrite: 'drain' once the queue is empty, unless ending. */
-  if ((s->flags & (SF_NEED_DRAIN | SF_ENDING)) == SF_NEED_DRAIN &&
-      s->writable_length == 0 && !ln__is_destroyed(s)) {
+  if (s->writable_length == 0 && ln_socket_need_drain(s)) {
     s->flags &= ~SF_NEED_DRAIN;
     ln__pipe_drained(s);
     ln__notify(s, LN_SOCKET_EV_DRAIN, NULL);

@@ -85,6 +85,7 @@ local net = {}
 ---@field message string  'not a PROXY protocol header', 'timed out'...
 ---@field localAddress string
 ---@field localPort integer
+---@field localFamily string
 ---@field remoteAddress string
 ---@field remotePort integer
 ---@field remoteFamily string
