@@ -7,8 +7,8 @@
 -- connect, createServer, Socket, Server; setTimeout, setInterval,
 -- setImmediate) record where each was made and when.
 local type, pairs, ipairs, getmetatable, setmetatable, tostring, rawget,
-  tonumber, pcall, require = type, pairs, ipairs, getmetatable,
-  setmetatable, tostring, rawget, tonumber, pcall, require
+  tonumber, require = type, pairs, ipairs, getmetatable,
+  setmetatable, tostring, rawget, tonumber, require
 local getregistry, traceback = debug.getregistry, debug.traceback
 local sort = table.sort
 
@@ -27,17 +27,10 @@ local function clockMs()
   return tonumber(require('process').hrtime.bigint()) / 1e6
 end
 
----handles.tracing() -> whether objects made now are traced.
-function M.tracing()
-  if always then return true end
-  local process = loaded.process
-  return process ~= nil and rawget(process, 'traceHandles') == true
-end
-
 ---handles.made(object, level): records where object was made (the stack
 ---from level, seen from the caller) when tracing.
 function M.made(object, level)
-  if not always then -- (M.tracing(), inlined: this runs at every socket)
+  if not always then -- this runs at every socket: kept short
     local process = loaded.process
     if process == nil or rawget(process, 'traceHandles') ~= true then
       return
@@ -108,8 +101,7 @@ function M.list()
       end
     end
   end
-  local ok, c = pcall(require, 'luanet.handles')
-  local refs = ok and c.refs(objects) or {}
+  local refs = require('luanet.handles').refs(objects)
   local list = {}
   for i, object in ipairs(objects) do
     local h = describe(object, found[i], refs[i])

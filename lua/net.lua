@@ -499,8 +499,10 @@ net._socketOptions = socketOptions
 ---net.Socket([options]) -> a Socket not yet connected. options: fd,
 ---allowHalfOpen, readable, writable, noDelay, keepAlive,
 ---keepAliveInitialDelay.
-setmetatable(Socket,
-  { __call = function(_, options) return newSocket(options) end })
+setmetatable(Socket, { __call = function(_, options)
+  local s = newSocket(options) -- no tail call: handles.made counts levels
+  return s
+end })
 net.Socket = Socket
 net.Stream = Socket
 

@@ -98,5 +98,18 @@ describeTerminal('the REPL as a socket tool: bytes and records',
       out = sh(env .. h.exe .. ' ' .. src)
       assert.truthy(out:find('^1\tServer\ttrue\n[^\n]*:2: in main chunk'),
         out)
+      -- a Socket made by net.Socket() (a __call): where the script made it
+      src = h.script([[
+        local net = require('net')
+        local c = net.Socket()
+        c:on('error', function() end)
+        c:connect(1, '127.0.0.1')
+        for _, x in ipairs(net.handles()) do
+          if x.kind == 'Socket' then print((x.stack:match('\n%s*([^\n]*)'))) end
+        end
+        c:destroy()
+      ]])
+      out = sh(env .. h.exe .. ' ' .. src)
+      assert.truthy(out:find(':2: in main chunk\n$'), out)
     end)
 end)
