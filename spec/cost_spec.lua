@@ -1,8 +1,10 @@
 -- What the work on cost (issue 14, scripts/bench/RESULTS.md) changed
 -- inside, checked from outside: an emitter keeps its event names in the
 -- array part of its _events, so names that are numbers (which would land
--- there) must still be names like any other, as in Node, where an event
--- name 1 is the property key '1'.
+-- there) must still be names like any other. Not Node 22's rule, where an
+-- event name 1 is the property key '1': there e.on(2,f).on('a',g).on(1,g)
+-- lists [ '1', '2', 'a' ] and emit('1') reaches on(1)'s listener; luanet
+-- keeps 1 and '1' apart, in the order of their first listener.
 local h = require('spec.helpers')
 local EventEmitter = h.luanet.events
 

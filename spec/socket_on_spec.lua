@@ -3,7 +3,7 @@
 -- wrapper, a listener that is none, or a call with a dot, the longer
 -- way). The expectations are what Node 22.23.5 printed for the same
 -- JavaScript, quoted beside them (`net.Socket.prototype.on.call(o, ...)`
--- for a call on another object).
+-- for a call on another object), except where a comment says not.
 local h = require('spec.helpers')
 local t = require('luanet.test')
 local net = h.net
@@ -33,8 +33,9 @@ describe('socket:on', function()
 
   it('keeps the names in the order they got their first listener',
     function()
-      -- luanet has none of Node's own listeners ('end', 'close'), so
-      -- the order is the script's: error,data,end,close
+      -- not Node's: Node 22 printed [ 'close', 'error', 'data', 'end' ]
+      -- (its own 'end' and 'close' listeners come first); luanet has none
+      -- of its own, so the order is the script's
       local s = net.Socket()
       s:on('error', f):on('data', f):on('end', f):on('close', f)
       assert.are.same({ 'error', 'data', 'end', 'close' }, s:eventNames())
