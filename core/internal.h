@@ -83,10 +83,12 @@ void ln__wlist_push(ln_wlist_t *list, ln__write_t *w);
 /* Detaches and returns the whole of list, first write first. */
 ln__write_t *ln__wlist_take(ln_wlist_t *list);
 
-/* Opens s on a connection accepted from server's listening stream.
+/* Opens s on a connection accepted from server's listening stream;
+ * check_peer: a peer on the server's blockList is closed at once (not for
+ * a connection behind a load balancer, whose client the header names).
  * Returns 0 or a libuv error (s is then not open). */
 int ln__socket_accept(ln_socket_t *s, ln_server_t *server,
-                      uv_stream_t *listener);
+                      uv_stream_t *listener, int check_peer);
 
 /* Starts s reading (unless paused) once the embedder has it. */
 void ln__socket_start(ln_socket_t *s);
@@ -215,5 +217,18 @@ void ln__connected(ln_socket_t *s);
 void ln__connect_release(struct ln__connect_s *c);
 /* The details of s->error for its ERROR notification. */
 void ln__error_event(ln_socket_t *s, ln_event_t *e);
+
+/* proxy.c and server.c: a connection behind a load balancer (proxy.h) */
+/* Reads the header of sock, just accepted by its server (counted among its
+ * connections, not reading). over: it came over maxConnections (DROP, not
+ * CONNECTION, once the header told who it is). Ends in
+ * ln__server_proxied(), or in nothing if the loop closes first. */
+void ln__proxy_start(ln_socket_t *sock, int over);
+
+/* The header of sock was read (error NULL: its peer is now the client's,
+ * unless the header had none) or failed (error says why): the server
+ * closes it (blockList, maxConnections, PROXY_ERROR) or announces it. */
+void ln__server_proxied(ln_server_t *s, ln_socket_t *sock, int over,
+                        const char *error);
 
 #endif

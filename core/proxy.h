@@ -27,14 +27,6 @@
  * balancer sends it with its first packet. */
 #define LN_PROXY_TIMEOUT 5000
 
-/* The server's notification for a connection closed for its header:
- * address and port are the peer's (the load balancer's, or whoever
- * connected), local_address and local_port the server's, family theirs;
- * data (len bytes) says why, as ln_proxy_strerror() does or "timed out",
- * "closed by the peer", "read failed". It continues server.h's
- * ln_server_event_t. */
-#define LN_SERVER_EV_PROXY_ERROR ((ln_server_event_t)(LN_SERVER_EV_DROP + 1))
-
 /* What a header says. */
 typedef struct {
   int version; /* 1 or 2 */
@@ -71,19 +63,5 @@ const char *ln_proxy_strerror(int err);
 /* Makes s (initialised, not listening) read a PROXY protocol header from
  * each connection it accepts, as this file's opening comment says. */
 void ln_server_proxy_protocol(ln_server_t *s, int on);
-
-/* ---- inside the core: server.c and proxy.c ---------------------------- */
-
-/* Reads the header of sock, just accepted by its server (counted among its
- * connections, not reading). over: it came over maxConnections (DROP, not
- * CONNECTION, once the header told who it is). Ends in
- * ln__server_proxied(), or in nothing if the loop closes first. */
-void ln__proxy_start(ln_socket_t *sock, int over);
-
-/* The header of sock was read (error NULL: its peer is now the client's,
- * unless the header had none) or failed (error says why): the server
- * closes it (blockList, maxConnections, PROXY_ERROR) or announces it. */
-void ln__server_proxied(ln_server_t *s, ln_socket_t *sock, int over,
-                        const char *error);
 
 #endif

@@ -181,7 +181,6 @@ static ln_socket_t *new_socket(ln_server_t *s) {
 
 static void accept_proxied(ln_server_t *s, uv_stream_t *stream) {
   int over = s->max_connections >= 0 && s->connections >= s->max_connections;
-  ln_blocklist_t *block_list = s->opts.block_list;
   ln_socket_t *sock = new_socket(s);
   int err;
 
@@ -189,9 +188,8 @@ static void accept_proxied(ln_server_t *s, uv_stream_t *stream) {
     drop(s, stream);
     return;
   }
-  s->opts.block_list = NULL; /* not the balancer's address: the client's */
-  err = ln__socket_accept(sock, s, stream);
-  s->opts.block_list = block_list;
+  /* the blockList is for the client's address, not the balancer's */
+  err = ln__socket_accept(sock, s, stream, 0);
   if (err == 0) {
     s->connections++;
     ln__proxy_start(sock, over);
@@ -259,7 +257,7 @@ static void on_connection(uv_stream_t *stream, int status) {
   } else if ((sock = new_socket(s)) == NULL) {
     drop(s, stream);
   } else {
-    if ((err = ln__socket_accept(sock, s, stream)) == 0) {
+    if ((err = ln__socket_accept(sock, s, stream, 1)) == 0) {
       ln_event_t e = {0};
       s->connections++;
       ln__socket_start(sock);

@@ -17,8 +17,13 @@ typedef enum {
   LN_SERVER_EV_CONNECTION, /* socket: a new connection, already reading */
   LN_SERVER_EV_ERROR,      /* status, syscall, address, port, host */
   LN_SERVER_EV_CLOSE,      /* closed and every connection has ended */
-  LN_SERVER_EV_DROP        /* over maxConnections: address/port (remote),
+  LN_SERVER_EV_DROP,       /* over maxConnections: address/port (remote),
                               local_address/local_port, family */
+  LN_SERVER_EV_PROXY_ERROR /* a connection closed for its PROXY header
+                              (proxy.h): as DROP, and data (len bytes)
+                              says why, as ln_proxy_strerror() does or
+                              "timed out", "closed by the peer", "read
+                              failed" */
 } ln_server_event_t;
 
 /* Where to listen (ln_server_listen). */

@@ -434,7 +434,7 @@ void ln_socket_init(ln_loop_t *loop, ln_socket_t *s, unsigned flags) {
 }
 
 int ln__socket_accept(ln_socket_t *s, ln_server_t *server,
-                      uv_stream_t *listener) {
+                      uv_stream_t *listener, int check_peer) {
   const ln_server_opts_t *o = &server->opts;
   int err = ln__init_handle(s, listener->type == UV_NAMED_PIPE);
 
@@ -445,7 +445,7 @@ int ln__socket_accept(ln_socket_t *s, ln_server_t *server,
     uv_close(&s->h.handle, ln__on_close);
     return err;
   }
-  if (o->block_list != NULL && !(s->flags & SF_PIPE)) {
+  if (check_peer && o->block_list != NULL && !(s->flags & SF_PIPE)) {
     struct sockaddr_storage peer;
     int len = sizeof(peer);
     if (uv_tcp_getpeername(&s->h.tcp, (struct sockaddr *)&peer, &len) == 0 &&
@@ -461,13 +461,13 @@ int ln__socket_accept(ln_socket_t *s, ln_server_t *server,
     s->flags |= SF_PAUSED;
   if (o->no_delay)
     s->flags |= SF_NODELAY;
-  if (o->keep_alive && ln__more(s) != NULL) {
-    s->flags |= SF_KEEPALIVE;
-    s->more->keepalive_delay = o->keep_alive_delay;
-  }
   if (o->high_water_mark)
     s->read_hwm = s->write_hwm = o->high_water_mark;
   ln__apply_options(s);
+  /* Node sets the server's keepAlive on the handle only: the socket's
+   * setKeepAlive state, kept for a reconnect, is untouched. */
+  if (o->keep_alive && !(s->flags & SF_PIPE))
+    uv_tcp_keepalive(&s->h.tcp, 1, o->keep_alive_delay);
   ln__touch(s);
   return 0;
 }
