@@ -1,0 +1,18 @@
+-- Node's test-net-autoselectfamily-attempt-timeout-default-value.js: the
+-- default attempt timeout is 250 ms, as Node's test/common leaves it:
+-- multiplied by 10 and scaled by platformTimeout. (luanet's common.lua
+-- does not do that; the two lines below do what Node's common does.)
+local common = require('common')
+local assert = require('node:assert')
+local net = require('node:net')
+
+-- Node's test/common/index.js: "When using high concurrency or in the CI
+-- we need much more time for each connection attempt".
+net.setDefaultAutoSelectFamilyAttemptTimeout(
+  common.platformTimeout(net.getDefaultAutoSelectFamilyAttemptTimeout() * 10))
+
+local getDefaultAutoSelectFamilyAttemptTimeout =
+  net.getDefaultAutoSelectFamilyAttemptTimeout
+
+assert.strictEqual(getDefaultAutoSelectFamilyAttemptTimeout(),
+  common.platformTimeout(2500))
