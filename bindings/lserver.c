@@ -38,30 +38,6 @@ static void sync_ref(lua_State *L, lnb_server_t *ls, int idx) {
   }
 }
 
-typedef struct {
-  ln_server_t *server;
-  ln_socket_t *socket;
-} accept_t;
-
-/* Makes the Socket of a new connection to a->server, sized for its kind
- * (ln_socket_size: an accepted TCP connection has no room for a
- * uv_pipe_t) and held by the registry from the start (the server's accept
- * follows): run by lnb_protect, a at 1, a->socket set. */
-static int make_socket(lua_State *L) {
-  accept_t *a = lua_touserdata(L, 1);
-  ln_socket_t *sock = lnb_new(L, ln_socket_size(a->server), "luanet.Socket");
-  ln_socket_init(a->server->loop, sock, 0);
-  sock->ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  a->socket = sock;
-  return 0;
-}
-
-ln_socket_t *lnb_server_socket_new(ln_server_t *s) {
-  accept_t a = {s, NULL};
-  lnb_protect(s->loop->data, make_socket, &a);
-  return a.socket; /* NULL when out of memory: the connection is dropped */
-}
-
 static void set_field(lua_State *L, const char *k, const char *v) {
   if (v != NULL) {
     lua_pushstring(L, v);

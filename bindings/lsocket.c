@@ -65,11 +65,36 @@ static void sync_ref(lua_State *L, lnb_socket_t *ls, int idx) {
   }
 }
 
-static lnb_socket_t *push_new(lua_State *L, lnb_t *b, unsigned flags) {
-  lnb_socket_t *ls = lnb_new(L, sizeof(*ls), SOCKET_T);
-  ln_socket_init(&b->loop, &ls->s, flags);
-  ls->s.ref = LUA_NOREF;
-  return ls;
+static ln_socket_t *push_new(lua_State *L, lnb_t *b, size_t size,
+                             unsigned flags) {
+  ln_socket_t *s = lnb_new(L, size, SOCKET_T);
+  ln_socket_init(&b->loop, s, flags);
+  s->ref = LUA_NOREF;
+  return s;
+}
+
+typedef struct {
+  ln_server_t *server;
+  ln_socket_t *socket;
+} accept_t;
+
+/* Makes the Socket of a new connection to a->server, sized for its kind
+ * (ln_socket_size: an accepted TCP connection has no room for a
+ * uv_pipe_t) and held by the registry from the start (the server's accept
+ * follows): run by lnb_protect, a at 1, a->socket set. */
+static int make_accepted(lua_State *L) {
+  accept_t *a = lua_touserdata(L, 1);
+  ln_socket_t *s = push_new(L, a->server->loop->data,
+                            ln_socket_size(a->server), 0);
+  s->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  a->socket = s;
+  return 0;
+}
+
+ln_socket_t *lnb_server_socket_new(ln_server_t *s) {
+  accept_t a = {s, NULL};
+  lnb_protect(s->loop->data, make_accepted, &a);
+  return a.socket; /* NULL when out of memory: the connection is dropped */
 }
 
 /* Pushes the error given to destroy(err) of ls and returns 1, or pushes
@@ -943,7 +968,7 @@ static int new_socket(lua_State *L) {
     flags |= LN_SOCKET_NOT_READABLE;
   if (lua_isboolean(L, 3) && !lua_toboolean(L, 3))
     flags |= LN_SOCKET_NOT_WRITABLE;
-  push_new(L, lnb_state(L), flags);
+  push_new(L, lnb_state(L), sizeof(lnb_socket_t), flags);
   return 1;
 }
 

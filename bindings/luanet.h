@@ -153,12 +153,14 @@ void lnb_open_socket(lua_State *L, lnb_t *b);
 void lnb_socket_push(lua_State *L, ln_socket_t *s);
 void lnb_socket_event(ln_socket_t *s, ln_socket_event_t ev,
                       const ln_event_t *e);
+/* The core's socket_new hook: a Socket for a connection the server s
+ * accepts, held by the registry; NULL when out of memory. */
+ln_socket_t *lnb_server_socket_new(ln_server_t *s);
 
 /* lserver.c */
 void lnb_open_server(lua_State *L, lnb_t *b);
 void lnb_server_event(ln_server_t *s, ln_server_event_t ev,
                       const ln_event_t *e);
-ln_socket_t *lnb_server_socket_new(ln_server_t *s);
 
 /* lblocklist.c: net.BlockList and net.SocketAddress (their argument checks
  * are in lua/blocklist.lua). lnb_open_blocklist adds the classes and their
