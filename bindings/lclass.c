@@ -199,10 +199,28 @@ lua_Integer lnb_opt_int(lua_State *L, int t, const char *k, lua_Integer def,
   return v < min ? min : v > max ? max : v;
 }
 
+int lnb_truthy(lua_State *L, int idx) {
+  switch (lua_type(L, idx)) {
+  case LUA_TNONE:
+  case LUA_TNIL:
+    return 0;
+  case LUA_TBOOLEAN:
+    return lua_toboolean(L, idx);
+  case LUA_TNUMBER: {
+    lua_Number n = lua_tonumber(L, idx);
+    return n == n && n != 0;
+  }
+  case LUA_TSTRING:
+    return lua_rawlen(L, idx) > 0;
+  default:
+    return 1;
+  }
+}
+
 int lnb_opt_bool(lua_State *L, int t, const char *k) {
   int v;
   lua_getfield(L, t, k);
-  v = lua_toboolean(L, -1);
+  v = lnb_truthy(L, -1);
   lua_pop(L, 1);
   return v;
 }

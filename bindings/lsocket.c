@@ -528,22 +528,24 @@ static int socket_set_timeout(lua_State *L) {
   return 0;
 }
 
-/* socket:setNoDelay([noDelay]) -> socket; true when omitted, as Node. */
+/* socket:setNoDelay([noDelay]) -> socket; true when nil, else Node's
+ * !!noDelay (0 and '' are false). */
 static int socket_set_nodelay(lua_State *L) {
   lnb_socket_t *ls = check_socket(L);
-  int enable = lua_isnone(L, 2) ? 1 : lua_toboolean(L, 2);
+  int enable = lua_isnoneornil(L, 2) ? 1 : lnb_truthy(L, 2);
   ln_socket_set_nodelay(&ls->s, enable);
   lua_settop(L, 1);
   return 1;
 }
 
-/* socket:setKeepAlive([enable][, initialDelay]) -> socket; the delay in
- * ms, rounded down to seconds as Node does. */
+/* socket:setKeepAlive([enable][, initialDelay]) -> socket; enable as
+ * Node's Boolean(enable), the delay in ms, rounded down to seconds as
+ * Node does. */
 static int socket_set_keepalive(lua_State *L) {
   lnb_socket_t *ls = check_socket(L);
   lua_Number ms = lua_isnumber(L, 3) ? lua_tonumber(L, 3) : 0;
   unsigned delay = ms >= 1000 && ms < 4294967296000.0 ? (unsigned)(ms / 1000) : 0;
-  ln_socket_set_keepalive(&ls->s, lua_toboolean(L, 2), delay);
+  ln_socket_set_keepalive(&ls->s, lnb_truthy(L, 2), delay);
   lua_settop(L, 1);
   return 1;
 }
@@ -958,9 +960,11 @@ static const luaL_Reg methods[] = {
     {"_fileno", socket_fileno},
     {NULL, NULL}};
 
-/* core.newSocket(allowHalfOpen, readable, writable) -> an unconnected
- * Socket. */
+/* core.newSocket(allowHalfOpen, readable, writable, readableHighWaterMark,
+ * writableHighWaterMark) -> an unconnected Socket; the marks in bytes
+ * (whole numbers >= 0, checked by lua/net.lua), the default when nil. */
 static int new_socket(lua_State *L) {
+  ln_socket_t *s;
   unsigned flags = 0;
   if (lua_toboolean(L, 1))
     flags |= LN_SOCKET_ALLOW_HALF_OPEN;
@@ -968,7 +972,9 @@ static int new_socket(lua_State *L) {
     flags |= LN_SOCKET_NOT_READABLE;
   if (lua_isboolean(L, 3) && !lua_toboolean(L, 3))
     flags |= LN_SOCKET_NOT_WRITABLE;
-  push_new(L, lnb_state(L), sizeof(lnb_socket_t), flags);
+  s = push_new(L, lnb_state(L), sizeof(lnb_socket_t), flags);
+  s->read_hwm = (uint32_t)luaL_optinteger(L, 4, s->read_hwm);
+  s->write_hwm = (uint32_t)luaL_optinteger(L, 5, s->write_hwm);
   return 1;
 }
 

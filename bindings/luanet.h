@@ -143,7 +143,11 @@ int lnb_push_listeners(lua_State *L, int idx, const char *name);
  * missing field or another type is def. */
 lua_Integer lnb_opt_int(lua_State *L, int t, const char *k, lua_Integer def,
                         lua_Integer min, lua_Integer max);
+/* Whether field k is true as JavaScript's Boolean(x) has it (lnb_truthy). */
 int lnb_opt_bool(lua_State *L, int t, const char *k);
+/* JavaScript's truthiness of the value at idx, as Node's Boolean(x) and
+ * !!x: false for none, nil, false, 0, NaN and ''; true otherwise. */
+int lnb_truthy(lua_State *L, int idx);
 /* A string field (len may be NULL), or NULL; it stays valid while the
  * table holds it. */
 const char *lnb_opt_string(lua_State *L, int t, const char *k, size_t *len);

@@ -291,7 +291,10 @@ void ln__update_reading(ln_socket_t *s) {
   int want = s->state == LN_SOCKET_OPEN &&
              (s->flags & (SF_READ_STARTED | SF_EOF | SF_NOT_READABLE |
                           SF_PIPE_HELD)) == SF_READ_STARTED &&
-             buffered(s) < (needed(s) > s->read_hwm ? needed(s) : s->read_hwm);
+             (buffered(s) == 0 || /* Node reads into an empty buffer even
+                                     at a high-water mark of 0 */
+              buffered(s) < (needed(s) > s->read_hwm ? needed(s)
+                                                     : s->read_hwm));
   if (s->more != NULL && s->more->file != NULL) {
     /* a read in flight is not stopped: it is kept */
     if (want)

@@ -449,6 +449,21 @@ end
 
 local socketOptions = { allowHalfOpen = true, readable = true, writable = true }
 
+-- Node's getHighWaterMark for a Duplex: options.highWaterMark for both
+-- sides, else options[key]; nil (the default) when neither is given. A
+-- value that is not a whole number >= 0 raises ERR_INVALID_ARG_VALUE
+-- naming options[key]. Returns bytes, at most 2^32 - 1 (the core's).
+local function highWaterMark(options, key)
+  local hwm = options.highWaterMark
+  if hwm == nil then hwm = options[key] end
+  if hwm == nil then return nil end
+  if type(hwm) ~= 'number' or hwm < 0 or hwm ~= floor(hwm) or
+      hwm == huge then
+    error(errors.invalidArgValue('options.' .. key, hwm), 4)
+  end
+  return hwm < 0xffffffff and tointeger(hwm) or 0xffffffff
+end
+
 local function newSocket(options)
   if type(options) == 'number' then options = { fd = options } end
   if options == nil then options = {} end
@@ -477,16 +492,20 @@ local function newSocket(options)
       'options.blockList')
   end
   local fd = options.fd
+  local readableHwm = highWaterMark(options, 'readableHighWaterMark')
+  local writableHwm = highWaterMark(options, 'writableHighWaterMark')
   local s
   if fd ~= nil then
     errors.validateInt32(fd, 'fd', 0)
     s = core.newSocket(options.allowHalfOpen, options.readable,
-      options.writable)
+      options.writable, readableHwm, writableHwm)
   else
-    s = core.newSocket(options.allowHalfOpen)
+    s = core.newSocket(options.allowHalfOpen, nil, nil, readableHwm,
+      writableHwm)
   end
-  if options.noDelay then s:setNoDelay(true) end
-  if options.keepAlive then
+  -- Node's Boolean(options.noDelay) and Boolean(options.keepAlive)
+  if truthy(options.noDelay) then s:setNoDelay(true) end
+  if truthy(options.keepAlive) then
     s:setKeepAlive(true, options.keepAliveInitialDelay)
   end
   if fd ~= nil then s:_open(fd) end
@@ -721,9 +740,15 @@ end
 
 -- ---- addresses ------------------------------------------------------------
 
----net.isIP(input) -> 0, 4 or 6, exactly as Node decides.
+---net.isIP(input) -> 0, 4 or 6, exactly as Node decides. As Node tests
+---`${input}`, a table or userdata with a __tostring metamethod is tested
+---as the string it gives; any other value that is not a string is 0.
 function net.isIP(input)
-  if type(input) ~= 'string' then return 0 end
+  if type(input) ~= 'string' then
+    local mt = getmetatable(input)
+    if type(mt) ~= 'table' or mt.__tostring == nil then return 0 end
+    input = tostring(input)
+  end
   return core.isIP(input)
 end
 

@@ -117,6 +117,40 @@ describe('objectMode', function()
   end)
 end)
 
+describe('the high-water marks of net.Socket', function()
+  -- for (const o of [{highWaterMark: 0}, {highWaterMark: 10,
+  --   readableHighWaterMark: 5}, {readableHighWaterMark: 5},
+  --   {writableHighWaterMark: 7}, {highWaterMark: null}]) { const s = new
+  --   net.Socket(o); console.log(s.readableHighWaterMark,
+  --   s.writableHighWaterMark) } printed 0 0, 10 10, 5 65536, 65536 7,
+  --   65536 65536.
+  t.it('are highWaterMark for both, else each side its own', function()
+    for _, case in ipairs({ { { highWaterMark = 0 }, 0, 0 },
+      { { highWaterMark = 10, readableHighWaterMark = 5 }, 10, 10 },
+      { { readableHighWaterMark = 5 }, 5, 65536 },
+      { { writableHighWaterMark = 7 }, 65536, 7 },
+      { {}, 65536, 65536 } }) do
+      local s = net.Socket(case[1])
+      assert.are.same({ case[2], case[3] },
+        { s.readableHighWaterMark, s.writableHighWaterMark })
+      s:destroy()
+    end
+  end)
+
+  -- {highWaterMark: -1}, 1.5 and '5', {readableHighWaterMark: 'x'}: TypeError
+  -- ERR_INVALID_ARG_VALUE "The property 'options.readableHighWaterMark' is
+  -- invalid. Received -1" (1.5, '5', 'x').
+  t.it('raise ERR_INVALID_ARG_VALUE unless a whole number >= 0', function()
+    for _, case in ipairs({ { { highWaterMark = -1 }, '-1' },
+      { { highWaterMark = 1.5 }, '1.5' }, { { highWaterMark = '5' }, "'5'" },
+      { { readableHighWaterMark = 'x' }, "'x'" } }) do
+      isNodeError(raised(net.Socket, case[1]), 'TypeError',
+        'ERR_INVALID_ARG_VALUE', "The property " ..
+        "'options.readableHighWaterMark' is invalid. Received " .. case[2])
+    end
+  end)
+end)
+
 describe('listen() on an abstract path', function()
   -- net.createServer().listen({ path: '\0name', readableAll: true })
   -- throws TypeError ERR_INVALID_ARG_VALUE "The argument 'options' can not

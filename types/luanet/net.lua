@@ -40,6 +40,9 @@ local net = {}
 ---@field noDelay? boolean
 ---@field keepAlive? boolean
 ---@field keepAliveInitialDelay? number  ms
+---@field highWaterMark? integer  bytes: both marks, before the next two (65536)
+---@field readableHighWaterMark? integer  bytes (65536)
+---@field writableHighWaterMark? integer  bytes (65536)
 ---@field blockList? net.BlockList  connect() refuses what it blocks
 
 ---@class net.ConnectOptions: net.SocketOptions
