@@ -286,18 +286,129 @@ static int set_max_connections(lua_State *L) {
   return 0;
 }
 
+/* The options of accepted connections, as Node's Server keeps them in
+ * fields it reads at each connection: read live, and what is assigned
+ * applies to the connections that follow. The booleans are true as
+ * JavaScript has it; keepAliveInitialDelay is in seconds, as Node keeps
+ * it (~~(ms / 1000)); highWaterMark in bytes. */
+static int push_flag(lua_State *L, int on) {
+  lua_pushboolean(L, on);
+  return 1;
+}
+
+static int get_no_delay(lua_State *L) {
+  return push_flag(L, check_server(L)->s.opts.no_delay);
+}
+
+static int set_no_delay(lua_State *L) {
+  check_server(L)->s.opts.no_delay = lnb_truthy(L, 3);
+  return 0;
+}
+
+static int get_keep_alive(lua_State *L) {
+  return push_flag(L, check_server(L)->s.opts.keep_alive);
+}
+
+static int set_keep_alive(lua_State *L) {
+  check_server(L)->s.opts.keep_alive = lnb_truthy(L, 3);
+  return 0;
+}
+
+static int get_pause_on_connect(lua_State *L) {
+  return push_flag(L, check_server(L)->s.opts.pause_on_connect);
+}
+
+static int set_pause_on_connect(lua_State *L) {
+  check_server(L)->s.opts.pause_on_connect = lnb_truthy(L, 3);
+  return 0;
+}
+
+static int get_allow_half_open(lua_State *L) {
+  return push_flag(L, (check_server(L)->s.opts.socket_flags &
+                       LN_SOCKET_ALLOW_HALF_OPEN) != 0);
+}
+
+static int set_allow_half_open(lua_State *L) {
+  ln_server_opts_t *o = &check_server(L)->s.opts;
+  if (lnb_truthy(L, 3))
+    o->socket_flags |= LN_SOCKET_ALLOW_HALF_OPEN;
+  else
+    o->socket_flags &= ~(unsigned)LN_SOCKET_ALLOW_HALF_OPEN;
+  return 0;
+}
+
+/* A whole number in [0, max] at 3, or raises ERR_INVALID_ARG_TYPE /
+ * ERR_OUT_OF_RANGE naming the field. */
+static lua_Integer check_count(lua_State *L, const char *name,
+                               lua_Integer max) {
+  lua_Number n;
+  if (!lua_isnumber(L, 3) || lua_type(L, 3) != LUA_TNUMBER) {
+    lua_pushstring(L, name);
+    lua_pushliteral(L, "number");
+    lua_pushvalue(L, 3);
+    return lnb_raise(L, "invalidArgType", 3);
+  }
+  n = lua_tonumber(L, 3);
+  if (!(n >= 0 && n <= (lua_Number)max) || n != (lua_Number)(lua_Integer)n) {
+    lua_pushstring(L, name);
+    lua_pushfstring(L, ">= 0 and <= %I", max);
+    lua_pushvalue(L, 3);
+    return lnb_raise(L, "outOfRange", 3);
+  }
+  return (lua_Integer)n;
+}
+
+static int get_keep_alive_delay(lua_State *L) {
+  lua_pushinteger(L, check_server(L)->s.opts.keep_alive_delay);
+  return 1;
+}
+
+static int set_keep_alive_delay(lua_State *L) {
+  ln_server_t *s = &check_server(L)->s;
+  s->opts.keep_alive_delay =
+      (unsigned)check_count(L, "keepAliveInitialDelay", UINT32_MAX);
+  return 0;
+}
+
+static int get_high_water_mark(lua_State *L) {
+  uint32_t hwm = check_server(L)->s.opts.high_water_mark;
+  lua_pushinteger(L, hwm ? hwm : LN_DEFAULT_HIGH_WATER_MARK);
+  return 1;
+}
+
+static int set_high_water_mark(lua_State *L) {
+  ln_server_t *s = &check_server(L)->s;
+  s->opts.high_water_mark =
+      (uint32_t)check_count(L, "highWaterMark", UINT32_MAX);
+  return 0;
+}
+
 static int get_connections(lua_State *L) {
   lua_pushinteger(L, check_server(L)->s.connections);
   return 1;
 }
 
-static const luaL_Reg getters[] = {{"listening", get_listening},
-                                   {"maxConnections", get_max_connections},
-                                   {"_connections", get_connections},
-                                   {NULL, NULL}};
+static const luaL_Reg getters[] = {
+    {"listening", get_listening},
+    {"maxConnections", get_max_connections},
+    {"noDelay", get_no_delay},
+    {"keepAlive", get_keep_alive},
+    {"keepAliveInitialDelay", get_keep_alive_delay},
+    {"pauseOnConnect", get_pause_on_connect},
+    {"allowHalfOpen", get_allow_half_open},
+    {"highWaterMark", get_high_water_mark},
+    {"_connections", get_connections},
+    {NULL, NULL}};
 
-static const luaL_Reg setters[] = {{"maxConnections", set_max_connections},
-                                   {NULL, NULL}};
+static const luaL_Reg setters[] = {
+    {"maxConnections", set_max_connections},
+    {"noDelay", set_no_delay},
+    {"keepAlive", set_keep_alive},
+    {"keepAliveInitialDelay", set_keep_alive_delay},
+    {"pauseOnConnect", set_pause_on_connect},
+    {"allowHalfOpen", set_allow_half_open},
+    {"highWaterMark", set_high_water_mark},
+    {NULL, NULL}};
 
 static const luaL_Reg methods[] = {{"_listen", server_listen},
                                    {"_close", server_close},

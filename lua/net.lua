@@ -535,9 +535,11 @@ function net.createConnection(...)
   if timeout and timeout ~= 0 and timeout == timeout then -- JS truthiness
     s:setTimeout(timeout)
   end
-  connectedAt[s] = site(2)
-  if cb then return connect(s, options, cb) end
-  return connect(s, options)
+  -- through the method, as Node's socket.connect(normalized): a wrapper
+  -- of net.Socket.connect sees every connection (a tail call: Socket:
+  -- connect's level 2 is this function's caller)
+  if cb then return s:connect(options, cb) end
+  return s:connect(options)
 end
 net.connect = net.createConnection
 

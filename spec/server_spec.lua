@@ -432,6 +432,40 @@ describe('server options', function()
     net.connect(server:address().port, '127.0.0.1'):resume()
   end)
 
+  -- Node 22: createServer() printed false false false false 0 65536 for
+  -- noDelay, pauseOnConnect, allowHalfOpen, keepAlive,
+  -- keepAliveInitialDelay, highWaterMark; createServer({ noDelay: 0,
+  -- keepAlive: 'x', keepAliveInitialDelay: 3500, highWaterMark: 1024 })
+  -- printed false false false true 3 1024.
+  t.it('are fields of the server, as Node keeps them', function()
+    local function fields(server)
+      return { server.noDelay, server.pauseOnConnect, server.allowHalfOpen,
+        server.keepAlive, server.keepAliveInitialDelay, server.highWaterMark }
+    end
+    assert.are.same({ false, false, false, false, 0, 65536 },
+      fields(net.createServer()))
+    assert.are.same({ false, false, false, true, 3, 1024 },
+      fields(net.createServer({ noDelay = 0, keepAlive = 'x',
+        keepAliveInitialDelay = 3500, highWaterMark = 1024 })))
+  end)
+
+  -- Node 22: s.pauseOnConnect = true after createServer(); the connection
+  -- it accepts printed isPaused true.
+  t.it('apply what is assigned to them to the connections that follow',
+    function()
+      local server = net.createServer(t.mustCall(function(socket)
+        assert.is_true(socket:isPaused())
+        assert.are.equal(2048, socket.readableHighWaterMark)
+        socket:destroy()
+      end))
+      server.pauseOnConnect = true
+      server.highWaterMark = 2048
+      server:listen(0, '127.0.0.1', t.mustCall(function()
+        net.connect(server:address().port, '127.0.0.1'):on('close',
+          function() server:close() end):on('error', function() end)
+      end))
+    end)
+
   t.it('raise Node errors for bad option values', function()
     local ok, err = pcall(net.createServer, { highWaterMark = 'x' })
     assert.is_false(ok)

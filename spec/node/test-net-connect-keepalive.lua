@@ -27,16 +27,16 @@ local function systemIdle()
 end
 
 -- The kernel's timer of the TCP socket bound to local port: its kind
--- (2 is keep-alive) and the seconds left, from /proc/net/tcp{,6}.
-local function kernelTimer(port)
-  local suffix = (':%04X'):format(port)
+-- (2 is keep-alive) and the seconds left, from /proc/net/tcp{,6}: the
+-- established connection (state 01) from local port lport to remote port
+-- rport (an older one on the same local port may linger in TIME_WAIT).
+local function kernelTimer(lport, rport)
+  local ends = (':%04X %%S+:%04X 01 '):format(lport, rport)
   for _, name in ipairs({ '/proc/net/tcp', '/proc/net/tcp6' }) do
     for line in io.lines(name) do
-      local localAddress, tr, when =
-        line:match('^%s*%d+:%s+(%S+)%s+%S+%s+%x+%s+%S+%s+(%x+):(%x+)')
-      if localAddress and localAddress:sub(-#suffix) == suffix then
-        return tonumber(tr, 16), tonumber(when, 16) / 100
-      end
+      local tr, when = line:match('^%s*%d+:%s+%S+' .. ends ..
+        '%S+%s+(%x+):(%x+)')
+      if tr then return tonumber(tr, 16), tonumber(when, 16) / 100 end
     end
   end
 end
@@ -44,7 +44,7 @@ end
 -- Node's genSetKeepAlive(desiredEnable, desiredDelay), as the kernel
 -- shows it.
 local function assertKeepAlive(client, desiredEnable, desiredDelay)
-  local tr, left = kernelTimer(client.localPort)
+  local tr, left = kernelTimer(client.localPort, client.remotePort)
   if not desiredEnable then
     assert.notStrictEqual(tr, 2)
     return

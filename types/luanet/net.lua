@@ -207,6 +207,12 @@ function net.handles() end
 ---@field listening boolean  true while listening (read-only)
 ---@field maxConnections integer?  beyond it, connections are dropped ('drop')
 ---@field dropMaxConnection boolean?  Node's cluster-mode flag; no effect in luanet
+---@field noDelay boolean  TCP_NODELAY on the connections that follow
+---@field keepAlive boolean  SO_KEEPALIVE on the connections that follow
+---@field keepAliveInitialDelay integer  seconds before the first probe
+---@field pauseOnConnect boolean  the connections that follow start paused
+---@field allowHalfOpen boolean  the connections that follow stay open when the peer ends
+---@field highWaterMark integer  bytes: the marks of the connections that follow
 local Server = {}
 net.Server = Server
 
