@@ -13,6 +13,8 @@ local getinfo = debug.getinfo
 local M = {
   isWindows = false,
   isLinux = true,
+  isSunOS = false,
+  inFreeBSDJail = false,
   localhostIPv4 = '127.0.0.1',
 }
 
@@ -105,6 +107,7 @@ end
 function M.expectsError(fields, exact)
   local f = expect(function(err)
     assert.throws(function() error(err, 0) end, fields)
+    return true -- so that it also serves as assert.throws' validator
   end, exact or 1, nil)
   return f
 end
@@ -125,23 +128,30 @@ function M.skip(message)
 end
 
 -- common.hasIPv6: whether ::1 can be bound here (Node's reads the
--- interfaces; a bind answers the question the tests ask). Found on first
--- use, as it runs the loop.
-local function hasIPv6()
-  local ok = false
+-- interfaces; a bind answers the question the tests ask). A numeric host
+-- is bound within listen(), so the loop need not run.
+do
   local s = net.createServer()
   s:on('error', function() end)
-  s:on('listening', function() ok = true; s:close() end)
   s:listen(0, '::1')
-  require('luanet').run()
-  return ok
+  M.hasIPv6 = s:address() ~= nil
+  s:close()
 end
-setmetatable(M, { __index = function(_, k)
-  if k == 'hasIPv6' then
-    M.hasIPv6 = hasIPv6()
-    return M.hasIPv6
-  end
-end })
+
+---common.invalidArgTypeHelper(input) -> ' Received ...', the end of
+---ERR_INVALID_ARG_TYPE's message for input, as Node's helper words it.
+---@param input any
+---@return string
+function M.invalidArgTypeHelper(input)
+  return ' Received ' .. require('errors').received(input)
+end
+
+-- As Node's test/common: the tests see ten times the default attempt
+-- timeout of autoSelectFamily (scaled for slow builds too).
+net.setDefaultAutoSelectFamilyAttemptTimeout(M.platformTimeout(
+  net.getDefaultAutoSelectFamilyAttemptTimeout() * 10))
+M.defaultAutoSelectFamilyAttemptTimeout =
+  net.getDefaultAutoSelectFamilyAttemptTimeout()
 
 ---common.tmpdir: path (a directory of this process's own) and refresh(),
 ---which empties it; it is removed at exit.

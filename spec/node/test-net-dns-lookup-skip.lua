@@ -2,8 +2,6 @@
 -- name) emits no 'lookup', on 127.0.0.1 and, where there is IPv6, ::1.
 local common = require('common')
 local net = require('node:net')
--- common.hasIPv6 runs the loop to find out: read it before check(4) does.
-local hasIPv6 = common.hasIPv6
 
 local function check(addressType)
   local server
@@ -20,4 +18,4 @@ local function check(addressType)
 end
 
 check(4)
-if hasIPv6 then check(6) end
+if common.hasIPv6 then check(6) end

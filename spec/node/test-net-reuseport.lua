@@ -44,10 +44,9 @@ local function test(host)
   server2:on('error', common.mustNotCall())
 end
 
-local hasIPv6 = common.hasIPv6
 checkSupportReusePort(function()
   test('127.0.0.1')
-  if hasIPv6 then test('::') end
+  if common.hasIPv6 then test('::') end
 end, function()
   common.skip('The `reusePort` option is not supported')
 end)

@@ -5,25 +5,11 @@
 -- "Buffer or Uint8Array"). nil is both null and undefined, so it stands
 -- for null and Node's undefined case has no Lua counterpart; [] and {} are
 -- both a table, which luanet's messages call "type table" (Node: "an
--- instance of Array/Object"): the local invalidArgTypeHelper says so.
+-- instance of Array/Object"), as common.invalidArgTypeHelper says.
 local common = require('common')
 local net = require('node:net')
 local assert = require('node:assert')
 local huge = math.huge
-
--- Node's common.invalidArgTypeHelper for the values used here.
-local function invalidArgTypeHelper(input)
-  if type(input) == 'table' then return ' Received type table' end
-  local text = tostring(input)
-  if input == huge then
-    text = 'Infinity'
-  elseif input == -huge then
-    text = '-Infinity'
-  elseif math.type(input) == 'float' and input == math.floor(input) then
-    text = string.format('%d', input) -- JavaScript prints 1.0 as 1
-  end
-  return ' Received type ' .. type(input) .. ' (' .. text .. ')'
-end
 
 local socket = net.Stream({ highWaterMark = 0 })
 
@@ -56,6 +42,7 @@ for _, value in ipairs({
     code = 'ERR_INVALID_ARG_TYPE',
     name = 'TypeError',
     message = 'The "chunk" argument must be of type string or an instance ' ..
-      'of Buffer, TypedArray, or DataView.' .. invalidArgTypeHelper(value),
+      'of Buffer, TypedArray, or DataView.' ..
+      common.invalidArgTypeHelper(value),
   })
 end
