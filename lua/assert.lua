@@ -782,6 +782,52 @@ function M.doesNotThrow(fn, expected, message)
   error(actual, 0)
 end
 
+-- Raises the AssertionError of match/doesNotMatch: message if given,
+-- else Node's text (then generatedMessage is true).
+local function failMatch(str, pattern, operator, message, text)
+  if given(message) then fail(str, pattern, operator, message) end
+  local err = AssertionError(str, pattern, operator, text)
+  err.generatedMessage = true
+  error(err, 0)
+end
+
+-- Node's assert.match and doesNotMatch, with a Lua pattern for the RegExp.
+local function match(str, pattern, message, wanted, operator)
+  if type(pattern) ~= 'string' then
+    error(errors.invalidArgType('regexp', 'string', pattern), 0)
+  end
+  if type(str) ~= 'string' then
+    failMatch(str, pattern, operator, message, 'The "string" argument ' ..
+      'must be of type string. Received ' .. errors.received(str))
+  end
+  if (str:find(pattern) ~= nil) ~= wanted then
+    failMatch(str, pattern, operator, message, (wanted and
+      'The input did not match the regular expression /' or
+      'The input was expected to not match the regular expression /') ..
+      pattern .. '/. Input:\n\n' .. inspect(str) .. '\n')
+  end
+end
+
+---assert.match(str, pattern[, message]): raises unless the string str
+---matches the Lua pattern (Node's RegExp), with Node's message: "The
+---input did not match the regular expression /pattern/. Input: ...".
+---Raises an AssertionError when str is no string, ERR_INVALID_ARG_TYPE
+---when pattern is none.
+---@param str string
+---@param pattern string
+---@param message? string|table
+function M.match(str, pattern, message)
+  match(str, pattern, message, true, 'match')
+end
+
+---assert.doesNotMatch(str, pattern[, message]): the opposite of match.
+---@param str string
+---@param pattern string
+---@param message? string|table
+function M.doesNotMatch(str, pattern, message)
+  match(str, pattern, message, false, 'doesNotMatch')
+end
+
 return setmetatable(M, {
   __call = function(_, ...) innerOk(select('#', ...), ...) end,
 })

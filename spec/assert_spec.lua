@@ -410,6 +410,46 @@ describe('assert.doesNotThrow', function()
   end)
 end)
 
+describe('assert.match and assert.doesNotMatch', function()
+  -- Node 22 (a RegExp where luanet takes a Lua pattern):
+  -- assert.match('xyz', /abc/) raised AssertionError ERR_ASSERTION "The
+  -- input did not match the regular expression /abc/. Input:\n\n'xyz'\n"
+  -- (generatedMessage true, operator 'match', actual 'xyz');
+  -- assert.doesNotMatch('abc', /b/): "The input was expected to not match
+  -- the regular expression /b/. Input:\n\n'abc'\n"; assert.match(5, /a/):
+  -- AssertionError "The \"string\" argument must be of type string.
+  -- Received type number (5)"; with 'custom' as the message: "custom",
+  -- generatedMessage false.
+  t.it('pass, fail and word it as Node does', function()
+    assert.are.equal('passed\npassed\n' .. PREFIX .. 'The input did not ' ..
+      "match the regular expression /abc/. Input:\n\n'xyz'\n\n" .. PREFIX ..
+      'The input was expected to not match the regular expression /b/. ' ..
+      "Input:\n\n'abc'\n\n" .. PREFIX .. 'The "string" argument must be ' ..
+      'of type string. Received type number (5)\n' .. PREFIX .. 'custom\n' ..
+      'AssertionError\tERR_ASSERTION\tmatch\ttrue\t"xyz"\t"abc"\n' ..
+      'AssertionError\tERR_ASSERTION\tdoesNotMatch\tfalse\t"abc"\t"b"\n',
+      run([[
+        check(assert.match, 'xyz', 'y')
+        check(assert.doesNotMatch, 'xyz', '%d')
+        check(assert.match, 'xyz', 'abc')
+        check(assert.doesNotMatch, 'abc', 'b')
+        check(assert.match, 5, 'a')
+        check(assert.match, 'xyz', 'abc', 'custom')
+        fields(assert.match, 'xyz', 'abc')
+        fields(assert.doesNotMatch, 'abc', 'b', 'custom')
+      ]]))
+  end)
+
+  -- Node 22: assert.match('x', 'x') raised TypeError ERR_INVALID_ARG_TYPE
+  -- 'The "regexp" argument must be an instance of RegExp. Received type
+  -- string (\'x\')': luanet's pattern is a string, so a number is refused.
+  t.it('refuse a pattern that is no string', function()
+    assert.are.equal('TypeError [ERR_INVALID_ARG_TYPE]: The "regexp" ' ..
+      'argument must be of type string. Received type number (5)\n',
+      run("check(assert.match, 'x', 5)"))
+  end)
+end)
+
 describe('an AssertionError', function()
   t.it('is a Node-shaped error table', function()
     assert.are.equal('true\tAssertionError\tERR_ASSERTION\t1 == 2\t' ..

@@ -79,4 +79,16 @@ function assert.throws(fn, expected, message) end
 ---@param message? string|table
 function assert.doesNotThrow(fn, expected, message) end
 
+---Raises unless str matches the Lua pattern (Node's RegExp).
+---@param str string
+---@param pattern string
+---@param message? string|table
+function assert.match(str, pattern, message) end
+
+---Raises when str matches the Lua pattern.
+---@param str string
+---@param pattern string
+---@param message? string|table
+function assert.doesNotMatch(str, pattern, message) end
+
 return assert
