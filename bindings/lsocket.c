@@ -645,17 +645,27 @@ static int socket_open(lua_State *L) {
 
 /* ---- sequential reads (lua/net.lua's read, readUntil, lines) ----------- */
 
+/* Where delim (dlen bytes) first is in what ls has buffered, searching
+ * from byte from (counted from 1), or NULL; *data and *len are what is
+ * buffered. */
+static const char *find_buffered(lnb_socket_t *ls, const char *delim,
+                                 size_t dlen, size_t from, const char **data,
+                                 size_t *len) {
+  *len = ln_socket_buffered(&ls->s, data);
+  if (from < 1 || from > *len || dlen == 0)
+    return NULL;
+  return memmem(*data + from - 1, *len - (from - 1), delim, dlen);
+}
+
 /* socket:_find(delim[, init]) -> the position (from 1) of delim in what is
  * buffered, searching from byte init (1), or nil; and the buffered length
  * (Node's readableLength). Nothing is taken. */
 static int socket_find(lua_State *L) {
   lnb_socket_t *ls = check_socket(L);
-  size_t dlen, init = (size_t)luaL_optinteger(L, 3, 1), len;
-  const char *delim = luaL_checklstring(L, 2, &dlen), *data, *at;
-  len = ln_socket_buffered(&ls->s, &data);
-  at = init >= 1 && init <= len && dlen > 0
-           ? memmem(data + init - 1, len - (init - 1), delim, dlen)
-           : NULL;
+  size_t dlen, len;
+  const char *delim = luaL_checklstring(L, 2, &dlen), *data;
+  const char *at = find_buffered(ls, delim, dlen,
+                                 (size_t)luaL_optinteger(L, 3, 1), &data, &len);
   if (at != NULL)
     lua_pushinteger(L, (lua_Integer)(at - data) + 1);
   else
@@ -688,12 +698,11 @@ static int socket_take(lua_State *L) {
  * length when no '\n' is there. read('l')'s whole work in one call. */
 static int socket_take_line(lua_State *L) {
   lnb_socket_t *ls = check_socket(L);
-  size_t from = (size_t)luaL_checkinteger(L, 2), len, n;
+  size_t len, n;
   lua_Integer max = luaL_checkinteger(L, 3);
-  const char *data, *at;
-  len = ln_socket_buffered(&ls->s, &data);
-  at = from >= 1 && from <= len ? memchr(data + from - 1, '\n', len - from + 1)
-                                : NULL;
+  const char *data;
+  const char *at = find_buffered(ls, "\n", 1, (size_t)luaL_checkinteger(L, 2),
+                                 &data, &len);
   if (at == NULL) {
     lua_pushnil(L);
     lua_pushinteger(L, (lua_Integer)len);
