@@ -15,26 +15,31 @@
 /* The registry's key of the marker. */
 static const char marker_key = 0;
 
-/* Whether the table at idx is a table of own fields: its metatable is the
- * marker (upvalue 4: every caller runs inside __index or __newindex). */
-static int is_fields(lua_State *L, int idx) {
-  int is;
-  if (!lua_getmetatable(L, idx))
-    return 0;
-  is = lua_rawequal(L, -1, lua_upvalueindex(4));
-  lua_pop(L, 1);
-  return is;
+/* Pushes the user value of the userdata at obj; returns whether it is a
+ * table of own fields: its metatable is the marker (upvalue 4 inside the
+ * class's __index and __newindex, in_class 1; the registry's elsewhere). */
+static int push_user_value(lua_State *L, int obj, int in_class) {
+  int fields = 0;
+  if (lua_getiuservalue(L, obj, 1) == LUA_TTABLE && lua_getmetatable(L, -1)) {
+    if (in_class)
+      lua_pushvalue(L, lua_upvalueindex(4));
+    else
+      lua_rawgetp(L, LUA_REGISTRYINDEX, &marker_key);
+    fields = lua_rawequal(L, -1, -2);
+    lua_pop(L, 2);
+  }
+  return fields;
 }
 
 static int get_events(lua_State *L) {
-  if (lua_getiuservalue(L, 1, 1) == LUA_TTABLE && is_fields(L, -1))
+  if (push_user_value(L, 1, 1))
     lua_getfield(L, -1, "_events");
   return 1;
 }
 
 static int set_events(lua_State *L) {
   lua_settop(L, 3);
-  if (lua_getiuservalue(L, 1, 1) == LUA_TTABLE && is_fields(L, 4)) {
+  if (push_user_value(L, 1, 1)) {
     lua_pushvalue(L, 3);
     lua_setfield(L, 4, "_events");
   } else {
@@ -79,7 +84,7 @@ static int class_index(lua_State *L) {
   int n;
   if (lua_type(L, 1) != LUA_TUSERDATA)
     check_self(L);
-  if (lua_getiuservalue(L, 1, 1) == LUA_TTABLE && is_fields(L, -1)) {
+  if (push_user_value(L, 1, 1)) {
     lua_pushvalue(L, 2);
     if (lua_rawget(L, -2) != LUA_TNIL)
       return 1;
@@ -107,7 +112,7 @@ static int class_newindex(lua_State *L) {
     return lnb_raise(L, "readOnlyProperty", 2);
   }
   lua_pop(L, 1);
-  if (lua_getiuservalue(L, 1, 1) != LUA_TTABLE || !is_fields(L, -1)) {
+  if (!push_user_value(L, 1, 1)) {
     lua_createtable(L, 0, 2); /* the own fields, keeping _events */
     lua_insert(L, -2);
     lua_setfield(L, -2, "_events");
@@ -166,16 +171,12 @@ void *lnb_new(lua_State *L, size_t size, const char *tname) {
 }
 
 int lnb_push_listeners(lua_State *L, int idx, const char *name) {
-  int t = lua_getiuservalue(L, idx, 1);
-  if (t == LUA_TTABLE && lua_getmetatable(L, -1)) {
-    int fields;
-    lua_rawgetp(L, LUA_REGISTRYINDEX, &marker_key);
-    fields = lua_rawequal(L, -1, -2);
-    lua_pop(L, 2);
-    if (fields) { /* the own fields, keeping _events */
-      lua_pushliteral(L, "_events");
-      t = lua_rawget(L, -2);
-    }
+  int t;
+  if (push_user_value(L, idx, 0)) { /* the own fields, keeping _events */
+    lua_pushliteral(L, "_events");
+    t = lua_rawget(L, -2);
+  } else {
+    t = lua_type(L, -1);
   }
   if (t != LUA_TTABLE) { /* none yet */
     lua_pushnil(L);
