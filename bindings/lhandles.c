@@ -1,8 +1,9 @@
-/* require('luanet.handles'): what net.handles() (lua/handles.lua) needs
- * from libuv and cannot see from Lua: whether each socket's and server's
- * handle is open and keeps the loop alive. The objects themselves come
- * from the registry, where the bindings hold every one libuv may call
- * back about; this walks libuv's handles (uv_walk) to check each. */
+/* The loop's handles as Lua sees them, from libuv's walk (uv_walk):
+ * require('luanet.handles'), what net.handles() (lua/handles.lua) needs
+ * and cannot see from Lua: whether each socket's and server's handle is
+ * open and keeps the loop alive (the objects themselves come from the
+ * registry, where the bindings hold every one libuv may call back about);
+ * and luanet._handles(), the count of what is open. */
 #include "luanet.h"
 
 /* Adds each open handle of the loop to the table on top of L, as
@@ -53,6 +54,20 @@ static int handles_refs(lua_State *L) {
     else
       lua_pop(L, 1);
   }
+  return 1;
+}
+
+static void count_handle(uv_handle_t *handle, void *arg) {
+  /* A stopped timer is only memory, freed when its object is collected. */
+  if (handle->data != NULL && !uv_is_closing(handle) &&
+      (handle->type != UV_TIMER || uv_is_active(handle)))
+    (*(int *)arg)++;
+}
+
+int lnb_count_handles(lua_State *L) {
+  int n = 0;
+  uv_walk(&lnb_state(L)->loop.uv, count_handle, &n);
+  lua_pushinteger(L, n);
   return 1;
 }
 

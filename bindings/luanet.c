@@ -197,22 +197,6 @@ static int l_close_all(lua_State *L) {
   return 0;
 }
 
-static void count_handle(uv_handle_t *handle, void *arg) {
-  /* A stopped timer is only memory, freed when its object is collected. */
-  if (handle->data != NULL && !uv_is_closing(handle) &&
-      (handle->type != UV_TIMER || uv_is_active(handle)))
-    (*(int *)arg)++;
-}
-
-/* luanet._handles() -> how many sockets, servers, started timers and
- * other handles are open. For tests that check nothing is left behind. */
-static int l_handles(lua_State *L) {
-  int n = 0;
-  uv_walk(&lnb_state(L)->loop.uv, count_handle, &n);
-  lua_pushinteger(L, n);
-  return 1;
-}
-
 /* __index of the module table: its modules (net, events, timers,
  * process), each required when first read, then kept in the table. */
 static int module_index(lua_State *L) {
@@ -314,7 +298,7 @@ int luaopen_luanet(lua_State *L) {
   lua_pushcclosure(L, l_close_all, 1);
   lua_setfield(L, -2, "_closeAll");
   lua_pushlightuserdata(L, b);
-  lua_pushcclosure(L, l_handles, 1);
+  lua_pushcclosure(L, lnb_count_handles, 1);
   lua_setfield(L, -2, "_handles");
   lua_pushvalue(L, -1);
   lua_setfield(L, LUA_REGISTRYINDEX, LNB_MODULE);

@@ -152,6 +152,14 @@ int lnb_truthy(lua_State *L, int idx);
  * table holds it. */
 const char *lnb_opt_string(lua_State *L, int t, const char *k, size_t *len);
 
+/* lhandles.c */
+/* luanet._handles() -> how many sockets, servers, started timers and
+ * other handles are open (upvalue 1: the lnb_t). For tests that check
+ * nothing is left behind. */
+int lnb_count_handles(lua_State *L);
+/* require('luanet.handles') -> { refs } (lua/handles.lua's). */
+int luaopen_luanet_handles(lua_State *L);
+
 /* lsocket.c */
 void lnb_open_socket(lua_State *L, lnb_t *b);
 void lnb_socket_push(lua_State *L, ln_socket_t *s);

@@ -11,8 +11,6 @@
 
 #include "luanet.h"
 
-/* bindings/lhandles.c: require('luanet.handles'), for net.handles(). */
-int luaopen_luanet_handles(lua_State *L);
 #include "workers.h"
 
 static const char usage[] =
