@@ -82,6 +82,7 @@ local flowing = Socket._flowing
 ---@field timer userdata|false the read's opts.timeout
 ---@field err table|false the socket's error, for its reads
 ---@field events boolean its listeners are on the socket
+---@field data boolean a 'data' listener was added (read() emits 'data')
 local Reader = {}
 Reader.__index = Reader
 
@@ -121,7 +122,7 @@ local function reader(socket)
   if R then return R end
   R = setmetatable({ socket = socket, co = false, parked = false, need = 0,
     hwm = socket.readableHighWaterMark, timer = false, err = false,
-    events = false }, Reader)
+    events = false, data = listenerCount(socket, 'data') > 0 }, Reader)
   -- 'readable', 'end', 'close': look again. 'error': the socket's error
   -- is its reads' from now on: the read waiting gets it, or the next one
   -- does; a socket flowing again to 'data' has it emitted as if this
@@ -287,6 +288,15 @@ end
 -- decide it or the socket ends. Few registers: each C function called
 -- below this frame wants 20 free slots, and a coroutine's stack starts
 -- at 40; a frame deeper grows it, for the task's life, to 80.
+-- Node's read() emits 'data' with the chunk v it returns (to the 'data'
+-- listeners of a socket that 'readable' listeners hold, or that is
+-- paused). Called only when R.data: the sequential reads of a socket that
+-- never had a 'data' listener do not pay for the look. Returns v.
+local function delivered(s, v)
+  if v ~= nil and listenerCount(s, 'data') > 0 then emit(s, 'data', v) end
+  return v
+end
+
 local function waitRead(s, R, kind, n, delim, max, from)
   while true do
     want(s, R, kind == COUNT and n or kind == ALL and
@@ -301,6 +311,7 @@ local function waitRead(s, R, kind, n, delim, max, from)
     if done then
       release(R)
       if err then return nil, err end
+      if R.data then return delivered(s, v) end
       return v
     end
     from = v
@@ -329,6 +340,7 @@ local function read(s, kind, n, delim, max, ms)
   if endHooks[s] and not sawEof[s] then sawEof[s] = eof(s) end
   if done then
     if err then return nil, err end
+    if R.data then return delivered(s, v) end
     return v
   end
   local co, main = running()
@@ -339,7 +351,7 @@ local function read(s, kind, n, delim, max, ms)
     end
     if kind == ALL then -- Node's read(): what there is
       local len = s.readableLength
-      if len > 0 then return take(s, len) end
+      if len > 0 then return delivered(s, take(s, len)) end
     end
     return nil
   end
@@ -504,23 +516,31 @@ local function holdFlow(s)
   if not endHooks[s] then startReadable(s) end
 end
 
+-- Node's Readable.on('data') once the listener is in: the socket flows,
+-- unless it was paused or 'readable' listeners hold it (then it reads for
+-- them, holdFlow). events: its _events.
+local function dataAdded(s, events)
+  local R = readers[s]
+  if R then R.data = true end
+  if events and events.readable and userReadable(s) > 0 then
+    holdFlow(s)
+  elseif not Socket.isPaused(s) then
+    Socket.resume(s)
+  end
+end
+
 -- Socket:on for what is not a function added to a socket: a once()
 -- wrapper, a listener that is none (the emitter's on raises), or a call
 -- with a dot (self no Socket). Called as a tail call: its levels are
 -- those of Socket:on.
 local function otherOn(self, name, listener)
-  if isSocket(self) then
-    if name == 'readable' then
-      startReadable(self)
-    elseif name == 'data' and userReadable(self) > 0 then
-      holdFlow(self)
-      return on(self, name, listener)
-    end
-  elseif not listener then -- s.on('data', f)
-    checkThis(self, isSocket, 'Socket', 'on')
+  if not isSocket(self) then
+    if not listener then checkThis(self, isSocket, 'Socket', 'on') end
+    return on(self, name, listener)
   end
+  if name == 'readable' then startReadable(self) end
   on(self, name, listener)
-  if name == 'data' and not self:isPaused() then self:resume() end
+  if name == 'data' then dataAdded(self, self._events) end
   return self
 end
 
@@ -541,13 +561,8 @@ function Socket:on(name, listener)
   end
   if not isSocket(self) then return otherOn(self, name, listener) end
   local events = self._events
-  local held = events and events.readable and userReadable(self) > 0
   addTo(self, events, name, listener, false, name)
-  if held then
-    holdFlow(self)
-  elseif not Socket.isPaused(self) then
-    Socket.resume(self)
-  end
+  dataAdded(self, events)
   return self
 end
 Socket.addListener = Socket.on

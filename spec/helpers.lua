@@ -177,13 +177,14 @@ M.shellQuote = shellQuote
 
 ---Runs build/luanet with the arguments (a list), standard input from the
 ---string stdin if given, under the command prefix (a list: a tracer) if
----given. Returns stdout, stderr, exit code.
-function M.exec(args, stdin, prefix)
+---given, killed after seconds (20). Returns stdout, stderr, exit code
+---(124 when killed).
+function M.exec(args, stdin, prefix, seconds)
   local out, err, input = os.tmpname(), os.tmpname(), os.tmpname()
   local f = assert(io.open(input, 'wb'))
   f:write(stdin or '')
   f:close()
-  local cmd = { 'timeout', '20' }
+  local cmd = { 'timeout', tostring(seconds or 20) }
   for _, a in ipairs(prefix or {}) do cmd[#cmd + 1] = shellQuote(a) end
   cmd[#cmd + 1] = M.exe
   for _, a in ipairs(args) do cmd[#cmd + 1] = shellQuote(a) end

@@ -107,4 +107,61 @@ describe('socket:on', function()
         done()
       end)
     end)
+
+  -- server: c.end('hello\nworld\n'); client: s.on('readable', () => {
+  -- while ((c = s.read(3)) !== null) order.push('read ' + c) });
+  -- s.on('data', (d) => order.push('data ' + d)); at 'end' order was
+  -- ["data hel","read hel","data lo\n","read lo\n","data wor","read wor",
+  -- "data ld\n","read ld\n"]: read() emits 'data' with what it returns.
+  t.it("has read() in a 'readable' listener emit 'data' with what it " ..
+    'returns, before it returns it', function(done)
+      local server
+      server = h.listen(function(socket)
+        server:close()
+        socket:end_('hello\nworld\n')
+      end)
+      local c = net.connect(server:address().port, '127.0.0.1')
+      local order = {}
+      c:on('readable', function()
+        while true do
+          local chunk = c:read(3)
+          if chunk == nil then break end
+          order[#order + 1] = 'read ' .. chunk
+        end
+      end)
+      c:on('data', function(d) order[#order + 1] = 'data ' .. d end)
+      c:on('end', function()
+        assert.are.same({ 'data hel', 'read hel', 'data lo\n', 'read lo\n',
+          'data wor', 'read wor', 'data ld\n', 'read ld\n' }, order)
+        done()
+      end)
+    end)
+
+  -- server: c.write('ab'), 50 ms later c.end('cd'); client: a 'readable'
+  -- listener reading s.read() until null, then s.once('data', ...): at
+  -- 'end' order was ["once ab","read ab","read cd"], s.isPaused() true.
+  t.it("gives a once('data') listener the first chunk read() returns " ..
+    "while 'readable' holds the socket, which stays held", function(done)
+      local server
+      server = h.listen(function(socket)
+        server:close()
+        socket:write('ab')
+        h.timers.setTimeout(function() socket:end_('cd') end, 50)
+      end)
+      local c = net.connect(server:address().port, '127.0.0.1')
+      local order = {}
+      c:on('readable', function()
+        while true do
+          local chunk = c:read('a')
+          if chunk == nil then break end
+          order[#order + 1] = 'read ' .. chunk
+        end
+      end)
+      c:once('data', function(d) order[#order + 1] = 'once ' .. d end)
+      c:on('end', function()
+        assert.are.same({ 'once ab', 'read ab', 'read cd' }, order)
+        assert.is_true(c:isPaused())
+        done()
+      end)
+    end)
 end)
