@@ -69,6 +69,16 @@ local function send(port, data)
   return client
 end
 
+-- Calls fn once dest has written something, looking again in each check
+-- phase (setImmediate): mid-stream, however fast the machine.
+local function onceWritten(dest, fn)
+  local function later()
+    if dest.bytesWritten == 0 then return h.timers.setImmediate(later) end
+    fn()
+  end
+  h.timers.setImmediate(later)
+end
+
 describe('pipe() to a socket', function()
   t.it('relays 8 MiB whole and in order, and ends the destination',
     function()
@@ -210,10 +220,7 @@ describe('pipe() to a socket', function()
         dest:on('unpipe', t.mustCall(function(s)
           assert.are.equal(src, s)
         end))
-        local function later()
-          if dest.bytesWritten == 0 then
-            return h.timers.setImmediate(later)
-          end
+        onceWritten(dest, function()
           src:unpipe(dest)
           assert.is_true(src:isPaused())
           local written = dest.bytesWritten
@@ -225,8 +232,7 @@ describe('pipe() to a socket', function()
             assert.are.equal(data:sub(written + 1), table.concat(rest))
             dest:end_()
           end))
-        end
-        h.timers.setImmediate(later)
+        end)
       end), data)
     end, { timeout = 30000 })
 
@@ -252,13 +258,9 @@ describe('pipe() to a socket', function()
             src:destroy()
           end)
         end))
-        local function later()
-          if dest.bytesWritten == 0 then
-            return h.timers.setImmediate(later)
-          end
+        onceWritten(dest, function()
           dest:destroy()
-        end
-        h.timers.setImmediate(later)
+        end)
       end), data)
       client:on('close', t.mustCall(function()
         h.timers.setImmediate(function()
@@ -285,13 +287,9 @@ describe('pipe() to a socket', function()
           -- destination is ended by the pipe, or still open
           if dest.writable then dest:end_() end
         end))
-        local function later()
-          if dest.bytesWritten == 0 then
-            return h.timers.setImmediate(later)
-          end
+        onceWritten(dest, function()
           client:resetAndDestroy()
-        end
-        h.timers.setImmediate(later)
+        end)
       end), '127.0.0.1', function() client:write(data) end)
       client:resume()
     end, { timeout = 30000 })
@@ -302,10 +300,7 @@ describe('pipe() to a socket', function()
       assert.are.equal(#data, n)
     end)
     send(relay(port, function(src, dest)
-      local function later()
-        if dest.bytesWritten == 0 then
-          return h.timers.setImmediate(later)
-        end
+      onceWritten(dest, function()
         src:pause()
         local written = dest.bytesWritten
         -- paused, it reads up to its high-water mark, and pipes nothing
@@ -314,8 +309,7 @@ describe('pipe() to a socket', function()
             assert.are.equal(written, dest.bytesWritten)
             src:resume()
           end)
-      end
-      h.timers.setImmediate(later)
+      end)
     end), data)
   end, { timeout = 30000 })
 
