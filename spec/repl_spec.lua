@@ -226,6 +226,26 @@ describeTerminal('the REPL on a terminal', function()
   end)
 end)
 
+describeTerminal('a REPL line that waits (sequential code), on a ' ..
+  'terminal', function()
+  it('shows output meanwhile, gives the prompt back when it ends, and ' ..
+    'Ctrl-C cancels it, running its <close> variables', function()
+      withTerminal(nil, function(t)
+        t:line("setTimeout(function() print('from a timer') end, 50) " ..
+          "timers.sleep(400) print('slept')", 30)
+        t:waitFor('\nfrom a timer\nslept\n>$', false, 30)
+        t:line('closed = false', 30)
+        t:line('do local _ <close> = setmetatable({}, { __close = ' ..
+          'function() closed = true end }) timers.sleep(60000) end', 30)
+        t:waitFor('end$', false, 30) -- no prompt: the line waits
+        t:keys('C-c')
+        t:waitFor('\n>$', false, 30)
+        t:line('closed', 30)
+        t:waitFor('\ntrue\n>$', false, 30)
+      end)
+    end)
+end)
+
 describe('luanet -i without a terminal', function()
   it('reads lines, prints prompts and values, and exits at the end of ' ..
     'input once nothing is left', function()

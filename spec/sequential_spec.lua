@@ -208,33 +208,6 @@ describe('a REPL line', function()
   end)
 end)
 
--- On a terminal (a tmux pane, spec/terminal.lua), when tmux is there.
-local terminal = require('spec.terminal')
-local describeTerminal = terminal.available and describe or function(name)
-  describe(name, function()
-    pending('no tmux here, so the REPL on a terminal goes unchecked')
-  end)
-end
-
-describeTerminal('a REPL line that waits, on a terminal', function()
-  it('shows output meanwhile, gives the prompt back when it ends, and ' ..
-    'Ctrl-C cancels it, running its <close> variables', function()
-      terminal.with(nil, function(t)
-        t:line("setTimeout(function() print('from a timer') end, 50) " ..
-          "timers.sleep(400) print('slept')", 30)
-        t:waitFor('\nfrom a timer\nslept\n>$', false, 30)
-        t:line('closed = false', 30)
-        t:line('do local _ <close> = setmetatable({}, { __close = ' ..
-          'function() closed = true end }) timers.sleep(60000) end', 30)
-        t:waitFor('end$', false, 30) -- no prompt: the line waits
-        t:keys('C-c')
-        t:waitFor('\n>$', false, 30)
-        t:line('closed', 30)
-        t:waitFor('\ntrue\n>$', false, 30)
-      end)
-    end)
-end)
-
 -- ---- 6. <close> and task:cancel() -------------------------------------------
 
 describe('task:cancel()', function()
