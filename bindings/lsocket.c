@@ -888,6 +888,19 @@ static int get_allow_half_open(lua_State *L) {
   lua_pushboolean(L, ln_socket_allow_half_open(&self(L)->s));
   return 1;
 }
+/* socket.readableFlowing: Node's three states, true while flowing
+ * (resume(), a 'data' listener, pipe()), false once paused (pause(), a
+ * 'readable' listener), nil before either. */
+static int get_readable_flowing(lua_State *L) {
+  ln_socket_t *s = &self(L)->s;
+  if (ln_socket_flowing(s))
+    lua_pushboolean(L, 1);
+  else if (ln_socket_is_paused(s))
+    lua_pushboolean(L, 0);
+  else
+    lua_pushnil(L);
+  return 1;
+}
 static int get_readable_length(lua_State *L) {
   const char *data;
   lua_pushinteger(L, (lua_Integer)ln_socket_buffered(&self(L)->s, &data));
@@ -936,6 +949,7 @@ static const luaL_Reg getters[] = {
     {"timeout", get_timeout},
     {"readableEncoding", get_readable_encoding},
     {"readableLength", get_readable_length},
+    {"readableFlowing", get_readable_flowing},
     {"readableEnded", get_readable_ended},
     {NULL, NULL}};
 

@@ -413,3 +413,45 @@ describe('write with an encoding', function()
     client:resume()
   end)
 end)
+
+describe('socket.readableFlowing', function()
+  -- Node 22, readableFlowing and isPaused(): new Socket null false; after
+  -- pause() false true; resume() true false; a 'data' listener true false;
+  -- a 'readable' listener false true, and so with 'data' added too, and
+  -- after the 'readable' listeners are removed; a connecting socket null
+  -- false; an accepted one with pauseOnConnect false true, and true false
+  -- once it is piped.
+  t.it("is Node's three states: nil, then true or false", function()
+    local function state(s) return { s.readableFlowing, s:isPaused() } end
+    local s = net.Socket()
+    assert.are.same({ nil, false }, state(s))
+    s:pause()
+    assert.are.same({ false, true }, state(s))
+    s:resume()
+    assert.are.same({ true, false }, state(s))
+    s = net.Socket():on('data', function() end)
+    assert.are.same({ true, false }, state(s))
+    s = net.Socket():on('readable', function() end)
+    assert.are.same({ false, true }, state(s))
+    s:on('data', function() end)
+    assert.are.same({ false, true }, state(s))
+    s:removeAllListeners('readable')
+    assert.are.same({ false, true }, state(s))
+    local server
+    server = net.createServer({ pauseOnConnect = true }, t.mustCall(
+      function(c)
+        assert.are.same({ false, true }, state(c))
+        local d = net.Socket()
+        c:pipe(d)
+        assert.are.same({ true, false }, state(c))
+        c:destroy()
+        d:destroy()
+        server:close()
+      end))
+    server:listen(0, '127.0.0.1', function()
+      local c = net.connect(server:address().port, '127.0.0.1')
+      assert.are.same({ nil, false }, state(c))
+      c:on('error', function() end)
+    end)
+  end)
+end)

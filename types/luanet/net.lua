@@ -393,6 +393,7 @@ function Server:removeListener(event, listener) end
 ---@field writableHighWaterMark integer  write() returns false from here (65536)
 ---@field readableHighWaterMark integer  a paused socket buffers this much (65536)
 ---@field readableLength integer  bytes buffered, not yet delivered
+---@field readableFlowing boolean?  true flowing, false paused, nil neither yet
 ---@field readableEnded boolean  'end' was emitted
 ---@field readableEncoding string?  what setEncoding() set
 ---@field connecting boolean
