@@ -16,15 +16,13 @@
 /* A connection being made: the name to resolve, the addresses to try, and
  * the timer that moves on to the next address. It outlives the socket when
  * getaddrinfo is still running (socket is then NULL). */
-/* A connection being made: the name to resolve, the addresses to try, and
- * the timer that moves on to the next address. It outlives the socket when
- * getaddrinfo is still running (socket is then NULL). */
 typedef struct ln__connect_s {
   uv_connect_t req;
   uv_getaddrinfo_t gai;
   uv_timer_t timer;
   ln_socket_t *socket;
   int resolving;   /* gai in flight */
+  int awaiting;    /* the embedder resolves host (ln_socket_connect_lookup) */
   int timing;      /* timer initialised */
   int auto_select; /* try every address found (Node's autoSelectFamily) */
   int port, local_port, family, count, current;
@@ -335,7 +333,10 @@ static void on_resolved(uv_getaddrinfo_t *req, int status,
   ln_loop_leave(s->loop);
 }
 
-int ln_socket_connect(ln_socket_t *s, const ln_connect_opts_t *o) {
+/* ln_socket_connect, with host resolved by the embedder (by_embedder) or
+ * by getaddrinfo. */
+static int start_connect(ln_socket_t *s, const ln_connect_opts_t *o,
+                         int by_embedder) {
   const char *host = o->path != NULL ? o->path : o->host ? o->host : "localhost";
   size_t len = o->path != NULL ? o->path_len : strlen(host);
   ln__connect_t *c;
@@ -393,6 +394,8 @@ int ln_socket_connect(ln_socket_t *s, const ln_connect_opts_t *o) {
   } else if (ln_addr_parse(host, o->port, &c->addrs[0]) == 0) {
     c->count = 1;
     ln__defer(s, SP_CONNECT); /* Node connects to an IP on the next tick */
+  } else if (by_embedder) {
+    c->awaiting = 1; /* until ln_socket_resolved */
   } else {
     struct addrinfo hints;
     ln_lookup_hints(&hints, o->family);
@@ -406,6 +409,36 @@ int ln_socket_connect(ln_socket_t *s, const ln_connect_opts_t *o) {
     }
     c->resolving = 1;
   }
+  return 0;
+}
+
+int ln_socket_connect(ln_socket_t *s, const ln_connect_opts_t *o) {
+  return start_connect(s, o, 0);
+}
+
+int ln_socket_connect_lookup(ln_socket_t *s, const ln_connect_opts_t *o) {
+  return start_connect(s, o, 1);
+}
+
+int ln_socket_resolved(ln_socket_t *s, const char *const *addresses,
+                       size_t count) {
+  ln__connect_t *c = ln__connecting(s);
+  size_t i;
+
+  if (c == NULL || !c->awaiting || s->state != LN_SOCKET_CONNECTING ||
+      count == 0)
+    return UV_EINVAL;
+  if (count > MAX_ADDRESSES)
+    count = MAX_ADDRESSES;
+  for (i = 0; i < count; i++)
+    if (ln_addr_parse(addresses[i], c->port, &c->addrs[i]) != 0)
+      return UV_EINVAL;
+  c->awaiting = 0;
+  c->count = (int)count;
+  /* Node tries one address as a plain connect, several as its
+   * autoSelectFamily does (internalConnect, internalConnectMultiple). */
+  c->auto_select = count > 1;
+  ln__defer(s, SP_CONNECT);
   return 0;
 }
 
