@@ -163,6 +163,120 @@ local function normalizeArgs(n, ...)
   return options, type(cb) == 'function' and cb or nil
 end
 
+-- ---- options.lookup -------------------------------------------------------
+
+-- JavaScript's String(v) of a lookup's answer, for an error's message:
+-- 'undefined' for nil, a whole number without a fraction.
+local function jsString(v)
+  if v == nil then return 'undefined' end
+  if type(v) == 'number' and v == floor(v) and v > -2 ^ 53 and v < 2 ^ 53 then
+    return tostring(tointeger(v))
+  end
+  return tostring(v)
+end
+
+-- Node's ERR_INVALID_ADDRESS_FAMILY, of the options given to connect().
+local function invalidFamily(family, options)
+  return errors.new('RangeError', 'ERR_INVALID_ADDRESS_FAMILY',
+    'Invalid address family: ' .. jsString(family) .. ' ' ..
+    jsString(options.host) .. ':' .. jsString(options.port),
+    { host = options.host, port = options.port })
+end
+
+-- The callback options.lookup is waiting to call, of each socket asking.
+local asking = setmetatable({}, { __mode = 'k' })
+
+-- Node's lookupAndConnectMultiple, once the answer is a list of
+-- { address, family }: 'lookup' for each, then the addresses that are IPs
+-- of family 4 or 6, each once, the first one's family first and the
+-- families alternating, to the core (one is a plain connect, several are
+-- tried as autoSelectFamily does). Returns the error to destroy with, or
+-- nil. Node reads a string's characters as the list (an address of
+-- undefined each); an empty list, which makes it throw, fails as one.
+local function connectMultiple(self, list, host, options)
+  local n = (type(list) == 'table' or type(list) == 'string') and #list or 0
+  local groups, seen, first = { {}, {} }, {}, nil
+  for i = 1, n do
+    local entry = type(list) == 'table' and list[i] or nil
+    local ip, family
+    if type(entry) == 'table' then ip, family = entry.address, entry.family end
+    self:emit('lookup', nil, ip, family, host)
+    if not self.connecting then return end
+    if net.isIP(ip) ~= 0 and (family == 4 or family == 6) and
+        not seen[ip] then
+      first = first or family
+      seen[ip] = true
+      local g = groups[family == first and 1 or 2]
+      g[#g + 1] = tostring(ip)
+    end
+  end
+  if first == nil then
+    local entry = type(list) == 'table' and list[1] or nil
+    local ip, family
+    if type(entry) == 'table' then ip, family = entry.address, entry.family end
+    if net.isIP(ip) == 0 then return errors.invalidIpAddress(jsString(ip)) end
+    return invalidFamily(family, options)
+  end
+  local toAttempt = {}
+  for i = 1, math.max(#groups[1], #groups[2]) do
+    toAttempt[#toAttempt + 1] = groups[1][i]
+    toAttempt[#toAttempt + 1] = groups[2][i]
+  end
+  self:_resolved(toAttempt)
+end
+
+-- Node's lookupAndConnect for a host that is not an IP, with
+-- options.lookup (lookup): calls lookup(host, { family, hints, all }, cb)
+-- as Node calls dns.lookup (all when the family is free, without a
+-- localAddress, with autoSelectFamily: cb(err, { { address, family }... })
+-- then; else cb(err, address, family)), emits 'lookup', and gives the
+-- core the addresses. An error, an answer that is not an IP or a family
+-- other than 4 and 6 destroy the socket on the next tick. The socket is
+-- connecting meanwhile (o.lookup: the core waits for _resolved).
+local function lookupAndConnect(self, lookup, o, options)
+  local host, family = o.host, o.family
+  local hints = truthy(options.hints) and options.hints or 0
+  if family ~= 4 and family ~= 6 and hints == 0 then
+    hints = 32 -- dns.ADDRCONFIG
+  end
+  local all = family ~= 4 and family ~= 6 and o.localAddress == nil and
+    o.autoSelectFamily or nil
+  local function fail(err)
+    nextTick(function() self:destroy(err) end)
+  end
+  local cb
+  if all then
+    cb = function(err, addresses)
+      if not self.connecting or asking[self] ~= cb then return end
+      asking[self] = nil
+      if truthy(err) then
+        self:emit('lookup', err, nil, nil, host)
+        fail(err)
+        return
+      end
+      local failure = connectMultiple(self, addresses, host, options)
+      if failure then fail(failure) end
+    end
+  else
+    cb = function(err, ip, addressType)
+      self:emit('lookup', err, ip, addressType, host)
+      if not self.connecting or asking[self] ~= cb then return end
+      asking[self] = nil
+      if truthy(err) then
+        fail(err)
+      elseif type(ip) ~= 'string' or net.isIP(ip) == 0 then
+        fail(errors.invalidIpAddress(jsString(ip)))
+      elseif addressType ~= 4 and addressType ~= 6 then
+        fail(invalidFamily(addressType, options))
+      else
+        self:_resolved({ ip })
+      end
+    end
+  end
+  asking[self] = cb
+  lookup(host, { family = family, hints = hints, all = all }, cb)
+end
+
 -- ---- net.Socket -------------------------------------------------------------
 
 -- socket:on, where a 'data' listener starts the flow (Node's
@@ -176,7 +290,7 @@ local function connect(self, ...)
   if options.port == nil and options.path == nil then
     error(errors.missingArgs({ 'options', 'port', 'path' }), 2)
   end
-  local o, failure = {}, nil
+  local o, failure, lookup = {}, nil, nil
   if truthy(options.path) then
     o.path = errors.validateString(options.path, 'options.path')
     if hasNul(o.path) then
@@ -248,6 +362,16 @@ local function connect(self, ...)
     -- Node 22 reads the list given to the Socket's constructor (net.connect
     -- passes its options there), never connect()'s own options.
     o.blockList = self.blockList
+    -- Node asks options.lookup (validated only then) for a host that is
+    -- not an IP. The core takes the answer through socket:_resolved, not
+    -- in bindings/lsocket.c yet: until it is, the name is resolved as
+    -- without the option.
+    if options.lookup ~= nil and net.isIP(o.host) == 0 then
+      errors.validateFunction(options.lookup, 'options.lookup')
+      if Socket._resolved ~= nil then
+        lookup, o.lookup = options.lookup, true
+      end
+    end
   end
   if self.connecting then
     -- Node starts again, and libuv refuses on the next tick: EALREADY with
@@ -268,10 +392,16 @@ local function connect(self, ...)
     -- and nothing is sent.
     nextTick(function() self:destroy(failure) end)
   end
+  asking[self] = nil -- an earlier connect's lookup answers too late
   if self:_connect(o) == nil then
     -- nil, 'EBUSY': destroyed, and its handle still closing. Node takes a
     -- new handle at once; this one connects once 'close' is emitted.
-    self:once('close', function() self:_connect(o) end)
+    self:once('close', function()
+      self:_connect(o)
+      if lookup then lookupAndConnect(self, lookup, o, options) end
+    end)
+  elseif lookup then
+    lookupAndConnect(self, lookup, o, options)
   end
   return self
 end
