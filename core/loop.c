@@ -141,12 +141,17 @@ void ln_loop_close_all(ln_loop_t *loop) {
 
 void ln_loop_close(ln_loop_t *loop) {
   loop->hooks = &silent_hooks;
-  loop->ticks = NULL;
-  loop->ticks_tail = &loop->ticks;
-  uv_walk(&loop->uv, close_walk_cb, loop);
-  while (uv_run(&loop->uv, UV_RUN_DEFAULT) != 0)
-    ;
-  uv_loop_close(&loop->uv);
+  /* What was scheduled still runs, told to no one: a released object's
+   * last tick or close callback is where it frees what it holds (a
+   * socket's timeout, writes and pipe in ln__more; the writes done but
+   * not yet reported). Running them may close or open more (a socket's
+   * tick can queue another): round again until nothing is left. */
+  do {
+    uv_walk(&loop->uv, close_walk_cb, loop);
+    ln_loop_run_ticks(loop);
+    while (uv_run(&loop->uv, UV_RUN_DEFAULT) != 0)
+      ;
+  } while (loop->ticks != NULL || uv_loop_close(&loop->uv) == UV_EBUSY);
   free(loop->tbuf);
   loop->tbuf = NULL;
   loop->tcap = 0;

@@ -65,9 +65,12 @@ int ln_loop_init(ln_loop_t *loop, const ln_hooks_t *hooks, void *data);
  * loop. */
 int ln_loop_owns_fd(ln_loop_t *loop, int fd);
 
-/* Closes every handle still open, runs the loop until their close callbacks
- * have run, and closes the uv loop. Notifications to the embedder are
- * suppressed from here on (loop->hooks is swapped for silent ones). */
+/* Closes every handle still open, runs the ticks still queued and the loop
+ * until every close callback and request has run (and what they queue in
+ * turn), then closes the uv loop: a released socket or server frees what it
+ * holds there. Notifications to the embedder are suppressed from here on
+ * (loop->hooks is swapped for silent ones); the embedder takes out first
+ * any tick of its own that would call into it. */
 void ln_loop_close(ln_loop_t *loop);
 
 /* Closes every handle that has a closer (sockets, servers, timers...),
