@@ -2,6 +2,7 @@
  * lua/net.lua (listen's four forms, close's callback). */
 #include <limits.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "luanet.h"
@@ -10,9 +11,27 @@
 #define SERVER_T "luanet.Server"
 
 typedef struct {
-  ln_server_t s; /* first */
-  int ref;       /* the registry's hold on the userdata while active */
+  ln_server_t s;  /* first */
+  int ref;        /* the registry's hold on the userdata (sync_ref) */
+  int accepted;   /* the Sockets made for its connections whose CLOSE is
+                     still to come */
+  size_t words;   /* of bits */
+  uint64_t *bits; /* bit r set: the Socket of registry reference r is one
+                     of those (how socket.server finds the Server of a
+                     connection the core has let go of, at no cost to the
+                     connection) */
 } lnb_server_t;
+
+/* The registry's key of the set of the Servers it holds (sync_ref), where
+ * a Socket's server is looked for by the Socket's reference. */
+static const char held_key = 0;
+
+/* The registry's key of the table, with weak keys, of the Sockets whose
+ * socket.server is no longer found by their reference: closed ones (from
+ * their CLOSE on, for as long as they live, as Node's socket keeps its
+ * server) and those assigned one. The key itself, as a light userdata,
+ * stands for an assigned nil. */
+static const char servers_key = 0;
 
 /* The Server at index 1 of a method, else raises errors.invalidThis:
  * server.listen(0) names the fix. */
@@ -27,15 +46,165 @@ static lnb_server_t *check_server(lua_State *L) {
   return ls;
 }
 
+/* Pushes the table at key k of the registry, made (with weak keys if
+ * weak) when there is none. Raises Lua's memory error. */
+static void push_table(lua_State *L, const char *k, int weak) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, k) == LUA_TTABLE)
+    return;
+  lua_pop(L, 1);
+  lua_newtable(L);
+  if (weak) {
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+  }
+  lua_pushvalue(L, -1);
+  lua_rawsetp(L, LUA_REGISTRYINDEX, k);
+}
+
+/* Holds the Server at idx (ls) in the registry, and in the held set,
+ * exactly while the core may call back about it or a Socket made for one
+ * of its connections has yet to close: as in Node, where such a socket
+ * keeps its server. Raises Lua's memory error. */
 static void sync_ref(lua_State *L, lnb_server_t *ls, int idx) {
-  int active = ln_server_is_active(&ls->s);
-  if (active && ls->ref == LUA_NOREF) {
+  int hold = ln_server_is_active(&ls->s) || ls->accepted > 0;
+  idx = lua_absindex(L, idx);
+  if (hold && ls->ref == LUA_NOREF) {
+    push_table(L, &held_key, 0);
+    lua_pushvalue(L, idx);
+    lua_pushboolean(L, 1);
+    lua_rawset(L, -3);
+    lua_pop(L, 1);
     lua_pushvalue(L, idx);
     ls->ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  } else if (!active && ls->ref != LUA_NOREF) {
+  } else if (!hold && ls->ref != LUA_NOREF) {
     luaL_unref(L, LUA_REGISTRYINDEX, ls->ref);
     ls->ref = LUA_NOREF;
+    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &held_key) == LUA_TTABLE) {
+      lua_pushvalue(L, idx);
+      lua_pushnil(L);
+      lua_rawset(L, -3); /* an existing key: allocates nothing */
+    }
+    lua_pop(L, 1);
   }
+}
+
+/* ---- socket.server ------------------------------------------------------ */
+
+/* Whether bit ref of ls is set. */
+static int has_socket(const lnb_server_t *ls, int ref) {
+  size_t w = (size_t)ref / 64;
+  return ref > 0 && w < ls->words && (ls->bits[w] >> (ref % 64) & 1) != 0;
+}
+
+/* Counts the Socket of registry reference ref (> 0), just made for a
+ * connection to s, among s's until its CLOSE (lnb_server_closed): its
+ * socket.server is found by that reference once the core has let go of
+ * it. Returns 0, UV_EINVAL or UV_ENOMEM. */
+int lnb_server_adopt(ln_server_t *s, int ref) {
+  lnb_server_t *ls = (lnb_server_t *)s;
+  size_t w = (size_t)ref / 64;
+  if (ref <= 0)
+    return UV_EINVAL;
+  if (w >= ls->words) {
+    size_t n = ls->words > 0 ? ls->words : 4;
+    uint64_t *bits;
+    while (n <= w)
+      n *= 2;
+    if ((bits = realloc(ls->bits, n * sizeof(*bits))) == NULL)
+      return UV_ENOMEM;
+    memset(bits + ls->words, 0, (n - ls->words) * sizeof(*bits));
+    ls->bits = bits;
+    ls->words = n;
+  }
+  ls->bits[w] |= (uint64_t)1 << (ref % 64);
+  ls->accepted++;
+  return 0;
+}
+
+/* Pushes the held Server that made the Socket of registry reference ref
+ * and returns it; or pushes nothing and returns NULL. Allocates nothing. */
+static lnb_server_t *push_accepting(lua_State *L, int ref) {
+  if (ref > 0 && lua_rawgetp(L, LUA_REGISTRYINDEX, &held_key) == LUA_TTABLE) {
+    lua_pushnil(L);
+    while (lua_next(L, -2)) {
+      lnb_server_t *ls = lua_touserdata(L, -2);
+      lua_pop(L, 1);
+      if (has_socket(ls, ref)) {
+        lua_remove(L, -2);
+        return ls;
+      }
+    }
+  }
+  lua_pop(L, 1);
+  return NULL;
+}
+
+/* Keeps the Server at 2 as the server of the Socket at 1, unless one was
+ * assigned: run by lnb_protect (the ud at 1 goes first). */
+static int keep_server(lua_State *L) {
+  push_table(L, &servers_key, 1);
+  lua_pushvalue(L, 2);
+  if (lua_rawget(L, -2) == LUA_TNIL) {
+    lua_pushvalue(L, 2);
+    lua_pushvalue(L, 3);
+    lua_rawset(L, -4);
+  }
+  return 0;
+}
+
+/* At the CLOSE of the Socket s (at idx of b->L, its reference still
+ * held): if a Server made it, forgets the reference and keeps the Server
+ * as the Socket's server from now on, held by the Socket alone. Its error
+ * (out of memory: the server is then nil) is uncaught. */
+void lnb_server_closed(lnb_t *b, ln_socket_t *s, int idx) {
+  lua_State *L = b->L;
+  int top = lua_gettop(L);
+  lnb_server_t *ls;
+
+  idx = lua_absindex(L, idx);
+  if ((ls = push_accepting(L, s->ref)) == NULL)
+    return;
+  ls->bits[(size_t)s->ref / 64] &= ~((uint64_t)1 << (s->ref % 64));
+  ls->accepted--;
+  lnb_protect_begin(b, keep_server, NULL);
+  lua_pushvalue(L, idx);
+  lua_pushvalue(L, top + 1);
+  lnb_protect_end(b, 2);
+  sync_ref(L, ls, top + 1); /* its last one: it may go */
+  lua_settop(L, top);
+}
+
+/* socket.server, a getter of the Socket at 1: the Server that accepted
+ * it (Node's onconnection sets it), for as long as the Socket lives; nil
+ * for any other Socket; or what was assigned. */
+int lnb_socket_get_server(lua_State *L) {
+  const ln_socket_t *s = lua_touserdata(L, 1);
+  const lnb_server_t *ls = (const lnb_server_t *)s->server;
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &servers_key) == LUA_TTABLE) {
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, -2) != LUA_TNIL)
+      return lua_touserdata(L, -1) == &servers_key ? 0 : 1;
+  }
+  if (ls != NULL && ls->ref != LUA_NOREF) { /* open: the core knows it */
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ls->ref);
+    return 1;
+  }
+  return push_accepting(L, s->ref) != NULL; /* destroyed, not yet closed */
+}
+
+/* socket.server = value (the Socket at 1, value at 3): a plain field, as
+ * Node's. Raises Lua's memory error. */
+int lnb_socket_set_server(lua_State *L) {
+  push_table(L, &servers_key, 1);
+  lua_pushvalue(L, 1);
+  if (lua_isnil(L, 3))
+    lua_pushlightuserdata(L, (void *)&servers_key);
+  else
+    lua_pushvalue(L, 3);
+  lua_rawset(L, -3);
+  return 0;
 }
 
 static void set_field(lua_State *L, const char *k, const char *v) {
@@ -229,6 +398,9 @@ static int server_fileno(lua_State *L) {
 static int server_gc(lua_State *L) {
   lnb_server_t *ls = luaL_checkudata(L, 1, SERVER_T);
   ln_server_release(&ls->s);
+  free(ls->bits);
+  ls->bits = NULL;
+  ls->words = 0;
   return 0;
 }
 
@@ -448,6 +620,9 @@ static int new_server(lua_State *L) {
   if (lua_istable(L, 1) && lnb_opt_bool(L, 1, "proxyProtocol"))
     ln_server_proxy_protocol(&ls->s, 1);
   ls->ref = LUA_NOREF;
+  ls->accepted = 0;
+  ls->words = 0;
+  ls->bits = NULL;
   return 1;
 }
 

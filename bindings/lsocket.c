@@ -25,6 +25,18 @@ typedef struct {
  * the Socket's reference, until its 'close': few sockets have one. */
 static const char errors_key = 0;
 
+/* The registry's key of the table, with weak keys, of the values assigned
+ * to socket.timeout (Node's plain field, which setTimeout() also writes),
+ * each until the next setTimeout(); few sockets have one. The key itself,
+ * as a light userdata, stands for an assigned nil. */
+static const char timeouts_key = 0;
+
+/* lserver.c: socket.server (what they take and do is said there). */
+int lnb_server_adopt(ln_server_t *s, int ref);
+void lnb_server_closed(lnb_t *b, ln_socket_t *s, int idx);
+int lnb_socket_get_server(lua_State *L);
+int lnb_socket_set_server(lua_State *L);
+
 /* The Socket at index 1 of a method. The methods keep the class's
  * metatable as upvalue 2, so the usual case costs one comparison
  * (luaL_checkudata looks the metatable up by name, at every write). Else
@@ -87,6 +99,11 @@ static int make_accepted(lua_State *L) {
   ln_socket_t *s = push_new(L, a->server->loop->data,
                             ln_socket_size(a->server), 0);
   s->ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  if (lnb_server_adopt(a->server, s->ref) != 0) {
+    luaL_unref(L, LUA_REGISTRYINDEX, s->ref);
+    s->ref = LUA_NOREF;
+    return luaL_error(L, "not enough memory");
+  }
   a->socket = s;
   return 0;
 }
@@ -310,6 +327,7 @@ void lnb_socket_event(ln_socket_t *s, ln_socket_event_t ev,
   if (ev == LN_SOCKET_EV_CLOSE) {
     /* Closed: let go before the listeners run (one may connect again). */
     set_user_error(L, ls, 0);
+    lnb_server_closed(b, s, top + 1); /* before the reference goes */
     sync_ref(L, ls, top + 1);
   }
   n.ls = ls;
@@ -522,6 +540,11 @@ static int socket_set_timeout(lua_State *L) {
   lnb_socket_t *ls = check_socket(L);
   lua_Integer ms = luaL_checkinteger(L, 2);
   int err = ln_socket_set_timeout(&ls->s, ms > 0 ? (uint64_t)ms : 0);
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &timeouts_key) == LUA_TTABLE) {
+    lua_pushvalue(L, 1); /* socket.timeout is what this sets, again */
+    lua_pushnil(L);
+    lua_rawset(L, -3);
+  }
   sync_ref(L, ls, 1); /* an armed timer keeps the socket */
   if (err)
     return luaL_error(L, "setTimeout: %s", uv_strerror(err));
@@ -918,12 +941,43 @@ static int get_readable_encoding(lua_State *L) {
   return 1;
 }
 static int get_timeout(lua_State *L) {
-  uint64_t ms = ln_socket_get_timeout(&self(L)->s);
-  if (ms == 0)
+  uint64_t ms;
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &timeouts_key) == LUA_TTABLE) {
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, -2) != LUA_TNIL)
+      return lua_touserdata(L, -1) == &timeouts_key ? 0 : 1;
+  }
+  if ((ms = ln_socket_get_timeout(&self(L)->s)) == 0)
     return 0;
   lua_pushinteger(L, (lua_Integer)ms);
   return 1;
 }
+
+/* socket.timeout = value: kept as given until the next setTimeout(); the
+ * timer is left as it is (Node's plain field). */
+static int set_timeout(lua_State *L) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &timeouts_key) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, &timeouts_key);
+  }
+  lua_pushvalue(L, 1);
+  if (lua_isnil(L, 3))
+    lua_pushlightuserdata(L, (void *)&timeouts_key);
+  else
+    lua_pushvalue(L, 3);
+  lua_rawset(L, -3);
+  return 0;
+}
+
+static const luaL_Reg setters[] = {{"timeout", set_timeout},
+                                   {"server", lnb_socket_set_server},
+                                   {NULL, NULL}};
 
 static const luaL_Reg getters[] = {
     {"remoteAddress", get_remote_address},
@@ -947,6 +1001,7 @@ static const luaL_Reg getters[] = {
     {"writable", get_writable},
     {"allowHalfOpen", get_allow_half_open},
     {"timeout", get_timeout},
+    {"server", lnb_socket_get_server},
     {"readableEncoding", get_readable_encoding},
     {"readableLength", get_readable_length},
     {"readableFlowing", get_readable_flowing},
@@ -1024,7 +1079,7 @@ void lnb_open_socket(lua_State *L, lnb_t *b) {
   lua_pushlightuserdata(L, b);
   luaL_newmetatable(L, SOCKET_T); /* filled in by lnb_class */
   luaL_setfuncs(L, methods, 2);
-  lnb_class(L, SOCKET_T, -1, getters, NULL);
+  lnb_class(L, SOCKET_T, -1, getters, setters);
   luaL_getmetatable(L, SOCKET_T);
   lua_pushcfunction(L, socket_gc);
   lua_setfield(L, -2, "__gc");

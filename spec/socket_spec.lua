@@ -1542,3 +1542,176 @@ describe("end_'s callback around destroy (Node 22)", function()
       end))
     end)
 end)
+
+-- Node 22 runs this block's JavaScript (net.createServer, three
+-- connections: one idle, one the client ends, one it resets) and prints:
+--   fresh: undefined null / =5: 5 / ='x': x / =undefined: undefined /
+--   setTimeout(100): 100 / client server: null
+--   1 connection: server ok true timeout undefined
+--   1 no timeout after =20 / 1 timeout, timeout = 0
+--   1 close: server ok true / 1 =5: 5 / 1 =undefined: undefined
+--   2 end: server ok true / 2 close: server ok true
+--   3 error ECONNRESET server ok true / 3 close: server ok true
+describe('socket.server and socket.timeout', function()
+  local timers = h.timers
+
+  local function collect()
+    collectgarbage()
+    collectgarbage()
+  end
+
+  local function weak(obj)
+    return setmetatable({ obj }, { __mode = 'v' })
+  end
+
+  t.it('server is the accepting server, from connection to close, the ' ..
+    'server closed or not; nil on a client', function()
+      local server
+      server = h.listen(t.mustCall(function(s)
+        assert.are.equal(server, s.server)
+        server:close()
+        assert.are.equal(server, s.server)
+        s:on('close', t.mustCall(function()
+          assert.are.equal(server, s.server)
+        end))
+        s:destroy()
+      end))
+      local client = net.connect(server:address().port, '127.0.0.1')
+      client:on('error', function() end)
+      assert.is_nil(client.server)
+      assert.is_nil(net.Socket().server)
+    end)
+
+  t.it('server stays once the peer ends or resets the connection',
+    function()
+      local server, n = nil, 0
+      server = h.listen(t.mustCall(function(s)
+        n = n + 1
+        if n == 1 then
+          s:on('end', t.mustCall(function()
+            assert.are.equal(server, s.server)
+          end))
+        else
+          server:close()
+          s:on('error', t.mustCall(function(err)
+            assert.are.equal('ECONNRESET', err.code)
+            assert.are.equal(server, s.server)
+          end))
+        end
+        s:on('close', t.mustCall(function()
+          assert.are.equal(server, s.server)
+        end))
+      end, 2))
+      local port = server:address().port
+      net.connect(port, '127.0.0.1'):end_()
+      local c = net.connect(port, '127.0.0.1')
+      c:on('connect', t.mustCall(function() c:resetAndDestroy() end))
+    end)
+
+  -- fn in a timer of its own (no frame left holding what it checks)
+  -- once the function returned has been called n times.
+  local function after(n, fn)
+    return t.mustCall(function()
+      n = n - 1
+      if n == 0 then timers.setTimeout(t.mustCall(fn), 0) end
+    end, n)
+  end
+
+  t.it('server keeps the server of a closed socket the script holds, ' ..
+    'and lets it go with the socket', function()
+      local kept, ref
+      local closed = after(2, function()
+        collect()
+        assert.is_not_nil(ref[1])
+        assert.are.equal(ref[1], kept.server)
+        kept = nil
+        collect()
+        assert.is_nil(ref[1])
+      end)
+      do
+        local srv
+        srv = h.listen(t.mustCall(function(s)
+          srv:close()
+          kept = s
+          s:on('close', closed)
+          s:destroy()
+        end))
+        ref = weak(srv)
+        net.connect(srv:address().port, '127.0.0.1'):on('close', closed)
+      end
+    end)
+
+  t.it('server does not keep a closed server whose listener holds its ' ..
+    'closed connections', function()
+      local ref
+      local closed = after(5, function()
+        collect()
+        assert.is_nil(ref[1])
+      end)
+      do
+        local conns, srv = {}, nil
+        srv = h.listen(t.mustCall(function(s)
+          conns[#conns + 1] = s
+          s:on('close', closed)
+          if #conns == 2 then
+            srv:close()
+            for _, c in ipairs(conns) do c:destroy() end
+          end
+        end, 2))
+        ref = weak(srv)
+        srv:on('close', closed)
+        for _ = 1, 2 do
+          net.connect(srv:address().port, '127.0.0.1'):on('close', closed)
+        end
+      end
+    end)
+
+  t.it('server and timeout are fields a script assigns', function()
+    local server
+    server = h.listen(t.mustCall(function(s)
+      server:close()
+      assert.is_nil(s.timeout)
+      s.timeout = 0
+      assert.are.equal(0, s.timeout)
+      s:setTimeout(500)
+      assert.are.equal(500, s.timeout)
+      s.timeout = 7
+      assert.are.equal(7, s.timeout)
+      s.server = 5
+      assert.are.equal(5, s.server)
+      s.server = nil
+      assert.is_nil(s.server)
+      s:destroy()
+    end))
+    net.connect(server:address().port, '127.0.0.1'):on('error',
+      function() end)
+    local c = net.Socket()
+    assert.is_nil(c.timeout)
+    c.timeout = 5
+    assert.are.equal(5, c.timeout)
+    c.timeout = 'x'
+    assert.are.equal('x', c.timeout)
+    c.timeout = nil
+    assert.is_nil(c.timeout)
+    c:setTimeout(100)
+    assert.are.equal(100, c.timeout)
+    c:destroy()
+  end)
+
+  t.it('timeout assigned neither arms nor stops the timer', function()
+    local server
+    server = h.listen(t.mustCall(function(s)
+      server:close()
+      s.timeout = 20
+      s:on('timeout', t.mustCall(function()
+        assert.are.equal(0, s.timeout)
+        s:destroy()
+      end))
+      timers.setTimeout(t.mustCall(function()
+        s:setTimeout(30)
+        s.timeout = 0
+      end), 100)
+    end))
+    net.connect(server:address().port, '127.0.0.1'):resume()
+  end)
+end)

@@ -404,7 +404,8 @@ function Server:removeListener(event, listener) end
 ---@field readable boolean
 ---@field writable boolean
 ---@field allowHalfOpen boolean
----@field timeout integer?  ms, what setTimeout() set
+---@field timeout integer?  ms, what setTimeout() set (or what was assigned)
+---@field server net.Server?  the server that accepted it; nil for a client
 ---@field localAddress string?
 ---@field localPort integer?
 ---@field localFamily 'IPv4'|'IPv6'|nil
