@@ -610,11 +610,13 @@ static int socket_address(lua_State *L) {
 }
 
 /* socket:_connect(options): options already normalised and checked by
- * lua/net.lua (port an integer, host a string, path a string). */
+ * lua/net.lua (port an integer, host a string, path a string). With
+ * options.lookup true, a name is left to lua/net.lua, which gives its
+ * addresses with socket:_resolved (ln_socket_connect_lookup). */
 static int socket_connect(lua_State *L) {
   lnb_socket_t *ls = check_socket(L);
   ln_connect_opts_t o;
-  int err;
+  int err, by_lua;
 
   luaL_checktype(L, 2, LUA_TTABLE);
   memset(&o, 0, sizeof(o));
@@ -632,7 +634,12 @@ static int socket_connect(lua_State *L) {
   lua_getfield(L, 2, "autoSelectFamily");
   o.no_auto_select = lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1);
   lua_pop(L, 1);
-  if ((err = ln_socket_connect(&ls->s, &o)) == UV_EBUSY) {
+  lua_getfield(L, 2, "lookup");
+  by_lua = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  err = by_lua ? ln_socket_connect_lookup(&ls->s, &o)
+               : ln_socket_connect(&ls->s, &o);
+  if (err == UV_EBUSY) {
     lua_pushnil(L); /* the old handle is still closing: lua/net.lua waits */
     lua_pushliteral(L, "EBUSY");
     return 2;
@@ -644,6 +651,33 @@ static int socket_connect(lua_State *L) {
     return lua_error(L);
   }
   sync_ref(L, ls, 1);
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* socket:_resolved(addresses) -> socket: the numeric addresses (a list of
+ * strings, in the order to try them) of a connect begun with
+ * options.lookup (ln_socket_resolved). Raises EINVAL when the socket is
+ * not waiting for them. */
+static int socket_resolved(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  const char *list[16]; /* the core tries the first 16 */
+  size_t n = 0;
+  int err;
+
+  luaL_checktype(L, 2, LUA_TTABLE);
+  while (n < sizeof(list) / sizeof(list[0]) &&
+         lua_rawgeti(L, 2, (lua_Integer)n + 1) == LUA_TSTRING) {
+    list[n++] = lua_tostring(L, -1); /* the table keeps it */
+    lua_pop(L, 1);
+  }
+  lua_settop(L, 2);
+  if ((err = ln_socket_resolved(&ls->s, list, n)) != 0) {
+    ln_event_t e = {0};
+    e.syscall = "connect";
+    lnb_push_error(L, err, &e);
+    return lua_error(L);
+  }
   lua_settop(L, 1);
   return 1;
 }
@@ -1026,6 +1060,7 @@ static const luaL_Reg methods[] = {
     {"unref", socket_unref},
     {"address", socket_address},
     {"_connect", socket_connect},
+    {"_resolved", socket_resolved},
     {"_open", socket_open},
     {"_openStdio", socket_open_stdio},
     {"_find", socket_find},

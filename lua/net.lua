@@ -363,14 +363,10 @@ local function connect(self, ...)
     -- passes its options there), never connect()'s own options.
     o.blockList = self.blockList
     -- Node asks options.lookup (validated only then) for a host that is
-    -- not an IP. The core takes the answer through socket:_resolved, not
-    -- in bindings/lsocket.c yet: until it is, the name is resolved as
-    -- without the option.
+    -- not an IP; the core takes the answer through socket:_resolved.
     if options.lookup ~= nil and net.isIP(o.host) == 0 then
       errors.validateFunction(options.lookup, 'options.lookup')
-      if Socket._resolved ~= nil then
-        lookup, o.lookup = options.lookup, true
-      end
+      lookup, o.lookup = options.lookup, true
     end
   end
   if self.connecting then

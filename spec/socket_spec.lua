@@ -965,17 +965,6 @@ end)
 -- an answer after destroy() connects nothing.
 describe('the lookup option', function()
   local timers = h.timers
-  -- The core takes a lookup's answer through socket:_resolved, which
-  -- bindings/lsocket.c does not have yet: until it does, lua/net.lua
-  -- leaves options.lookup to its check (the name is resolved as without
-  -- it) and these wait.
-  local function needsResolved()
-    if net.Socket._resolved == nil then
-      pending('socket:_resolved is not in bindings/lsocket.c yet')
-      return true
-    end
-  end
-
   t.it('must be a function, for a host that is not an IP', function()
     for _, v in ipairs({ 'foobar', 1, {} }) do
       local ok, err = pcall(net.connect, { host = 'somehost', port = 1,
@@ -996,7 +985,6 @@ describe('the lookup option', function()
   end)
 
   t.it("is called as dns.lookup, with Node's options", function()
-    if needsResolved() then return end
     local seen = {}
     local function spy(tag)
       return function(host, o, cb)
@@ -1022,7 +1010,6 @@ describe('the lookup option', function()
   end)
 
   t.it('connects to the address it gives; connecting meanwhile', function()
-    if needsResolved() then return end
     local server, port = h.listen(function(s)
       s:on('data', t.mustCall(function(d)
         assert.are.equal('hello', tostring(d))
@@ -1056,7 +1043,6 @@ describe('the lookup option', function()
   end)
 
   t.it('tries the IPs of a list once each, families alternating', function()
-    if needsResolved() then return end
     local server, port = h.listen(function(s) s:destroy() end, '127.0.0.2')
     local c = net.connect({ host = 'somehost', port = port,
       lookup = function(_, _, cb)
@@ -1092,7 +1078,6 @@ describe('the lookup option', function()
   end)
 
   t.it('fails the connect with its error, a list or not', function()
-    if needsResolved() then return end
     local err = { code = 'EMYLOOKUP', message = 'no such host' }
     for _, auto in ipairs({ false, true }) do
       local c = net.connect({ host = 'somehost', port = 1,
@@ -1114,7 +1099,6 @@ describe('the lookup option', function()
   end)
 
   t.it('fails the connect for a bad family or a name for an IP', function()
-    if needsResolved() then return end
     local f1 = net.connect({ host = 'somehost', port = 9,
       autoSelectFamily = false, lookup = function(_, _, cb)
         cb(nil, '127.0.0.1', 7)
@@ -1146,7 +1130,6 @@ describe('the lookup option', function()
   end)
 
   t.it('connects nothing when its answer comes after destroy()', function()
-    if needsResolved() then return end
     local server, port = h.listen(t.mustNotCall())
     local later, later2
     local g = net.connect({ host = 'somehost', port = port,
@@ -1169,7 +1152,6 @@ describe('the lookup option', function()
   -- (Node would act on the stale answer too, connecting twice; luanet
   -- keeps to the connect under way.)
   t.it('ignores the answer to a connect made before destroy()', function()
-    if needsResolved() then return end
     local server, port = h.listen(t.mustCall(function(s) s:destroy() end))
     local later
     local c = net.connect({ host = 'somehost', port = port,

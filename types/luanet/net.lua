@@ -54,7 +54,7 @@ local net = {}
 ---@field family? 0|4|6|'IPv4'|'IPv6'
 ---@field autoSelectFamily? boolean  true by default
 ---@field autoSelectFamilyAttemptTimeout? integer  ms per address (250)
----@field lookup? fun(host: string, options: { family: (0|4|6)?, hints: integer, all: true? }, callback: fun(err: table?, address: (string|{ address: string, family: integer }[])?, family: integer?))  (coming) in place of dns.lookup
+---@field lookup? fun(host: string, options: { family: (0|4|6)?, hints: integer, all: true? }, callback: fun(err: table?, address: (string|{ address: string, family: integer }[])?, family: integer?))  in place of dns.lookup
 ---@field timeout? number  ms: socket:setTimeout(timeout)
 
 ---@class net.ListenOptions
