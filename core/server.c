@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -33,6 +34,7 @@ typedef struct ln__listener_s {
     uv_pipe_t pipe;
   } h;
   ln_server_t *server; /* NULL once closing */
+  int bound_cut;       /* bound here under the path cut to sun_path */
   size_t path_len;
   char path[]; /* what address() reports for a Unix socket */
 } ln__listener_t;
@@ -65,12 +67,26 @@ static void listener_free(uv_handle_t *handle) {
   free(ln__container_of(handle, ln__listener_t, h.handle));
 }
 
+#define SUN_PATH_MAX sizeof(((struct sockaddr_un *)0)->sun_path)
+
+/* The name l is bound under when bound_cut: its path's first
+ * SUN_PATH_MAX bytes, NUL-terminated in name. */
+static void cut_name(const ln__listener_t *l, char name[SUN_PATH_MAX + 1]) {
+  memcpy(name, l->path, SUN_PATH_MAX);
+  name[SUN_PATH_MAX] = '\0';
+}
+
 static void close_listener(ln_server_t *s) {
   ln__listener_t *l = s->listener;
   if (l == NULL)
     return;
   s->listener = NULL;
   l->server = NULL;
+  if (l->bound_cut) { /* as libuv unlinks what it binds, before closing */
+    char name[SUN_PATH_MAX + 1];
+    cut_name(l, name);
+    unlink(name);
+  }
   uv_close(&l->h.handle, listener_free);
 }
 
@@ -330,15 +346,20 @@ static int listen_tcp(ln_server_t *s, const struct sockaddr *sa, int ipv6_only,
   return err;
 }
 
-/* Binds a Unix socket, in the abstract namespace when path starts with a
- * NUL (which uv_pipe_bind cannot do before libuv 1.46). */
+/* Binds a Unix socket. As Node 22's libuv (without UV_PIPE_NO_TRUNCATE),
+ * a path longer than sun_path is cut to its first SUN_PATH_MAX (108) bytes,
+ * with no NUL after them (Linux takes a name that fills sun_path). Bound
+ * here, not by uv_pipe_bind: a name in the abstract namespace (starting
+ * with a NUL), which it cannot bind before libuv 1.46, and a path of
+ * SUN_PATH_MAX bytes or more, which libuv 1.44 would cut a byte shorter;
+ * close_listener unlinks the latter, as libuv unlinks what it binds. */
 static int bind_pipe(ln__listener_t *l, const char *path, size_t len) {
   struct sockaddr_un sun;
   int fd, err;
 
-  if (len >= sizeof(sun.sun_path))
-    return UV_ENAMETOOLONG;
-  if (path[0] != '\0')
+  if (len > SUN_PATH_MAX)
+    len = SUN_PATH_MAX;
+  if (path[0] != '\0' && len < SUN_PATH_MAX)
     return uv_pipe_bind(&l->h.pipe, path);
   memset(&sun, 0, sizeof(sun));
   sun.sun_family = AF_UNIX;
@@ -350,11 +371,30 @@ static int bind_pipe(ln__listener_t *l, const char *path, size_t len) {
            (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) != 0) {
     err = -errno;
     close(fd);
-    return err;
+    /* uv_pipe_bind's EACCES for ENOENT, as Node 22 reports both */
+    return err == UV_ENOENT && path[0] != '\0' ? UV_EACCES : err;
   }
+  l->bound_cut = path[0] != '\0';
   if ((err = uv_pipe_open(&l->h.pipe, fd)) != 0)
     close(fd);
   return err;
+}
+
+/* uv_pipe_chmod (mode: UV_READABLE, UV_WRITABLE or both) for a path bound
+ * cut, whose name libuv cannot read back whole: the bits for everyone
+ * added to the file's own. Returns 0 or a libuv error. */
+static int chmod_cut(const ln__listener_t *l, int mode) {
+  char name[SUN_PATH_MAX + 1];
+  mode_t want = (mode & UV_READABLE ? S_IRUSR | S_IRGRP | S_IROTH : 0) |
+                (mode & UV_WRITABLE ? S_IWUSR | S_IWGRP | S_IWOTH : 0);
+  struct stat st;
+
+  cut_name(l, name);
+  if (stat(name, &st) != 0)
+    return -errno;
+  if ((st.st_mode & want) == want)
+    return 0;
+  return chmod(name, st.st_mode | want) == 0 ? 0 : -errno;
 }
 
 static int listen_pipe(ln_server_t *s, const ln_listen_opts_t *o) {
@@ -368,7 +408,8 @@ static int listen_pipe(ln_server_t *s, const ln_listen_opts_t *o) {
   if (err == 0 && (o->readable_all || o->writable_all)) {
     mode = (o->readable_all ? UV_READABLE : 0) |
            (o->writable_all ? UV_WRITABLE : 0);
-    err = uv_pipe_chmod(&l->h.pipe, mode);
+    err = l->bound_cut ? chmod_cut(l, mode)
+                       : uv_pipe_chmod(&l->h.pipe, mode);
   }
   if (err == 0)
     err = start(s, l);
