@@ -26,11 +26,9 @@ typedef struct {
  * a Socket's server is looked for by the Socket's reference. */
 static const char held_key = 0;
 
-/* The registry's key of the table, with weak keys, of the Sockets whose
- * socket.server is no longer found by their reference: closed ones (from
- * their CLOSE on, for as long as they live, as Node's socket keeps its
- * server) and those assigned one. The key itself, as a light userdata,
- * stands for an assigned nil. */
+/* The registry's key of the table, with weak keys, of the values
+ * assigned to socket.server (few sockets have one). The key itself, as a
+ * light userdata, stands for an assigned nil. */
 static const char servers_key = 0;
 
 /* The Server at index 1 of a method, else raises errors.invalidThis:
@@ -99,7 +97,7 @@ static int has_socket(const lnb_server_t *ls, int ref) {
 }
 
 /* Counts the Socket of registry reference ref (> 0), just made for a
- * connection to s, among s's until its CLOSE (lnb_server_closed): its
+ * connection to s, among s's until its CLOSE (lnb_server_closing): its
  * socket.server is found by that reference once the core has let go of
  * it. Returns 0, UV_EINVAL or UV_ENOMEM. */
 int lnb_server_adopt(ln_server_t *s, int ref) {
@@ -123,75 +121,65 @@ int lnb_server_adopt(ln_server_t *s, int ref) {
   return 0;
 }
 
-/* Pushes the held Server that made the Socket of registry reference ref
- * and returns it; or pushes nothing and returns NULL. Allocates nothing. */
-static lnb_server_t *push_accepting(lua_State *L, int ref) {
-  if (ref > 0 && lua_rawgetp(L, LUA_REGISTRYINDEX, &held_key) == LUA_TTABLE) {
+/* The held Server that made the Socket of registry reference ref, or
+ * NULL. Allocates nothing; leaves the stack as it was. */
+static lnb_server_t *accepting(lua_State *L, int ref) {
+  lnb_server_t *found = NULL;
+  if (ref <= 0)
+    return NULL;
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &held_key) == LUA_TTABLE) {
     lua_pushnil(L);
-    while (lua_next(L, -2)) {
+    while (found == NULL && lua_next(L, -2)) {
       lnb_server_t *ls = lua_touserdata(L, -2);
       lua_pop(L, 1);
       if (has_socket(ls, ref)) {
-        lua_remove(L, -2);
-        return ls;
+        found = ls;
+        lua_pop(L, 1); /* the key: the walk ends */
       }
     }
   }
   lua_pop(L, 1);
-  return NULL;
+  return found;
 }
 
-/* Keeps the Server at 2 as the server of the Socket at 1, unless one was
- * assigned: run by lnb_protect (the ud at 1 goes first). */
-static int keep_server(lua_State *L) {
-  push_table(L, &servers_key, 1);
-  lua_pushvalue(L, 2);
-  if (lua_rawget(L, -2) == LUA_TNIL) {
-    lua_pushvalue(L, 2);
-    lua_pushvalue(L, 3);
-    lua_rawset(L, -4);
-  }
-  return 0;
-}
-
-/* At the CLOSE of the Socket s (at idx of b->L, its reference still
- * held): if a Server made it, forgets the reference and keeps the Server
- * as the Socket's server from now on, held by the Socket alone. Its error
- * (out of memory: the server is then nil) is uncaught. */
-void lnb_server_closed(lnb_t *b, ln_socket_t *s, int idx) {
-  lua_State *L = b->L;
-  int top = lua_gettop(L);
-  lnb_server_t *ls;
-
-  idx = lua_absindex(L, idx);
-  if ((ls = push_accepting(L, s->ref)) == NULL)
-    return;
+ln_server_t *lnb_server_closing(lnb_t *b, ln_socket_t *s) {
+  lnb_server_t *ls = accepting(b->L, s->ref);
+  if (ls == NULL)
+    return NULL;
   ls->bits[(size_t)s->ref / 64] &= ~((uint64_t)1 << (s->ref % 64));
+  return &ls->s;
+}
+
+void lnb_server_closed(lnb_t *b, ln_server_t *s) {
+  lnb_server_t *ls = (lnb_server_t *)s;
+  lua_State *L = b->L;
   ls->accepted--;
-  lnb_protect_begin(b, keep_server, NULL);
-  lua_pushvalue(L, idx);
-  lua_pushvalue(L, top + 1);
-  lnb_protect_end(b, 2);
-  sync_ref(L, ls, top + 1); /* its last one: it may go */
-  lua_settop(L, top);
+  lua_rawgeti(L, LUA_REGISTRYINDEX, ls->ref); /* held until now */
+  sync_ref(L, ls, -1); /* its last one: it may go */
+  lua_pop(L, 1);
 }
 
 /* socket.server, a getter of the Socket at 1: the Server that accepted
- * it (Node's onconnection sets it), for as long as the Socket lives; nil
- * for any other Socket; or what was assigned. */
+ * it (Node's onconnection sets it), until the Socket's 'close' has been
+ * emitted; nil for any other Socket; or what was assigned. */
 int lnb_socket_get_server(lua_State *L) {
   const ln_socket_t *s = lua_touserdata(L, 1);
   const lnb_server_t *ls = (const lnb_server_t *)s->server;
+  lnb_t *b = s->loop->data;
   if (lua_rawgetp(L, LUA_REGISTRYINDEX, &servers_key) == LUA_TTABLE) {
     lua_pushvalue(L, 1);
     if (lua_rawget(L, -2) != LUA_TNIL)
       return lua_touserdata(L, -1) == &servers_key ? 0 : 1;
   }
-  if (ls != NULL && ls->ref != LUA_NOREF) { /* open: the core knows it */
-    lua_rawgeti(L, LUA_REGISTRYINDEX, ls->ref);
-    return 1;
+  if (ls == NULL && b->closing_socket == s) /* in its 'close' */
+    ls = (const lnb_server_t *)b->closing_server;
+  if (ls == NULL) { /* destroyed, its CLOSE to come */
+    ls = accepting(L, s->ref);
+    if (ls == NULL)
+      return 0;
   }
-  return push_accepting(L, s->ref) != NULL; /* destroyed, not yet closed */
+  lua_rawgeti(L, LUA_REGISTRYINDEX, ls->ref); /* held while it has any */
+  return 1;
 }
 
 /* socket.server = value (the Socket at 1, value at 3): a plain field, as

@@ -31,12 +31,6 @@ static const char errors_key = 0;
  * as a light userdata, stands for an assigned nil. */
 static const char timeouts_key = 0;
 
-/* lserver.c: socket.server (what they take and do is said there). */
-int lnb_server_adopt(ln_server_t *s, int ref);
-void lnb_server_closed(lnb_t *b, ln_socket_t *s, int idx);
-int lnb_socket_get_server(lua_State *L);
-int lnb_socket_set_server(lua_State *L);
-
 /* The Socket at index 1 of a method. The methods keep the class's
  * metatable as upvalue 2, so the usual case costs one comparison
  * (luaL_checkudata looks the metatable up by name, at every write). Else
@@ -313,30 +307,47 @@ static int emit_event(lua_State *L) {
   return 0;
 }
 
+/* Emits the event of a notification to the Socket ls, at idx of L. */
+static void emit(lua_State *L, lnb_t *b, lnb_socket_t *ls,
+                 ln_socket_event_t ev, const ln_event_t *e, int idx) {
+  notification_t n;
+  n.ls = ls;
+  n.ev = ev;
+  n.e = e;
+  lnb_protect_begin(b, emit_event, &n);
+  lua_pushvalue(L, idx);
+  lnb_protect_end(b, 1);
+  sync_ref(L, ls, idx);
+}
+
 void lnb_socket_event(ln_socket_t *s, ln_socket_event_t ev,
                       const ln_event_t *e) {
   lnb_socket_t *ls = (lnb_socket_t *)s;
   lnb_t *b = s->loop->data;
   lua_State *L = b->L;
   int top = lua_gettop(L);
-  notification_t n;
 
   if (ls->s.ref == LUA_NOREF)
     return;
   lua_rawgeti(L, LUA_REGISTRYINDEX, ls->s.ref); /* held for the whole call */
   if (ev == LN_SOCKET_EV_CLOSE) {
-    /* Closed: let go before the listeners run (one may connect again). */
+    /* Closed: let go before the listeners run (one may connect again);
+     * its server stays socket.server until they have. */
+    const ln_socket_t *was_socket = b->closing_socket;
+    ln_server_t *was_server = b->closing_server;
+    ln_server_t *server = lnb_server_closing(b, s); /* before the ref goes */
     set_user_error(L, ls, 0);
-    lnb_server_closed(b, s, top + 1); /* before the reference goes */
     sync_ref(L, ls, top + 1);
+    b->closing_socket = s;
+    b->closing_server = server;
+    emit(L, b, ls, ev, e, top + 1);
+    b->closing_socket = was_socket;
+    b->closing_server = was_server;
+    if (server != NULL)
+      lnb_server_closed(b, server);
+  } else {
+    emit(L, b, ls, ev, e, top + 1);
   }
-  n.ls = ls;
-  n.ev = ev;
-  n.e = e;
-  lnb_protect_begin(b, emit_event, &n);
-  lua_pushvalue(L, top + 1);
-  lnb_protect_end(b, 1);
-  sync_ref(L, ls, top + 1);
   lua_settop(L, top);
 }
 

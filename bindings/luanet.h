@@ -35,6 +35,10 @@ typedef struct lnb_s {
    * error, so that the prompt moves below what was written. */
   struct lnb_repl_s *repl;
   void (*around_write)(struct lnb_repl_s *repl, int done, int line_start);
+  /* The accepted Socket whose 'close' is being emitted, and its Server:
+   * socket.server until the end of that emit (lserver.c). */
+  const ln_socket_t *closing_socket;
+  ln_server_t *closing_server;
 } lnb_t;
 
 /* Registry keys. */
@@ -171,6 +175,19 @@ ln_socket_t *lnb_server_socket_new(ln_server_t *s);
 
 /* lserver.c */
 void lnb_open_server(lua_State *L, lnb_t *b);
+/* socket.server (lserver.c says how it is found): */
+/* Counts the Socket of registry reference ref (> 0), just made for a
+ * connection to s, among the Server's until its CLOSE. Returns 0,
+ * UV_EINVAL or UV_ENOMEM. */
+int lnb_server_adopt(ln_server_t *s, int ref);
+/* At the CLOSE of the Socket s, its reference still held: the Server
+ * that made it, which stays held until lnb_server_closed(), or NULL. */
+ln_server_t *lnb_server_closing(lnb_t *b, ln_socket_t *s);
+/* After the 'close' of a Socket of s: s lets go of it (and may go). */
+void lnb_server_closed(lnb_t *b, ln_server_t *s);
+/* socket.server: getter and setter of the Socket at 1 (value at 3). */
+int lnb_socket_get_server(lua_State *L);
+int lnb_socket_set_server(lua_State *L);
 void lnb_server_event(ln_server_t *s, ln_server_event_t ev,
                       const ln_event_t *e);
 

@@ -405,7 +405,7 @@ function Server:removeListener(event, listener) end
 ---@field writable boolean
 ---@field allowHalfOpen boolean
 ---@field timeout integer?  ms, what setTimeout() set (or what was assigned)
----@field server net.Server?  the server that accepted it; nil for a client
+---@field server net.Server?  the server that accepted it, until 'close'; nil for a client
 ---@field localAddress string?
 ---@field localPort integer?
 ---@field localFamily 'IPv4'|'IPv6'|nil
