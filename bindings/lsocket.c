@@ -489,6 +489,22 @@ static int socket_reset(lua_State *L) {
   return 1;
 }
 
+/* socket:cork(): holds the writes that follow until as many uncork()
+ * calls, or end() (Node's writable.cork()). Returns nothing, as Node. */
+static int socket_cork(lua_State *L) {
+  ln_socket_cork(&check_socket(L)->s);
+  return 0;
+}
+
+/* socket:uncork(): the last of them sends the held writes as one writev
+ * (on a socket never connected they fail: 'error' ERR_SOCKET_CLOSED). */
+static int socket_uncork(lua_State *L) {
+  lnb_socket_t *ls = check_socket(L);
+  ln_socket_uncork(&ls->s);
+  sync_ref(L, ls, 1);
+  return 0;
+}
+
 /* socket:pause() -> socket: reads nothing more from the kernel. */
 static int socket_pause(lua_State *L) {
   lnb_socket_t *ls = check_socket(L);
@@ -920,6 +936,10 @@ static int get_writable_need_drain(lua_State *L) {
   lua_pushboolean(L, ln_socket_need_drain(&self(L)->s));
   return 1;
 }
+static int get_writable_corked(lua_State *L) {
+  lua_pushinteger(L, ln_socket_corked(&self(L)->s));
+  return 1;
+}
 static int get_writable_hwm(lua_State *L) {
   lua_pushinteger(L, self(L)->s.write_hwm);
   return 1;
@@ -1036,6 +1056,7 @@ static const luaL_Reg getters[] = {
     {"bufferSize", get_writable_length},
     {"writableLength", get_writable_length},
     {"writableNeedDrain", get_writable_need_drain},
+    {"writableCorked", get_writable_corked},
     {"writableHighWaterMark", get_writable_hwm},
     {"readableHighWaterMark", get_readable_hwm},
     {"connecting", get_connecting},
@@ -1058,6 +1079,8 @@ static const luaL_Reg methods[] = {
     {"_end", socket_end},
     {"destroy", socket_destroy},
     {"resetAndDestroy", socket_reset},
+    {"cork", socket_cork},
+    {"uncork", socket_uncork},
     {"pause", socket_pause},
     {"resume", socket_resume},
     {"isPaused", socket_is_paused},

@@ -322,6 +322,8 @@ void ln__destroy(ln_socket_t *s, int err, const char *syscall) {
     if (ln__has_ending(s) && !ln__has_queued(s) && s->writable_length == 0)
       ln__defer(s, SP_ENDCB);
   }
+  if (s->corked != 0 && ln__has_queued(s))
+    ln__defer(s, SP_WRITTEN); /* the writes cork() held fail there */
   close_timeout(s);
   if (s->server != NULL) {
     ln_server_t *server = s->server;

@@ -117,6 +117,8 @@ struct ln_socket_s {
   uint16_t pending;              /* work for the next tick */
   uint8_t state;                 /* ln_socket_state_t */
   uint8_t tcp_only;              /* allocated for TCP (ln_socket_size) */
+  uint16_t corked;               /* cork() calls not yet uncorked (in what
+                                    was padding: no cost to a connection) */
   int ref;                       /* the embedder's (the bindings: their
                                     registry reference): the core neither
                                     reads it nor clears it */
@@ -201,6 +203,23 @@ int ln_socket_write_pinned(ln_socket_t *s, const char *data, size_t len,
 /* Whether a write() said "full" and its 'drain' is still owed, the socket
  * neither ending nor destroyed (Node's writable.writableNeedDrain). */
 int ln_socket_need_drain(const ln_socket_t *s);
+
+/* Node's cork() and uncork(): while s->corked is above 0, writes are held
+ * (counted in writable_length and in write()'s answer as usual, sent on
+ * neither connect nor the next tick); the uncork() that brings it to 0
+ * sends them together, one writev with one completion for them all (the
+ * WRITE of each follows in order, as Node's _writev calls back), or, while
+ * connecting, lets them go at the connection as any write made then; on a
+ * socket that never connected they fail with LN_ESOCKET_CLOSED, which
+ * destroys it. end() uncorks fully. On destroy, held writes get the
+ * socket's error, or LN_EDESTROYED, in a WRITE each on the next tick
+ * (before ERROR), or once the write in flight is done. uncork() at 0 does
+ * nothing; cork() counts up to 65535 and stays there. */
+void ln_socket_cork(ln_socket_t *s);
+void ln_socket_uncork(ln_socket_t *s);
+
+/* The cork count (Node's writableCorked). */
+unsigned ln_socket_corked(const ln_socket_t *s);
 
 /* Ends the writable side once queued writes are flushed (Node's end()):
  * FINISH follows the shutdown; a second call adds nothing but its req.

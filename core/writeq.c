@@ -1,13 +1,18 @@
 /* Writing a socket, as Node's Writable: straight to the kernel when it
  * takes the bytes, else queued (copied, or pinned) with back-pressure and
- * 'drain'; end() as a shutdown once the queue is flushed, then 'finish'.
- * And the lists that hold writes and end() requests. */
+ * 'drain'; held by cork() until uncork() sends them as one writev; end()
+ * as a shutdown once the queue is flushed, then 'finish'. And the lists
+ * that hold writes and end() requests. */
 #include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+
+/* The status of a write that cork() holds in more->queued, until the
+ * last uncork(): those that wait for the connection are before them. */
+#define HELD 1
 
 /* ---- writing ---------------------------------------------------------- */
 
@@ -60,6 +65,29 @@ static void maybe_drain(ln_socket_t *s) {
   }
 }
 
+/* Node's errorBuffer: once destroyed, the writes cork() held get the
+ * socket's error (or LN_EDESTROYED), when no write is in flight; else the
+ * completion of the last one in flight calls this again. */
+static void fail_held(ln_socket_t *s) {
+  ln__write_t *first, *w;
+  ln_event_t e = {0};
+  size_t held = 0;
+
+  if (!ln__has_queued(s) ||
+      (first = s->more->queued.last->next)->status != HELD)
+    return; /* none, or behind a write waiting for the connection */
+  w = first;
+  do {
+    held += w->counted;
+  } while ((w = w->next) != first);
+  if (s->writable_length != held)
+    return;
+  if (s->error != 0)
+    ln__error_event(s, &e);
+  ln__report_all(s, &s->more->queued, s->error ? s->error : LN_EDESTROYED,
+                 s->error ? &e : NULL);
+}
+
 void ln__written(ln_socket_t *s) {
   ln__write_t *w = ln__wlist_take(&s->done);
   maybe_drain(s);
@@ -75,13 +103,18 @@ void ln__written(ln_socket_t *s) {
     free(w);
     w = next;
   }
+  if (ln__is_destroyed(s))
+    fail_held(s); /* the tick after destroy(), as Node's errorBuffer */
 }
 
+/* The completion of a chain of writes sent as one request (the first's):
+ * all are counted out at once and reported in order, as Node's writev. */
 static void on_write(uv_write_t *req, int status) {
-  ln__write_t *w = ln__container_of(req, ln__write_t, req);
+  ln__write_t *w = ln__container_of(req, ln__write_t, req), *next;
   ln_socket_t *s = ln__container_of(req->handle, ln_socket_t, h.stream);
 
-  s->writable_length -= w->counted;
+  for (next = w; next != NULL; next = next->next)
+    s->writable_length -= next->counted;
   ln_loop_enter(s->loop);
   if (status == 0) {
     maybe_drain(s);
@@ -90,65 +123,119 @@ static void on_write(uv_write_t *req, int status) {
   } else {
     ln__destroy(s, status, "write");
   }
-  if (w->token != NULL) {
-    ln_event_t e = {0};
-    e.status = status;
-    e.req = w->token;
-    e.syscall = "write";
-    ln__notify(s, LN_SOCKET_EV_WRITE, &e);
+  for (; w != NULL; w = next) {
+    next = w->next;
+    if (w->token != NULL) {
+      ln_event_t e = {0};
+      e.status = status;
+      e.req = w->token;
+      e.syscall = "write";
+      ln__notify(s, LN_SOCKET_EV_WRITE, &e);
+    }
+    free(w);
   }
-  free(w);
+  if (ln__is_destroyed(s))
+    fail_held(s);
   ln_loop_leave(s->loop);
 }
 
-/* Hands w to libuv, in pieces of at most LN__BUF_MAX bytes. Returns 0 or
- * an error (w is then still the caller's). */
-static int submit(ln_socket_t *s, ln__write_t *w) {
-  uv_buf_t small[4], *bufs = small;
-  size_t n = w->len > 0 ? (w->len - 1) / LN__BUF_MAX + 1 : 1;
-  int err;
+/* The pieces of at most LN__BUF_MAX bytes that the chain from w on still
+ * has to send, in *bufs (small, or allocated when more than 4 are
+ * needed): their number, one empty piece when there is nothing to send,
+ * or 0 when out of memory. */
+static unsigned chain_bufs(const ln__write_t *w, uv_buf_t *small,
+                           uv_buf_t **bufs) {
+  const ln__write_t *v;
+  size_t n = 0, i = 0;
 
-  if (n > 4 && (n > UINT_MAX || (bufs = malloc(n * sizeof(*bufs))) == NULL))
-    return UV_ENOMEM;
-  for (size_t i = 0; i < n; i++)
-    bufs[i] = ln__buf(w->base + i * LN__BUF_MAX, w->len - i * LN__BUF_MAX);
-  err = uv_write(&w->req, &s->h.stream, bufs, (unsigned)n, on_write);
-  if (bufs != small)
-    free(bufs); /* libuv keeps a copy */
-  return err;
+  for (v = w; v != NULL; v = v->next)
+    n += v->len > 0 ? (v->len - 1) / LN__BUF_MAX + 1 : 0;
+  *bufs = small;
+  if (n == 0) {
+    small[0] = uv_buf_init(w->base, 0);
+    return 1;
+  }
+  if (n > 4 && (n > UINT_MAX || (*bufs = malloc(n * sizeof(**bufs))) == NULL))
+    return 0;
+  for (v = w; v != NULL; v = v->next)
+    for (size_t off = 0; off < v->len; off += LN__BUF_MAX)
+      (*bufs)[i++] = ln__buf(v->base + off, v->len - off);
+  return (unsigned)n;
 }
 
-/* Sends w, a write already copied: straight to the kernel if nothing is
- * queued before it, else (or for what the kernel did not take) to libuv.
- * On failure the socket is destroyed and w reported. */
-void ln__send_write(ln_socket_t *s, ln__write_t *w) {
-  int err;
-  if (uv_stream_get_write_queue_size(&s->h.stream) == 0 && w->len > 0) {
-    uv_buf_t buf = ln__buf(w->base, w->len);
-    int n = uv_try_write(&s->h.stream, &buf, 1);
-    if (n > 0) { /* still counted whole until all of it is sent */
-      w->len -= (size_t)n;
-      w->base += n;
-    } else if (n != UV_EAGAIN && n != UV_ENOSYS) {
-      s->writable_length -= w->counted;
-      ln__write_done(s, w, n);
-      ln__destroy(s, n, "write");
-      return;
-    }
-    if (w->len == 0) {
-      s->writable_length -= w->counted;
-      if (w->token != NULL || (s->flags & SF_NEED_DRAIN))
-        ln__write_done(s, w, 0);
-      else
-        free(w);
-      return;
-    }
-  }
-  if ((err = submit(s, w)) != 0) {
+/* Fails every write of the chain at w with err, and destroys s. */
+static void fail_chain(ln_socket_t *s, ln__write_t *w, int err) {
+  while (w != NULL) {
+    ln__write_t *next = w->next;
     s->writable_length -= w->counted;
     ln__write_done(s, w, err);
-    ln__destroy(s, err, "write");
+    w = next;
   }
+  ln__destroy(s, err, "write");
+}
+
+/* Sends the chain of writes at first (linked by next, the last's NULL) as
+ * one writev: at_once: straight to the kernel first if nothing is queued
+ * before it; what the kernel did not take goes to libuv as one request,
+ * the chain reported when all of it is sent (Node's _writev: one
+ * completion for its chunks). On failure the socket is destroyed and each
+ * write reported. */
+static void send_chain(ln_socket_t *s, ln__write_t *first, int at_once) {
+  uv_buf_t small[4], *bufs;
+  unsigned n = chain_bufs(first, small, &bufs), i = 0;
+  int r;
+
+  if (n == 0) {
+    fail_chain(s, first, UV_ENOMEM);
+    return;
+  }
+  if (at_once && bufs[0].len > 0 &&
+      uv_stream_get_write_queue_size(&s->h.stream) == 0) {
+    r = uv_try_write(&s->h.stream, bufs, n);
+    if (r < 0 && r != UV_EAGAIN && r != UV_ENOSYS) {
+      fail_chain(s, first, r);
+      goto out;
+    }
+    for (size_t sent = r > 0 ? (size_t)r : 0; i < n && sent > 0; i++) {
+      if (sent < bufs[i].len) { /* still counted whole until all is sent */
+        bufs[i].base += sent;
+        bufs[i].len -= (unsigned)sent;
+        break;
+      }
+      sent -= bufs[i].len;
+    }
+    if (i == n) { /* all of it: reported on the next tick, as Node */
+      while (first != NULL) {
+        ln__write_t *next = first->next;
+        s->writable_length -= first->counted;
+        if (first->token != NULL)
+          ln__write_done(s, first, 0);
+        else
+          free(first);
+        first = next;
+      }
+      if (s->flags & SF_NEED_DRAIN)
+        ln__defer(s, SP_WRITTEN);
+      goto out;
+    }
+  }
+  if ((r = uv_write(&first->req, &s->h.stream, bufs + i, n - i,
+                    on_write)) != 0)
+    fail_chain(s, first, r);
+out:
+  if (bufs != small)
+    free(bufs); /* libuv keeps a copy */
+}
+
+/* Sends w, a write queued while connecting, alone; one that cork() holds
+ * goes back to the queue, to wait for uncork(). */
+void ln__send_write(ln_socket_t *s, ln__write_t *w) {
+  if (w->status == HELD) {
+    ln__wlist_push(&s->more->queued, w);
+    return;
+  }
+  w->next = NULL;
+  send_chain(s, w, 1);
 }
 
 /* write()'s answer: 1 while writable_length is below the high-water mark;
@@ -164,7 +251,7 @@ static int write_data(ln_socket_t *s, const char *data, size_t len, void *req,
                       int pinned) {
   ln__write_t *w;
   size_t sent = 0;
-  int err;
+  int err, queue;
 
   if (s->flags & SF_ENDING) {
     /* After end(): Node's writeAfterFIN when the peer ended us, else
@@ -180,7 +267,7 @@ static int write_data(ln_socket_t *s, const char *data, size_t len, void *req,
     token_done(s, req, LN_EDESTROYED);
     return LN_EDESTROYED;
   }
-  if (s->state == LN_SOCKET_IDLE) {
+  if (s->state == LN_SOCKET_IDLE && s->corked == 0) {
     token_done(s, req, LN_ESOCKET_CLOSED);
     ln__destroy(s, LN_ESOCKET_CLOSED, NULL);
     return LN_ESOCKET_CLOSED;
@@ -194,7 +281,7 @@ static int write_data(ln_socket_t *s, const char *data, size_t len, void *req,
   s->bytes_written += len;
   ln__touch(s);
 
-  if (s->state == LN_SOCKET_OPEN && !ln__has_queued(s) &&
+  if (s->state == LN_SOCKET_OPEN && s->corked == 0 && !ln__has_queued(s) &&
       uv_stream_get_write_queue_size(&s->h.stream) == 0 && len > 0) {
     /* The hot path: no copy, no allocation when the kernel takes it all. */
     uv_buf_t buf = ln__buf(data, len);
@@ -217,23 +304,69 @@ static int write_data(ln_socket_t *s, const char *data, size_t len, void *req,
       sent = (size_t)n;
   }
 
+  queue = s->state != LN_SOCKET_OPEN || s->corked != 0;
   if ((w = ln__write_new(data + sent, len - sent, req, pinned)) == NULL ||
-      (s->state != LN_SOCKET_OPEN && ln__more(s) == NULL)) {
+      (queue && ln__more(s) == NULL)) {
     free(w);
     s->writable_length -= len;
     ln__destroy(s, UV_ENOMEM, "write");
     return 0;
   }
   w->counted = len;
-  if (s->state != LN_SOCKET_OPEN)
-    ln__wlist_push(&s->more->queued, w); /* sent once connected */
-  else if ((err = submit(s, w)) != 0) {
-    s->writable_length -= len;
-    ln__write_done(s, w, err);
-    ln__destroy(s, err, "write");
-    return 0;
+  if (queue) { /* sent once connected, or uncorked */
+    if (s->corked != 0)
+      w->status = HELD;
+    ln__wlist_push(&s->more->queued, w);
+    return below_mark(s);
   }
-  return below_mark(s);
+  send_chain(s, w, 0); /* the kernel took what it could at once */
+  return ln__is_destroyed(s) ? 0 : below_mark(s);
+}
+
+/* Lets go of the writes cork() held, as Node's clearBuffer at the last
+ * uncork(): on a connected socket as one writev; while connecting, to go
+ * at the connection as any write made then; on a socket never connected,
+ * failed as a write there fails (Node's _writev finds no handle). Once
+ * destroyed they stay: destroy() fails them. */
+static void release_held(ln_socket_t *s) {
+  ln__write_t *first, *w;
+
+  if (!ln__has_queued(s) || ln__is_destroyed(s))
+    return;
+  if (s->state == LN_SOCKET_CONNECTING) {
+    first = w = s->more->queued.last->next;
+    do {
+      w->status = 0;
+    } while ((w = w->next) != first);
+    return;
+  }
+  first = ln__wlist_take(&s->more->queued);
+  for (w = first; w != NULL; w = w->next)
+    w->status = 0;
+  if (s->state == LN_SOCKET_OPEN) {
+    send_chain(s, first, 1);
+    return;
+  }
+  for (w = first; w != NULL; w = first) {
+    first = w->next;
+    s->writable_length -= w->counted;
+    ln__write_done(s, w, LN_ESOCKET_CLOSED);
+  }
+  ln__destroy(s, LN_ESOCKET_CLOSED, NULL);
+}
+
+void ln_socket_cork(ln_socket_t *s) {
+  if (s->corked < UINT16_MAX)
+    s->corked++;
+}
+
+void ln_socket_uncork(ln_socket_t *s) {
+  if (s->corked > 0 && --s->corked == 0)
+    release_held(s);
+}
+
+unsigned ln_socket_corked(const ln_socket_t *s) {
+  return s->corked;
 }
 
 int ln_socket_need_drain(const ln_socket_t *s) {
@@ -293,6 +426,10 @@ void ln__shutdown(ln_socket_t *s) {
 }
 
 int ln_socket_end(ln_socket_t *s, void *req) {
+  if (s->corked != 0) { /* Node: end() uncorks fully */
+    s->corked = 0;
+    release_held(s);
+  }
   if (s->flags & SF_FINISHED) {
     token_done(s, req, LN_EALREADY_FINISHED);
     return 0;

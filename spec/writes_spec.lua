@@ -343,3 +343,318 @@ describe('back-pressure', function()
       client:resume()
     end)
 end)
+
+describe('cork and uncork', function()
+  -- A server for one connection that gathers each 'data' as it came and
+  -- gives the list to got(chunks) at the peer's end.
+  local function gather(got)
+    local server
+    server = h.listen(function(socket)
+      server:close()
+      local chunks = {}
+      socket:on('data', function(data) chunks[#chunks + 1] = data end)
+      socket:on('end', t.mustCall(function() got(chunks) end))
+    end)
+    return server:address().port
+  end
+
+  -- A server for one connection that must read nothing: it ends when the
+  -- client is destroyed.
+  local function silent()
+    local server
+    server = h.listen(function(socket)
+      server:close()
+      socket:on('data', t.mustNotCall())
+      socket:on('error', function() end)
+    end)
+    return server:address().port
+  end
+
+  t.it('holds the writes until uncork, then sends them together', function()
+    -- Node 22: write() true true, writableLength 4, writableCorked 1; after
+    -- uncork() 0 0; the server gets "abcd" in one piece
+    local port = gather(function(chunks)
+      assert.are.same({ 'abcd' }, chunks)
+    end)
+    local client
+    client = net.connect(port, '127.0.0.1', function()
+      client:cork()
+      assert.is_true(client:write('ab'))
+      assert.is_true(client:write('cd'))
+      assert.are.equal(4, client.writableLength)
+      assert.are.equal(4, client.bytesWritten)
+      assert.are.equal(1, client.writableCorked)
+      client:uncork()
+      assert.are.equal(0, client.writableLength)
+      assert.are.equal(0, client.writableCorked)
+      client:end_()
+    end)
+  end)
+
+  t.it('counts writableCorked: the writes go at the last uncork', function()
+    -- Node 22: 0, uncork() at 0 leaves 0, then 1 2 1 0; writableLength
+    -- 2 until the second uncork(); cork() and uncork() return undefined
+    local port = gather(function(chunks)
+      assert.are.same({ 'ab' }, chunks)
+    end)
+    local client = net.Socket()
+    assert.are.equal(0, client.writableCorked)
+    assert.is_nil(client:uncork())
+    assert.are.equal(0, client.writableCorked)
+    client:connect(port, '127.0.0.1', function()
+      assert.is_nil(client:cork())
+      client:cork()
+      assert.are.equal(2, client.writableCorked)
+      client:write('ab')
+      client:uncork()
+      assert.are.equal(1, client.writableCorked)
+      assert.are.equal(2, client.writableLength)
+      client:uncork()
+      assert.are.equal(0, client.writableCorked)
+      assert.are.equal(0, client.writableLength)
+      client:end_()
+    end)
+  end)
+
+  t.it('calls the callbacks of the held writes in order once they are sent',
+    function()
+      -- Node 22: each callback with no error, after uncork() returned
+      local order = {}
+      local port = gather(function(chunks)
+        assert.are.same({ 'abc' }, chunks)
+        assert.are.same({ 'uncorked', 1, 2, 3 }, order)
+      end)
+      local client
+      client = net.connect(port, '127.0.0.1', function()
+        client:cork()
+        for i, s in ipairs({ 'a', 'b', 'c' }) do
+          client:write(s, function(err)
+            assert.is_nil(err)
+            order[#order + 1] = i
+          end)
+        end
+        client:uncork()
+        order[#order + 1] = 'uncorked'
+        client:end_()
+      end)
+    end)
+
+  t.it('flushes at end(), which uncorks fully', function()
+    -- Node 22: after end() writableCorked 0, writableLength 0; the write
+    -- callbacks, then end's, then 'finish'
+    local order = {}
+    local port = gather(function(chunks)
+      assert.are.same({ 'xyzw' }, chunks)
+    end)
+    local client
+    client = net.connect(port, '127.0.0.1', function()
+      client:cork()
+      client:cork()
+      client:write('xy', function(err) order[#order + 1] = err or 'xy' end)
+      client:end_('zw', function(err) order[#order + 1] = err or 'end' end)
+      assert.are.equal(0, client.writableCorked)
+      assert.are.equal(0, client.writableLength)
+    end)
+    client:on('finish', t.mustCall(function()
+      assert.are.same({ 'xy', 'end' }, order)
+    end))
+  end)
+
+  t.it('holds writes made while connecting past the connection', function()
+    -- Node 22: before 'connect' true true, writableLength 4, corked 1,
+    -- then 2; at 'connect' still 4 2; uncork() 4 1; uncork() 0 0; the
+    -- server gets "abcd" in one piece
+    local port = gather(function(chunks)
+      assert.are.same({ 'abcd' }, chunks)
+    end)
+    local client = net.connect(port, '127.0.0.1')
+    client:cork()
+    assert.is_true(client.connecting)
+    assert.is_true(client:write('ab'))
+    assert.is_true(client:write('cd'))
+    assert.are.equal(4, client.writableLength)
+    assert.are.equal(4, client.bytesWritten)
+    client:cork()
+    assert.are.equal(2, client.writableCorked)
+    client:on('connect', t.mustCall(function()
+      assert.are.equal(4, client.writableLength)
+      assert.are.equal(2, client.writableCorked)
+      client:uncork()
+      assert.are.equal(4, client.writableLength)
+      assert.are.equal(1, client.writableCorked)
+      client:uncork()
+      assert.are.equal(0, client.writableLength)
+      assert.are.equal(0, client.writableCorked)
+      client:end_()
+    end))
+  end)
+
+  t.it('returns false at the high-water mark while corked, then drains',
+    function()
+      -- Node 22, writableHighWaterMark 4: 'ab' 'cd' 'e' -> true false
+      -- false, writableLength 5, writableNeedDrain true; after uncork()
+      -- writableLength 0, then one 'drain'
+      local port = gather(function(chunks)
+        assert.are.same({ 'abcde' }, chunks)
+      end)
+      local client
+      client = net.connect({ port = port, host = '127.0.0.1',
+        writableHighWaterMark = 4 }, function()
+          client:cork()
+          assert.is_true(client:write('ab'))
+          assert.is_false(client:write('cd'))
+          assert.is_false(client:write('e'))
+          assert.are.equal(5, client.writableLength)
+          assert.is_true(client.writableNeedDrain)
+          client:uncork()
+          assert.are.equal(0, client.writableLength)
+        end)
+      client:on('drain', t.mustCall(function()
+        assert.are.equal(0, client.writableLength)
+        client:end_()
+      end))
+    end)
+
+  t.it('fails the held writes with ERR_STREAM_DESTROYED on destroy, ' ..
+    'before close', function()
+      -- Node 22: after destroy() writableLength 4, writableCorked 1;
+      -- uncork() then 4 0; each callback ERR_STREAM_DESTROYED, then
+      -- 'close' with writableLength 0; nothing reaches the server
+      local order = {}
+      local port = silent()
+      local client
+      client = net.connect(port, '127.0.0.1', function()
+        client:cork()
+        for _, s in ipairs({ 'ab', 'cd' }) do
+          client:write(s, t.mustCall(function(err)
+            assert.are.equal('ERR_STREAM_DESTROYED', err.code)
+            assert.are.equal('Cannot call write after a stream was destroyed',
+              err.message)
+            order[#order + 1] = s
+          end))
+        end
+        client:destroy()
+        assert.are.equal(4, client.writableLength)
+        assert.are.equal(1, client.writableCorked)
+        client:uncork()
+        assert.are.equal(4, client.writableLength)
+        assert.are.equal(0, client.writableCorked)
+      end)
+      client:on('error', t.mustNotCall())
+      client:on('close', t.mustCall(function(hadError)
+        assert.is_false(hadError)
+        assert.are.equal(0, client.writableLength)
+        assert.are.same({ 'ab', 'cd' }, order)
+      end))
+    end)
+
+  t.it('gives the held writes the error of destroy(err), before error',
+    function()
+      -- Node 22: each callback gets the error itself, then 'error', then
+      -- 'close'
+      local order = {}
+      local boom = { message = 'boom' }
+      local port = silent()
+      local client
+      client = net.connect(port, '127.0.0.1', function()
+        client:cork()
+        for _, s in ipairs({ 'ab', 'cd' }) do
+          client:write(s, t.mustCall(function(err)
+            assert.are.equal(boom, err)
+            order[#order + 1] = s
+          end))
+        end
+        client:destroy(boom)
+      end)
+      client:on('error', t.mustCall(function(err)
+        assert.are.equal(boom, err)
+        order[#order + 1] = 'error'
+      end))
+      client:on('close', t.mustCall(function(hadError)
+        assert.is_true(hadError)
+        assert.are.same({ 'ab', 'cd', 'error' }, order)
+      end))
+    end)
+
+  t.it('fails the writes held while connecting with ERR_STREAM_DESTROYED',
+    function()
+      -- Node 22: as on a connected socket; a write made before cork()
+      -- waits for the connection instead, and then every write gets
+      -- ERR_SOCKET_CLOSED_BEFORE_CONNECTION
+      local server, port = h.listen()
+      local closed = t.mustCall(function() server:close() end, 2)
+      local client = net.connect(port, '127.0.0.1')
+      client:cork()
+      client:write('ab', t.mustCall(function(err)
+        assert.are.equal('ERR_STREAM_DESTROYED', err.code)
+      end))
+      client:destroy()
+      client:on('close', closed)
+      local other = net.connect(port, '127.0.0.1')
+      other:write('zz', t.mustCall(function(err)
+        assert.are.equal('ERR_SOCKET_CLOSED_BEFORE_CONNECTION', err.code)
+      end))
+      other:cork()
+      other:write('ab', t.mustCall(function(err)
+        assert.are.equal('ERR_SOCKET_CLOSED_BEFORE_CONNECTION', err.code)
+      end))
+      other:destroy()
+      other:on('close', closed)
+    end)
+
+  t.it('holds writes on a socket never connected until uncork, then ' ..
+    'fails them with ERR_SOCKET_CLOSED', function()
+      -- Node 22: write() true, writableLength 1; at uncork() the callback
+      -- gets ERR_SOCKET_CLOSED, then 'error' ERR_SOCKET_CLOSED, 'close'
+      local order = {}
+      local socket = net.Socket()
+      socket:cork()
+      assert.is_true(socket:write('a', t.mustCall(function(err)
+        order[#order + 1] = err.code
+      end)))
+      assert.are.equal(1, socket.writableLength)
+      socket:on('error', t.mustCall(function(err)
+        order[#order + 1] = 'error ' .. err.code
+      end))
+      socket:on('close', t.mustCall(function()
+        assert.are.same({ 'ERR_SOCKET_CLOSED', 'error ERR_SOCKET_CLOSED' },
+          order)
+      end))
+      socket:uncork()
+      assert.are.equal(0, socket.writableLength)
+    end)
+
+  local traced = h.canTrace and t.it or pending
+  traced('sends the held writes in one writev', function()
+    local log = os.tmpname()
+    local _, err, code = h.exec({ '-e', [[
+      local net = require('net')
+      local server
+      server = net.createServer(function(s)
+        s:resume()
+        s:on('end', function() server:close() end)
+      end)
+      server:listen(0, '127.0.0.1', function()
+        local c
+        c = net.connect(server:address().port, '127.0.0.1', function()
+          c:cork()
+          c:write('corked-1')
+          c:write('corked-2')
+          c:write('corked-3')
+          c:uncork()
+          c:end_()
+        end)
+      end)
+    ]] }, nil, { 'strace', '-f', '-qq', '-o', log, '-e',
+      'trace=write,writev,sendmsg,sendto' })
+    assert.are.equal(0, code, err)
+    local calls = {}
+    for line in h.readAll(log):gmatch('[^\n]+') do
+      if line:find('corked%-') then calls[#calls + 1] = line end
+    end
+    os.remove(log)
+    assert.are.equal(1, #calls, table.concat(calls, '\n'))
+    assert.is_truthy(calls[1]:find('writev%(%d+, %[.*"corked%-1".*' ..
+      '"corked%-2".*"corked%-3".*%], 3%)'), calls[1])
+  end)
+end)

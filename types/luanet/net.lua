@@ -390,6 +390,7 @@ function Server:removeListener(event, listener) end
 ---@field bytesWritten integer  bytes sent and queued
 ---@field writableLength integer  bytes queued, not yet sent
 ---@field writableNeedDrain boolean  a write() returned false and 'drain' is owed
+---@field writableCorked integer  cork() calls not yet uncorked
 ---@field bufferSize integer  the same as writableLength
 ---@field writableHighWaterMark integer  write() returns false from here (65536)
 ---@field readableHighWaterMark integer  a paused socket buffers this much (65536)
@@ -444,6 +445,12 @@ function Socket:write(data, encoding, callback) end
 ---@return net.Socket
 ---@overload fun(self: net.Socket, callback: fun(err?: net.Error)): net.Socket
 function Socket:end_(data, encoding, callback) end
+
+---Holds the writes that follow until as many uncork() calls, or end_().
+function Socket:cork() end
+
+---Counts one cork() off; the last sends the held writes as one writev.
+function Socket:uncork() end
 
 ---Closes now: 'error'(err) if given, then 'close'.
 ---@param err? any
