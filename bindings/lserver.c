@@ -346,6 +346,12 @@ static int server_close(lua_State *L) {
 static int server_address(lua_State *L) {
   lnb_server_t *ls = check_server(L);
   ln_addr_t a;
+  size_t len;
+  const char *path = ln_server_path(&ls->s, &len);
+  if (path != NULL) { /* whole, as Node gives it, beyond ln_addr_t's room */
+    lua_pushlstring(L, path, len);
+    return 1;
+  }
   if (ln_server_address(&ls->s, &a) != 0)
     return 0;
   if (a.family == 0) {

@@ -127,10 +127,19 @@ static void listen_failed(ln_server_t *s, int err, const char *address,
   close_listener(s);
   s->error = err;
   s->error_syscall = "listen";
-  if (address_len >= sizeof(s->error_address.address))
-    address_len = sizeof(s->error_address.address) - 1;
-  memcpy(s->error_address.address, address, address_len);
-  s->error_address.address[address_len] = '\0';
+  free(s->error_path);
+  s->error_path = NULL;
+  if (address_len >= sizeof(s->error_address.address)) {
+    /* a long Unix path: the message names it whole, as Node's does */
+    if ((s->error_path = malloc(address_len)) != NULL)
+      memcpy(s->error_path, address, address_len);
+    else
+      address_len = sizeof(s->error_address.address) - 1;
+  }
+  if (address_len < sizeof(s->error_address.address)) {
+    memcpy(s->error_address.address, address, address_len);
+    s->error_address.address[address_len] = '\0';
+  }
   s->error_address.len = address_len;
   s->error_address.port = port;
   defer(s, SVP_ERROR);
@@ -572,13 +581,16 @@ static void on_tick(ln_tick_t *tick) {
       s->pending &= ~SVP_ERROR;
       e.status = s->error;
       e.syscall = s->error_syscall;
-      e.address = s->error_address.address;
+      e.address = s->error_path != NULL ? s->error_path
+                                        : s->error_address.address;
       e.len = s->error_address.len;
       e.port = s->error_address.port;
       e.host = s->error_host;
       notify(s, LN_SERVER_EV_ERROR, &e);
       free(s->error_host);
       s->error_host = NULL;
+      free(s->error_path);
+      s->error_path = NULL;
     } else if (p & SVP_LISTENING) {
       s->pending &= ~SVP_LISTENING;
       if (s->listener != NULL)
@@ -601,6 +613,14 @@ void ln_server_init(ln_loop_t *loop, ln_server_t *s,
     s->opts = *opts;
   if (s->opts.block_list != NULL)
     ln_blocklist_retain(s->opts.block_list);
+}
+
+const char *ln_server_path(const ln_server_t *s, size_t *len) {
+  const ln__listener_t *l = s->listener;
+  if (l == NULL || l->h.handle.type != UV_NAMED_PIPE || l->path_len == 0)
+    return NULL;
+  *len = l->path_len;
+  return l->path;
 }
 
 int ln_server_address(const ln_server_t *s, ln_addr_t *out) {
@@ -664,6 +684,8 @@ void ln_server_release(ln_server_t *s) {
   s->flags |= SVF_RELEASED;
   free(s->error_host); /* an error never delivered (the loop is closing) */
   s->error_host = NULL;
+  free(s->error_path);
+  s->error_path = NULL;
   ln_blocklist_release(s->opts.block_list);
   s->opts.block_list = NULL;
   if (s->listener != NULL || s->lookup != NULL)

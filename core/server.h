@@ -67,6 +67,9 @@ struct ln_server_s {
   int error;                       /* to deliver on the next tick */
   const char *error_syscall;
   ln_addr_t error_address;
+  char *error_path;                /* the whole path, when error_address
+                                      cannot hold it (error_address.len
+                                      bytes, malloc'd until delivered) */
   char *error_host;
   unsigned flags;
   unsigned pending;
@@ -89,6 +92,11 @@ int ln_server_listen(ln_server_t *s, const ln_listen_opts_t *opts);
  * connection is left. Returns 0, or LN_ENOT_RUNNING if it was not
  * listening (CLOSE follows all the same, as in Node). */
 int ln_server_close(ln_server_t *s);
+
+/* The path s listens on (a Unix socket, as given to listen: whole, though
+ * longer than sun_path), len bytes, or NULL for TCP, a descriptor or when
+ * not listening. */
+const char *ln_server_path(const ln_server_t *s, size_t *len);
 
 /* The bound address (a path for a Unix socket, family 0). Returns 0 or
  * UV_ENOTCONN when not listening. */

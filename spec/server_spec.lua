@@ -677,7 +677,21 @@ describe('a Unix path longer than sun_path', function()
 
   -- Node 22: server.address() === long (220 bytes), and the EADDRINUSE
   -- above has address long + 'other' and the message 'listen EADDRINUSE:
-  -- address already in use ' + long + 'other'. luanet's core hands both
-  -- over in an ln_addr_t, whose 110 bytes keep the first 109.
-  pending('address() and a listen error give the whole path')
+  -- address already in use ' + long + 'other'.
+  t.it('address() and a listen error give the whole path', function()
+    local dir = tempDir()
+    local long = dir .. '/' .. ('x'):rep(200) .. '.sock'
+    local first = net.createServer()
+    first:listen(long, t.mustCall(function()
+      assert.are.equal(long, first:address())
+      local other = net.createServer()
+      other:on('error', t.mustCall(function(err)
+        assert.are.equal(long .. 'other', err.address)
+        assert.are.equal('listen EADDRINUSE: address already in use ' ..
+          long .. 'other', err.message)
+        first:close(function() os.remove(dir) end)
+      end))
+      other:listen(long .. 'other')
+    end))
+  end)
 end)
