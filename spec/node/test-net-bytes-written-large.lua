@@ -1,10 +1,8 @@
 -- Node's test-net-bytes-written-large.js: bytesWritten counts the whole
 -- of a large write at once, both the part the kernel took at once and the
 -- part queued (Node's issue 19562), for bytes, for a string, and for
--- several writes. (Node's third variant corks the socket so that its
--- writes go out as one writev: luanet has no cork()/uncork(), so its
--- writes go one by one; what it asserts of bytesWritten holds the same.
--- A Buffer and a string are both Lua strings here.)
+-- several writes corked to go out as one writev. (A Buffer and a string
+-- are both Lua strings here.)
 local common = require('common')
 local assert = require('node:assert')
 local net = require('node:net')
@@ -50,6 +48,7 @@ do
   -- Variant 2: writev() with mixed data.
   local server
   server = net.createServer(common.mustCall(function(socket)
+    socket:cork()
     socket:write(string.rep('a', N))
     assert.strictEqual(socket.bytesWritten, N)
     socket:write(string.rep('\0', N))
@@ -57,6 +56,7 @@ do
     socket:end_('', common.mustCall(function()
       assert.strictEqual(socket.bytesWritten, 2 * N)
     end))
+    socket:uncork()
   end)):listen(0, common.mustCall(function()
     local client = net.connect(server:address().port)
     client:resume()
