@@ -21,6 +21,7 @@ static const ln_hooks_t hooks = {lnb_socket_event, lnb_server_event,
  * the loop. Every other finaliser has run; no memory is freed yet. */
 static int state_gc(lua_State *L) {
   lnb_t *b = lua_touserdata(L, 1);
+  b->closing = 1;
   lnb_drop_ticks(b);
   ln_loop_close(&b->loop);
   return 0;

@@ -19,6 +19,8 @@ typedef struct lnb_s {
   int fatal;           /* an uncaught error waits in the registry */
   int keep_going;      /* the REPL: report uncaught errors, do not stop */
   int running;         /* inside lnb_run: the loop must not be run again */
+  int closing;         /* lua_close is closing the loop: ticks that call
+                          into Lua run no Lua (the REPL's, say) */
   /* setImmediate (ltimers.c): a FIFO run from the check phase. */
   uv_check_t check;
   uv_idle_t idle;              /* started while a ref'd one waits */

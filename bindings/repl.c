@@ -282,6 +282,10 @@ static void read_file(lnb_repl_t *r) {
 static void resume_input(ln_tick_t *tick) {
   lnb_repl_t *r =
       (lnb_repl_t *)((char *)tick - offsetof(lnb_repl_t, idle));
+  if (r->b->closing) { /* lua_close closes the loop: no prompt now */
+    repl_release(r);
+    return;
+  }
   if (!r->waiting && !r->done) { /* the session changed meanwhile */
     if (repl_closed(r)) {
       repl_stop(r, 1);
