@@ -376,7 +376,8 @@ static int start_connect(ln_socket_t *s, const ln_connect_opts_t *o,
               SF_NOT_READABLE | SF_NOT_WRITABLE | SF_PAUSED | SF_FLOWING |
               SF_DECODING;
   ln_decoder_init(&s->more->decoder, s->more->decoder.enc);
-  s->bytes_read = s->bytes_written = 0;
+  s->bytes_read = 0;
+  s->bytes_written = s->writable_length; /* writes made before: Node counts them */
   s->error = 0;
   s->more->error_syscall = NULL;
   if ((err = ln__init_handle(s, o->path != NULL)) != 0) {

@@ -657,4 +657,31 @@ describe('cork and uncork', function()
     assert.is_truthy(calls[1]:find('writev%(%d+, %[.*"corked%-1".*' ..
       '"corked%-2".*"corked%-3".*%], 3%)'), calls[1])
   end)
+
+  -- Node 22: new Socket(); cork(); write('ab') -> true, bytesWritten 2,
+  -- writableLength 2; connect(): at 'connect' 2 2 1; after uncork() 2 0;
+  -- the server got 'ab'.
+  t.it('counts the writes corked before connect() in bytesWritten',
+    function()
+      local server
+      server = h.listen(t.mustCall(function(s)
+        server:close()
+        s:on('data', t.mustCall(function(d) assert.are.equal('ab', d) end))
+        s:on('end', function() s:end_() end)
+      end))
+      local c = net.Socket()
+      c:cork()
+      assert.is_true(c:write('ab', t.mustCall(function(err)
+        assert.is_nil(err)
+      end)))
+      assert.are.same({ 2, 2 }, { c.bytesWritten, c.writableLength })
+      c:connect(server:address().port, '127.0.0.1', t.mustCall(function()
+        assert.are.same({ 2, 2, 1 }, { c.bytesWritten, c.writableLength,
+          c.writableCorked })
+        c:uncork()
+        assert.are.same({ 2, 0 }, { c.bytesWritten, c.writableLength })
+        c:end_()
+      end))
+      c:resume()
+    end)
 end)
