@@ -22,7 +22,8 @@ typedef struct ln__write_s {
   size_t len;    /* how many */
   size_t counted; /* bytes counted in writable_length: the whole chunk
                      until it is all sent, as Node's state.length */
-  int status;    /* for a write completed before its notification */
+  int status;    /* for a write completed before its notification; or
+                    HELD (writeq.c) while cork() holds it in more->queued */
   char data[];
 } ln__write_t;
 
@@ -138,7 +139,8 @@ void ln__close_handle(uv_handle_t *handle);
 #define SP_CONNECT 0x01   /* connect to a numeric address */
 #define SP_CONNECTED 0x02 /* a Unix connect that completed at once */
 #define SP_FLOW 0x04      /* deliver buffered data, then END */
-#define SP_WRITTEN 0x08   /* DRAIN, then WRITE for each finished write */
+#define SP_WRITTEN 0x08   /* DRAIN, then WRITE for each finished write;
+                             after destroy, fails the writes cork() held */
 #define SP_FINISH 0x10    /* FINISH for a shutdown that completed at once */
 #define SP_ENDW 0x20      /* end() after END without allowHalfOpen */
 #define SP_ERROR 0x40     /* ERROR for s->error */
