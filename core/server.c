@@ -363,20 +363,23 @@ static int listen_tcp(ln_server_t *s, const struct sockaddr *sa, int ipv6_only,
  * SUN_PATH_MAX bytes or more, which libuv 1.44 would cut a byte shorter;
  * close_listener unlinks the latter, as libuv unlinks what it binds. */
 static int bind_pipe(ln__listener_t *l, const char *path, size_t len) {
-  struct sockaddr_un sun;
+  struct { /* a NUL after sun_path: a name that fills it is still a */
+    struct sockaddr_un sun; /* string to what reads one (valgrind) */
+    char nul;
+  } a;
   int fd, err;
 
   if (len > SUN_PATH_MAX)
     len = SUN_PATH_MAX;
   if (path[0] != '\0' && len < SUN_PATH_MAX)
     return uv_pipe_bind(&l->h.pipe, path);
-  memset(&sun, 0, sizeof(sun));
-  sun.sun_family = AF_UNIX;
-  memcpy(sun.sun_path, path, len);
+  memset(&a, 0, sizeof(a));
+  a.sun.sun_family = AF_UNIX;
+  memcpy(a.sun.sun_path, path, len);
   fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0)
     return -errno;
-  if (bind(fd, (struct sockaddr *)&sun,
+  if (bind(fd, (struct sockaddr *)&a.sun,
            (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) != 0) {
     err = -errno;
     close(fd);
