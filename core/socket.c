@@ -480,19 +480,23 @@ void ln__socket_start(ln_socket_t *s) {
 }
 
 int ln_socket_set_nodelay(ln_socket_t *s, int enable) {
+  int same = !(s->flags & SF_NODELAY) == !enable;
   s->flags = enable ? s->flags | SF_NODELAY : s->flags & ~SF_NODELAY;
-  if (s->state == LN_SOCKET_OPEN &&
+  if (!same && s->state == LN_SOCKET_OPEN &&
       (s->flags & (SF_HANDLE | SF_PIPE)) == SF_HANDLE)
     return uv_tcp_nodelay(&s->h.tcp, enable);
   return 0;
 }
 
 int ln_socket_set_keepalive(ln_socket_t *s, int enable, unsigned delay) {
+  int same;
   if (ln__more(s) == NULL)
     return UV_ENOMEM;
+  same = !(s->flags & SF_KEEPALIVE) == !enable &&
+         (!enable || s->more->keepalive_delay == delay);
   s->flags = enable ? s->flags | SF_KEEPALIVE : s->flags & ~SF_KEEPALIVE;
   s->more->keepalive_delay = delay;
-  if (s->state == LN_SOCKET_OPEN &&
+  if (!same && s->state == LN_SOCKET_OPEN &&
       (s->flags & (SF_HANDLE | SF_PIPE)) == SF_HANDLE)
     return uv_tcp_keepalive(&s->h.tcp, enable, delay);
   return 0;

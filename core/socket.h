@@ -309,7 +309,9 @@ int ln_socket_set_timeout(ln_socket_t *s, uint64_t ms);
 uint64_t ln_socket_get_timeout(const ln_socket_t *s);
 
 /* TCP_NODELAY and SO_KEEPALIVE (delay in seconds). On a socket that is not
- * connected yet they apply once it is. Returns 0 or a libuv error. */
+ * connected yet they apply once it is; as Node, a call that changes
+ * nothing (the same flag, and delay) makes no system call. Returns 0 or a
+ * libuv error. */
 int ln_socket_set_nodelay(ln_socket_t *s, int enable);
 int ln_socket_set_keepalive(ln_socket_t *s, int enable, unsigned delay);
 

@@ -129,6 +129,36 @@ describeTraced('connection options', function()
         'TCP_KEEPIDLE 1', 'SO_KEEPALIVE 0' }, only(calls, KEEPALIVE))
     end)
 
+  -- Node 22 under strace, for the same calls: TCP_NODELAY 1, SO_KEEPALIVE
+  -- 1, TCP_KEEPIDLE 1, SO_KEEPALIVE 1, TCP_KEEPIDLE 2, TCP_NODELAY 0,
+  -- SO_KEEPALIVE 0 (and its newer libuv's TCP_KEEPINTVL, TCP_KEEPCNT).
+  t.it('setNoDelay and setKeepAlive make no system call when they change ' ..
+    'nothing, as Node', function()
+      local calls = syscalls([[
+        local net = require('net')
+        local server
+        server = net.createServer(function(c) c:resume() server:close() end)
+        server:listen(0, '127.0.0.1', function()
+          local c
+          c = net.connect(server:address().port, '127.0.0.1', function()
+            for _, v in ipairs({ true, 1, 'true', {}, {} }) do
+              c:setNoDelay(v)
+            end
+            c:setKeepAlive(true, 1000)
+            c:setKeepAlive(true, 1000)
+            c:setKeepAlive(true, 2000)
+            for _, v in ipairs({ false, 0, '' }) do c:setNoDelay(v) end
+            c:setKeepAlive(false)
+            c:setKeepAlive(false)
+            c:destroy()
+          end)
+        end)
+      ]])
+      assert.are.same({ 'TCP_NODELAY 1', 'SO_KEEPALIVE 1', 'TCP_KEEPIDLE 1',
+        'SO_KEEPALIVE 1', 'TCP_KEEPIDLE 2', 'TCP_NODELAY 0',
+        'SO_KEEPALIVE 0' }, only(calls, KEEPALIVE))
+    end)
+
   t.it('are left alone on a Unix domain socket, where they mean nothing',
     function()
       local path = os.tmpname()
