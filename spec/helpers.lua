@@ -175,6 +175,20 @@ local function shellQuote(s)
 end
 M.shellQuote = shellQuote
 
+---Whether anything is at path: a Unix socket too, which io.open cannot
+---open.
+function M.exists(path)
+  return os.execute('test -e ' .. shellQuote(path)) == true
+end
+
+---A new empty directory of the spec's own; returns its path.
+function M.tempDir()
+  local dir = os.tmpname()
+  os.remove(dir)
+  assert(os.execute('mkdir ' .. shellQuote(dir)))
+  return dir
+end
+
 ---Runs build/luanet with the arguments (a list), standard input from the
 ---string stdin if given, under the command prefix (a list: a tracer) if
 ---given, killed after seconds (20). Returns stdout, stderr, exit code

@@ -16,9 +16,7 @@ teardown(function()
   os.execute('rm -rf ' .. dir)
 end)
 
-local function exists(path)
-  return os.execute('test -e ' .. path) == true
-end
+local exists = h.exists
 
 -- An echo exchange over whatever address; checks the reply; check(server,
 -- client) runs once both are made, closed() once the server closed.

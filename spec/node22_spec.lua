@@ -39,17 +39,11 @@ end
 -- A path in a fresh temporary directory (removed by the caller's
 -- os.remove of the directory) and the directory.
 local function tempPath(name)
-  local dir = os.tmpname()
-  os.remove(dir)
-  assert(os.execute('mkdir ' .. h.shellQuote(dir)))
+  local dir = h.tempDir()
   return dir .. '/' .. name, dir
 end
 
-local function exists(path)
-  local f = io.open(path)
-  if f then f:close() end
-  return f ~= nil
-end
+local exists = h.exists
 
 describe('objectMode', function()
   -- for (const k of ['objectMode', 'readableObjectMode',

@@ -589,17 +589,7 @@ end)
 --   listen({ path: '\0' + 'a'.repeat(200) }); connect('\0' + 'a'.repeat(107)
 --   + 'zz')                        connects
 describe('a Unix path longer than sun_path', function()
-  local function tempDir()
-    local dir = os.tmpname()
-    os.remove(dir)
-    assert(os.execute('mkdir ' .. h.shellQuote(dir)))
-    return dir
-  end
-
-  -- Whether a file (a socket too, which io.open cannot open) is at path.
-  local function exists(path)
-    return os.execute('test -e ' .. h.shellQuote(path)) == true
-  end
+  local tempDir, exists = h.tempDir, h.exists
 
   local function entries(dir)
     local names = {}
