@@ -688,7 +688,7 @@ static int socket_connect(lua_State *L) {
  * not waiting for them. */
 static int socket_resolved(lua_State *L) {
   lnb_socket_t *ls = check_socket(L);
-  const char *list[16]; /* the core tries the first 16 */
+  const char *list[LN_MAX_ADDRESSES]; /* the core tries no more */
   size_t n = 0;
   int err;
 
@@ -1113,7 +1113,7 @@ static const luaL_Reg methods[] = {
 static int new_socket(lua_State *L) {
   ln_socket_t *s;
   unsigned flags = 0;
-  if (lua_toboolean(L, 1))
+  if (lnb_truthy(L, 1)) /* Node's Boolean(options.allowHalfOpen) */
     flags |= LN_SOCKET_ALLOW_HALF_OPEN;
   if (lua_isboolean(L, 2) && !lua_toboolean(L, 2))
     flags |= LN_SOCKET_NOT_READABLE;

@@ -11,7 +11,7 @@
 #include "internal.h"
 
 #define DEFAULT_ATTEMPT_TIMEOUT 250 /* ms, Node's autoSelectFamily default */
-#define MAX_ADDRESSES 16
+#define MAX_ADDRESSES LN_MAX_ADDRESSES
 
 /* A connection being made: the name to resolve, the addresses to try, and
  * the timer that moves on to the next address. It outlives the socket when

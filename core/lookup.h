@@ -25,10 +25,13 @@ void ln_lookup_hints(struct addrinfo *hints, int family);
  * as ln_socket_connect. */
 int ln_socket_connect_lookup(ln_socket_t *s, const ln_connect_opts_t *opts);
 
+/* The most addresses of a name a connect tries (Node tries them all). */
+#define LN_MAX_ADDRESSES 16
+
 /* The numeric addresses (count of them, NUL-terminated strings) a connect
  * begun by ln_socket_connect_lookup goes to, in the order to try them:
  * one is connected to as a numeric host is, several in turn as Node's
- * autoSelectFamily does (the first 16). The connect starts on the next
+ * autoSelectFamily does (the first LN_MAX_ADDRESSES). The connect starts on the next
  * tick. Returns 0, or UV_EINVAL when s is not waiting for addresses,
  * count is 0 or an address is not numeric. */
 int ln_socket_resolved(ln_socket_t *s, const char *const *addresses,

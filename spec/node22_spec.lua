@@ -145,6 +145,20 @@ describe('the high-water marks of net.Socket', function()
   end)
 end)
 
+describe('allowHalfOpen of net.Socket', function()
+  -- [0, '', 'x', 1].map(v => new net.Socket({ allowHalfOpen: v })
+  --   .allowHalfOpen) printed false false true true: Boolean(v).
+  t.it('is true as JavaScript has it', function()
+    local got = {}
+    for i, v in ipairs({ 0, '', 'x', 1 }) do
+      local s = net.Socket({ allowHalfOpen = v })
+      got[i] = s.allowHalfOpen
+      s:destroy()
+    end
+    assert.are.same({ false, false, true, true }, got)
+  end)
+end)
+
 describe('listen() on an abstract path', function()
   -- net.createServer().listen({ path: '\0name', readableAll: true })
   -- throws TypeError ERR_INVALID_ARG_VALUE "The argument 'options' can not
