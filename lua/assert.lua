@@ -800,7 +800,11 @@ local function match(str, pattern, message, wanted, operator)
     failMatch(str, pattern, operator, message, 'The "string" argument ' ..
       'must be of type string. Received ' .. errors.received(str))
   end
-  if (str:find(pattern) ~= nil) ~= wanted then
+  local ok, at = pcall(find, str, pattern)
+  if not ok then -- Node's RegExp would not have compiled either
+    error(errors.invalidArgValue('regexp', pattern, 'is not a Lua pattern'), 0)
+  end
+  if (at ~= nil) ~= wanted then
     failMatch(str, pattern, operator, message, (wanted and
       'The input did not match the regular expression /' or
       'The input was expected to not match the regular expression /') ..
@@ -812,7 +816,8 @@ end
 ---matches the Lua pattern (Node's RegExp), with Node's message: "The
 ---input did not match the regular expression /pattern/. Input: ...".
 ---Raises an AssertionError when str is no string, ERR_INVALID_ARG_TYPE
----when pattern is none.
+---when pattern is none, ERR_INVALID_ARG_VALUE when it is no valid Lua
+---pattern.
 ---@param str string
 ---@param pattern string
 ---@param message? string|table

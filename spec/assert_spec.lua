@@ -447,6 +447,9 @@ describe('assert.match and assert.doesNotMatch', function()
     assert.are.equal('TypeError [ERR_INVALID_ARG_TYPE]: The "regexp" ' ..
       'argument must be of type string. Received type number (5)\n',
       run("check(assert.match, 'x', 5)"))
+    assert.are.equal("TypeError [ERR_INVALID_ARG_VALUE]: The argument " ..
+      "'regexp' is not a Lua pattern. Received '('\n",
+      run("check(assert.match, 'x', '(')"))
   end)
 end)
 
