@@ -137,16 +137,18 @@ describe('socket:on', function()
       end)
     end)
 
-  -- server: c.write('ab'), 50 ms later c.end('cd'); client: a 'readable'
+  -- server: c.write('ab'), later c.end('cd'); client: a 'readable'
   -- listener reading s.read() until null, then s.once('data', ...): at
   -- 'end' order was ["once ab","read ab","read cd"], s.isPaused() true.
+  -- (Here the server sends 'cd' once the client has read 'ab' and says
+  -- 'go', so the two never come in one read.)
   t.it("gives a once('data') listener the first chunk read() returns " ..
     "while 'readable' holds the socket, which stays held", function(done)
       local server
       server = h.listen(function(socket)
         server:close()
         socket:write('ab')
-        h.timers.setTimeout(function() socket:end_('cd') end, 50)
+        socket:on('data', function() socket:end_('cd') end) -- 'go'
       end)
       local c = net.connect(server:address().port, '127.0.0.1')
       local order = {}
@@ -155,6 +157,7 @@ describe('socket:on', function()
           local chunk = c:read('a')
           if chunk == nil then break end
           order[#order + 1] = 'read ' .. chunk
+          if chunk == 'ab' then c:write('go') end
         end
       end)
       c:once('data', function(d) order[#order + 1] = 'once ' .. d end)

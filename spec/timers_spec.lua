@@ -21,7 +21,6 @@ local function raised(fn, ...)
   return err
 end
 
--- Adds an 'uncaughtException' listener for the length of the test.
 -- Adds listener for 'uncaughtException' for this test. A failed assertion
 -- or the harness's timeout (tables with a metatable) is not the error a
 -- test raised: it goes on as itself, fatal, so the test fails with it.

@@ -45,6 +45,7 @@ end
 -- shows it.
 local function assertKeepAlive(client, desiredEnable, desiredDelay)
   local tr, left = kernelTimer(client.localPort, client.remotePort)
+  assert.ok(tr, 'no established connection in /proc/net/tcp')
   if not desiredEnable then
     assert.notStrictEqual(tr, 2)
     return

@@ -5,8 +5,6 @@
 local common = require('common')
 local assert = require('node:assert')
 local net = require('node:net')
--- common.hasIPv6 runs the loop to find out: read it before the loop runs.
-local hasIPv6 = common.hasIPv6
 
 local function check(addressType, cb)
   local server
@@ -55,7 +53,7 @@ local function check(addressType, cb)
 end
 
 check(4, function()
-  if hasIPv6 then check(6) end
+  if common.hasIPv6 then check(6) end
 end)
 
 -- Verify that bad lookup() IPs are handled.

@@ -16,7 +16,7 @@ tmpdir.refresh()
 -- on CI for a POSIX socket. Even though this isn't actually a socket file,
 -- the error will be different from the one we are expecting if we exceed the
 -- limit.
-local emptyTxt = tmpdir.path .. '0.txt'
+local emptyTxt = tmpdir.path .. '/0.txt'
 
 local function cleanup()
   os.remove(emptyTxt) -- nil, 'No such file or directory' when none
