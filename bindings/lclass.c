@@ -233,3 +233,50 @@ const char *lnb_opt_string(lua_State *L, int t, const char *k, size_t *len) {
   lua_pop(L, 1); /* the string stays referenced by the table */
   return s;
 }
+
+/* ---- fields a script assigns over a getter -------------------------------
+ * Node's plain fields that the runtime also sets (socket.timeout,
+ * socket.server): what a script assigns is kept in the registry table at
+ * key, with weak keys (few objects have one), and read before the getter;
+ * the key itself, as a light userdata, stands for an assigned nil. */
+
+int lnb_get_assigned(lua_State *L, const void *key) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, key) == LUA_TTABLE) {
+    lua_pushvalue(L, 1);
+    if (lua_rawget(L, -2) != LUA_TNIL)
+      return lua_touserdata(L, -1) == key ? 0 : 1;
+  }
+  lua_pop(L, 1);
+  return -1;
+}
+
+int lnb_set_assigned(lua_State *L, const void *key) {
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, key) != LUA_TTABLE) {
+    lua_pop(L, 1);
+    lua_newtable(L);
+    lua_createtable(L, 0, 1);
+    lua_pushliteral(L, "k");
+    lua_setfield(L, -2, "__mode");
+    lua_setmetatable(L, -2);
+    lua_pushvalue(L, -1);
+    lua_rawsetp(L, LUA_REGISTRYINDEX, key);
+  }
+  lua_pushvalue(L, 1);
+  if (lua_isnil(L, 3))
+    lua_pushlightuserdata(L, (void *)key);
+  else
+    lua_pushvalue(L, 3);
+  lua_rawset(L, -3);
+  lua_pop(L, 1);
+  return 0;
+}
+
+void lnb_forget_assigned(lua_State *L, const void *key, int idx) {
+  idx = lua_absindex(L, idx);
+  if (lua_rawgetp(L, LUA_REGISTRYINDEX, key) == LUA_TTABLE) {
+    lua_pushvalue(L, idx);
+    lua_pushnil(L);
+    lua_rawset(L, -3);
+  }
+  lua_pop(L, 1);
+}

@@ -14,21 +14,11 @@ typedef struct {
   ln_server_t s;  /* first */
   int ref;        /* the registry's hold on the userdata (sync_ref) */
   int accepted;   /* the Sockets made for its connections whose CLOSE is
-                     still to come */
-  size_t words;   /* of bits */
-  uint64_t *bits; /* bit r set: the Socket of registry reference r is one
-                     of those (how socket.server finds the Server of a
-                     connection the core has let go of, at no cost to the
-                     connection) */
+                     still to come: their socket.server */
 } lnb_server_t;
 
-/* The registry's key of the set of the Servers it holds (sync_ref), where
- * a Socket's server is looked for by the Socket's reference. */
-static const char held_key = 0;
-
-/* The registry's key of the table, with weak keys, of the values
- * assigned to socket.server (few sockets have one). The key itself, as a
- * light userdata, stands for an assigned nil. */
+/* The registry's key of what scripts assigned to socket.server
+ * (lnb_set_assigned). */
 static const char servers_key = 0;
 
 /* The Server at index 1 of a method, else raises errors.invalidThis:
@@ -44,110 +34,24 @@ static lnb_server_t *check_server(lua_State *L) {
   return ls;
 }
 
-/* Pushes the table at key k of the registry, made (with weak keys if
- * weak) when there is none. Raises Lua's memory error. */
-static void push_table(lua_State *L, const char *k, int weak) {
-  if (lua_rawgetp(L, LUA_REGISTRYINDEX, k) == LUA_TTABLE)
-    return;
-  lua_pop(L, 1);
-  lua_newtable(L);
-  if (weak) {
-    lua_createtable(L, 0, 1);
-    lua_pushliteral(L, "k");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
-  }
-  lua_pushvalue(L, -1);
-  lua_rawsetp(L, LUA_REGISTRYINDEX, k);
-}
-
-/* Holds the Server at idx (ls) in the registry, and in the held set,
- * exactly while the core may call back about it or a Socket made for one
- * of its connections has yet to close: as in Node, where such a socket
- * keeps its server. Raises Lua's memory error. */
+/* Holds the Server at idx (ls) in the registry exactly while the core may
+ * call back about it or a Socket made for one of its connections has yet
+ * to close (its socket.server). Raises Lua's memory error. */
 static void sync_ref(lua_State *L, lnb_server_t *ls, int idx) {
   int hold = ln_server_is_active(&ls->s) || ls->accepted > 0;
-  idx = lua_absindex(L, idx);
   if (hold && ls->ref == LUA_NOREF) {
-    push_table(L, &held_key, 0);
-    lua_pushvalue(L, idx);
-    lua_pushboolean(L, 1);
-    lua_rawset(L, -3);
-    lua_pop(L, 1);
     lua_pushvalue(L, idx);
     ls->ref = luaL_ref(L, LUA_REGISTRYINDEX);
   } else if (!hold && ls->ref != LUA_NOREF) {
     luaL_unref(L, LUA_REGISTRYINDEX, ls->ref);
     ls->ref = LUA_NOREF;
-    if (lua_rawgetp(L, LUA_REGISTRYINDEX, &held_key) == LUA_TTABLE) {
-      lua_pushvalue(L, idx);
-      lua_pushnil(L);
-      lua_rawset(L, -3); /* an existing key: allocates nothing */
-    }
-    lua_pop(L, 1);
   }
 }
 
 /* ---- socket.server ------------------------------------------------------ */
 
-/* Whether bit ref of ls is set. */
-static int has_socket(const lnb_server_t *ls, int ref) {
-  size_t w = (size_t)ref / 64;
-  return ref > 0 && w < ls->words && (ls->bits[w] >> (ref % 64) & 1) != 0;
-}
-
-/* Counts the Socket of registry reference ref (> 0), just made for a
- * connection to s, among s's until its CLOSE (lnb_server_closing): its
- * socket.server is found by that reference once the core has let go of
- * it. Returns 0, UV_EINVAL or UV_ENOMEM. */
-int lnb_server_adopt(ln_server_t *s, int ref) {
-  lnb_server_t *ls = (lnb_server_t *)s;
-  size_t w = (size_t)ref / 64;
-  if (ref <= 0)
-    return UV_EINVAL;
-  if (w >= ls->words) {
-    size_t n = ls->words > 0 ? ls->words : 4;
-    uint64_t *bits;
-    while (n <= w)
-      n *= 2;
-    if ((bits = realloc(ls->bits, n * sizeof(*bits))) == NULL)
-      return UV_ENOMEM;
-    memset(bits + ls->words, 0, (n - ls->words) * sizeof(*bits));
-    ls->bits = bits;
-    ls->words = n;
-  }
-  ls->bits[w] |= (uint64_t)1 << (ref % 64);
-  ls->accepted++;
-  return 0;
-}
-
-/* The held Server that made the Socket of registry reference ref, or
- * NULL. Allocates nothing; leaves the stack as it was. */
-static lnb_server_t *accepting(lua_State *L, int ref) {
-  lnb_server_t *found = NULL;
-  if (ref <= 0)
-    return NULL;
-  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &held_key) == LUA_TTABLE) {
-    lua_pushnil(L);
-    while (found == NULL && lua_next(L, -2)) {
-      lnb_server_t *ls = lua_touserdata(L, -2);
-      lua_pop(L, 1);
-      if (has_socket(ls, ref)) {
-        found = ls;
-        lua_pop(L, 1); /* the key: the walk ends */
-      }
-    }
-  }
-  lua_pop(L, 1);
-  return found;
-}
-
-ln_server_t *lnb_server_closing(lnb_t *b, ln_socket_t *s) {
-  lnb_server_t *ls = accepting(b->L, s->ref);
-  if (ls == NULL)
-    return NULL;
-  ls->bits[(size_t)s->ref / 64] &= ~((uint64_t)1 << (s->ref % 64));
-  return &ls->s;
+void lnb_server_adopt(ln_server_t *s) {
+  ((lnb_server_t *)s)->accepted++;
 }
 
 void lnb_server_closed(lnb_t *b, ln_server_t *s) {
@@ -166,18 +70,13 @@ int lnb_socket_get_server(lua_State *L) {
   const ln_socket_t *s = lua_touserdata(L, 1);
   const lnb_server_t *ls = (const lnb_server_t *)s->server;
   lnb_t *b = s->loop->data;
-  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &servers_key) == LUA_TTABLE) {
-    lua_pushvalue(L, 1);
-    if (lua_rawget(L, -2) != LUA_TNIL)
-      return lua_touserdata(L, -1) == &servers_key ? 0 : 1;
-  }
+  int n = lnb_get_assigned(L, &servers_key);
+  if (n >= 0)
+    return n;
   if (ls == NULL && b->closing_socket == s) /* in its 'close' */
     ls = (const lnb_server_t *)b->closing_server;
-  if (ls == NULL) { /* destroyed, its CLOSE to come */
-    ls = accepting(L, s->ref);
-    if (ls == NULL)
-      return 0;
-  }
+  if (ls == NULL)
+    return 0;
   lua_rawgeti(L, LUA_REGISTRYINDEX, ls->ref); /* held while it has any */
   return 1;
 }
@@ -185,14 +84,7 @@ int lnb_socket_get_server(lua_State *L) {
 /* socket.server = value (the Socket at 1, value at 3): a plain field, as
  * Node's. Raises Lua's memory error. */
 int lnb_socket_set_server(lua_State *L) {
-  push_table(L, &servers_key, 1);
-  lua_pushvalue(L, 1);
-  if (lua_isnil(L, 3))
-    lua_pushlightuserdata(L, (void *)&servers_key);
-  else
-    lua_pushvalue(L, 3);
-  lua_rawset(L, -3);
-  return 0;
+  return lnb_set_assigned(L, &servers_key);
 }
 
 static void set_field(lua_State *L, const char *k, const char *v) {
@@ -392,9 +284,6 @@ static int server_fileno(lua_State *L) {
 static int server_gc(lua_State *L) {
   lnb_server_t *ls = luaL_checkudata(L, 1, SERVER_T);
   ln_server_release(&ls->s);
-  free(ls->bits);
-  ls->bits = NULL;
-  ls->words = 0;
   return 0;
 }
 
@@ -615,8 +504,6 @@ static int new_server(lua_State *L) {
     ln_server_proxy_protocol(&ls->s, 1);
   ls->ref = LUA_NOREF;
   ls->accepted = 0;
-  ls->words = 0;
-  ls->bits = NULL;
   return 1;
 }
 

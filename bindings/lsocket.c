@@ -25,10 +25,9 @@ typedef struct {
  * the Socket's reference, until its 'close': few sockets have one. */
 static const char errors_key = 0;
 
-/* The registry's key of the table, with weak keys, of the values assigned
- * to socket.timeout (Node's plain field, which setTimeout() also writes),
- * each until the next setTimeout(); few sockets have one. The key itself,
- * as a light userdata, stands for an assigned nil. */
+/* The registry's key of what scripts assigned to socket.timeout (Node's
+ * plain field, which setTimeout() also writes): each until the next
+ * setTimeout() (lnb_set_assigned). */
 static const char timeouts_key = 0;
 
 /* The Socket at index 1 of a method. The methods keep the class's
@@ -93,11 +92,7 @@ static int make_accepted(lua_State *L) {
   ln_socket_t *s = push_new(L, a->server->loop->data,
                             ln_socket_size(a->server), 0);
   s->ref = luaL_ref(L, LUA_REGISTRYINDEX);
-  if (lnb_server_adopt(a->server, s->ref) != 0) {
-    luaL_unref(L, LUA_REGISTRYINDEX, s->ref);
-    s->ref = LUA_NOREF;
-    return luaL_error(L, "not enough memory");
-  }
+  lnb_server_adopt(a->server);
   a->socket = s;
   return 0;
 }
@@ -335,7 +330,7 @@ void lnb_socket_event(ln_socket_t *s, ln_socket_event_t ev,
      * its server stays socket.server until they have. */
     const ln_socket_t *was_socket = b->closing_socket;
     ln_server_t *was_server = b->closing_server;
-    ln_server_t *server = lnb_server_closing(b, s); /* before the ref goes */
+    ln_server_t *server = e->server; /* the core lets go of it now */
     set_user_error(L, ls, 0);
     sync_ref(L, ls, top + 1);
     b->closing_socket = s;
@@ -567,11 +562,7 @@ static int socket_set_timeout(lua_State *L) {
   lnb_socket_t *ls = check_socket(L);
   lua_Integer ms = luaL_checkinteger(L, 2);
   int err = ln_socket_set_timeout(&ls->s, ms > 0 ? (uint64_t)ms : 0);
-  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &timeouts_key) == LUA_TTABLE) {
-    lua_pushvalue(L, 1); /* socket.timeout is what this sets, again */
-    lua_pushnil(L);
-    lua_rawset(L, -3);
-  }
+  lnb_forget_assigned(L, &timeouts_key, 1); /* socket.timeout: this, again */
   sync_ref(L, ls, 1); /* an armed timer keeps the socket */
   if (err)
     return luaL_error(L, "setTimeout: %s", uv_strerror(err));
@@ -1007,11 +998,9 @@ static int get_readable_encoding(lua_State *L) {
 }
 static int get_timeout(lua_State *L) {
   uint64_t ms;
-  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &timeouts_key) == LUA_TTABLE) {
-    lua_pushvalue(L, 1);
-    if (lua_rawget(L, -2) != LUA_TNIL)
-      return lua_touserdata(L, -1) == &timeouts_key ? 0 : 1;
-  }
+  int n = lnb_get_assigned(L, &timeouts_key);
+  if (n >= 0)
+    return n;
   if ((ms = ln_socket_get_timeout(&self(L)->s)) == 0)
     return 0;
   lua_pushinteger(L, (lua_Integer)ms);
@@ -1021,23 +1010,7 @@ static int get_timeout(lua_State *L) {
 /* socket.timeout = value: kept as given until the next setTimeout(); the
  * timer is left as it is (Node's plain field). */
 static int set_timeout(lua_State *L) {
-  if (lua_rawgetp(L, LUA_REGISTRYINDEX, &timeouts_key) != LUA_TTABLE) {
-    lua_pop(L, 1);
-    lua_newtable(L);
-    lua_createtable(L, 0, 1);
-    lua_pushliteral(L, "k");
-    lua_setfield(L, -2, "__mode");
-    lua_setmetatable(L, -2);
-    lua_pushvalue(L, -1);
-    lua_rawsetp(L, LUA_REGISTRYINDEX, &timeouts_key);
-  }
-  lua_pushvalue(L, 1);
-  if (lua_isnil(L, 3))
-    lua_pushlightuserdata(L, (void *)&timeouts_key);
-  else
-    lua_pushvalue(L, 3);
-  lua_rawset(L, -3);
-  return 0;
+  return lnb_set_assigned(L, &timeouts_key);
 }
 
 static const luaL_Reg setters[] = {{"timeout", set_timeout},

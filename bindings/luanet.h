@@ -149,6 +149,16 @@ int lnb_push_listeners(lua_State *L, int idx, const char *name);
  * missing field or another type is def. */
 lua_Integer lnb_opt_int(lua_State *L, int t, const char *k, lua_Integer def,
                         lua_Integer min, lua_Integer max);
+/* A field a script assigns over a getter (lclass.c): key is the
+ * registry's key of the class field's table. In a getter or setter, the
+ * object at 1. lnb_get_assigned pushes what was assigned and returns 1,
+ * returns 0 for an assigned nil, -1 (pushing nothing) when nothing was;
+ * lnb_set_assigned keeps the value at 3 (a setter's whole work; raises
+ * Lua's memory error); lnb_forget_assigned drops what the object at idx
+ * was assigned, so the getter shows again. */
+int lnb_get_assigned(lua_State *L, const void *key);
+int lnb_set_assigned(lua_State *L, const void *key);
+void lnb_forget_assigned(lua_State *L, const void *key, int idx);
 /* Whether field k is true as JavaScript's Boolean(x) has it (lnb_truthy). */
 int lnb_opt_bool(lua_State *L, int t, const char *k);
 /* JavaScript's truthiness of the value at idx, as Node's Boolean(x) and
@@ -178,13 +188,9 @@ ln_socket_t *lnb_server_socket_new(ln_server_t *s);
 /* lserver.c */
 void lnb_open_server(lua_State *L, lnb_t *b);
 /* socket.server (lserver.c says how it is found): */
-/* Counts the Socket of registry reference ref (> 0), just made for a
- * connection to s, among the Server's until its CLOSE. Returns 0,
- * UV_EINVAL or UV_ENOMEM. */
-int lnb_server_adopt(ln_server_t *s, int ref);
-/* At the CLOSE of the Socket s, its reference still held: the Server
- * that made it, which stays held until lnb_server_closed(), or NULL. */
-ln_server_t *lnb_server_closing(lnb_t *b, ln_socket_t *s);
+/* A Socket was made for a connection to s: s stays held until its CLOSE
+ * (lnb_server_closed), as its socket.server. */
+void lnb_server_adopt(ln_server_t *s);
 /* After the 'close' of a Socket of s: s lets go of it (and may go). */
 void lnb_server_closed(lnb_t *b, ln_server_t *s);
 /* socket.server: getter and setter of the Socket at 1 (value at 3). */

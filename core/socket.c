@@ -271,11 +271,14 @@ static void closed(ln_socket_t *s) {
   }
   s->state = LN_SOCKET_CLOSED;
   if (s->flags & SF_RELEASED) { /* let go while active: nobody to tell */
+    s->server = NULL;
     more_free(s);
     return;
   }
   memset(&e, 0, sizeof(e));
   e.status = (s->flags & SF_HAD_ERROR) != 0;
+  e.server = s->server;
+  s->server = NULL;
   ln__notify(s, LN_SOCKET_EV_CLOSE, &e);
 }
 
@@ -325,11 +328,8 @@ void ln__destroy(ln_socket_t *s, int err, const char *syscall) {
   if (s->corked != 0 && ln__has_queued(s))
     ln__defer(s, SP_WRITTEN); /* the writes cork() held fail there */
   close_timeout(s);
-  if (s->server != NULL) {
-    ln_server_t *server = s->server;
-    s->server = NULL;
-    ln__server_connection_ended(server);
-  }
+  if (s->server != NULL) /* it stays s->server until CLOSE */
+    ln__server_connection_ended(s->server);
   s->state = LN_SOCKET_CLOSING;
   ln__pipe_stop(s); /* Node's pipe() unpipes at 'close' */
   if (s->more != NULL && s->more->file != NULL)

@@ -73,6 +73,7 @@ typedef struct {
   size_t len;
   void *req;            /* WRITE: the token given to ln_socket_write() */
   ln_socket_t *socket;  /* a server's CONNECTION */
+  ln_server_t *server;  /* CLOSE: the server that accepted it, if any */
   int index;            /* ATTEMPT*: which address of the name, from 0 */
   int attempts;         /* ERROR: > 1 when every address of a name failed;
                            see ln_socket_attempt() */
@@ -101,7 +102,8 @@ typedef enum {
  * is in more. */
 struct ln_socket_s {
   ln_loop_t *loop;
-  ln_server_t *server;           /* the server that accepted it, if any */
+  ln_server_t *server;           /* the server that accepted it, if any,
+                                    until CLOSE (which carries it) */
   struct ln__more_s *more;       /* what few connections use, made on first
                                     use (core/internal.h), or NULL */
   struct sockaddr_in6 *peer;     /* the peer's name, once read (TCP) */
