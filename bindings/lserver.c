@@ -426,8 +426,7 @@ static int set_keep_alive_delay(lua_State *L) {
 }
 
 static int get_high_water_mark(lua_State *L) {
-  uint32_t hwm = check_server(L)->s.opts.high_water_mark;
-  lua_pushinteger(L, hwm ? hwm : LN_DEFAULT_HIGH_WATER_MARK);
+  lua_pushinteger(L, check_server(L)->s.opts.high_water_mark);
   return 1;
 }
 
@@ -483,6 +482,7 @@ static int new_server(lua_State *L) {
   lnb_server_t *ls;
 
   memset(&o, 0, sizeof(o));
+  o.high_water_mark = LN_DEFAULT_HIGH_WATER_MARK;
   if (lua_istable(L, 1)) {
     lua_Integer delay =
         lnb_opt_int(L, 1, "keepAliveInitialDelay", 0, 0, UINT32_MAX * 1000LL);
@@ -492,8 +492,8 @@ static int new_server(lua_State *L) {
     o.no_delay = lnb_opt_bool(L, 1, "noDelay");
     o.keep_alive = lnb_opt_bool(L, 1, "keepAlive");
     o.keep_alive_delay = (unsigned)(delay / 1000);
-    o.high_water_mark =
-        (uint32_t)lnb_opt_int(L, 1, "highWaterMark", 0, 0, UINT32_MAX);
+    o.high_water_mark = (uint32_t)lnb_opt_int(
+        L, 1, "highWaterMark", LN_DEFAULT_HIGH_WATER_MARK, 0, UINT32_MAX);
     lua_getfield(L, 1, "blockList"); /* the core takes a reference */
     o.block_list = lnb_toblocklist(L, -1);
     lua_pop(L, 1);

@@ -48,7 +48,8 @@ typedef struct {
   int no_delay;
   int keep_alive;
   unsigned keep_alive_delay; /* seconds */
-  uint32_t high_water_mark;  /* bytes, both directions; 0 for the default */
+  uint32_t high_water_mark;  /* bytes, both directions (0 is a mark too:
+                                LN_DEFAULT_HIGH_WATER_MARK by default) */
   ln_blocklist_t *block_list; /* peers closed at once, silently (no
                                  CONNECTION, no DROP), or NULL; the core
                                  keeps a reference until released */

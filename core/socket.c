@@ -463,8 +463,7 @@ int ln__socket_accept(ln_socket_t *s, ln_server_t *server,
     s->flags |= SF_PAUSED;
   if (o->no_delay)
     s->flags |= SF_NODELAY;
-  if (o->high_water_mark)
-    s->read_hwm = s->write_hwm = o->high_water_mark;
+  s->read_hwm = s->write_hwm = o->high_water_mark;
   ln__apply_options(s);
   /* Node sets the server's keepAlive on the handle only: the socket's
    * setKeepAlive state, kept for a reconnect, is untouched. */

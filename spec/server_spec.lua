@@ -449,6 +449,22 @@ describe('server options', function()
         keepAliveInitialDelay = 3500, highWaterMark = 1024 })))
   end)
 
+  -- Node 22: createServer({ highWaterMark: 0 }): server.highWaterMark,
+  -- and the connection's readable and writable marks, printed 0 0 0.
+  t.it('take a highWaterMark of 0 as a mark, not as the default', function()
+    local server
+    server = net.createServer({ highWaterMark = 0 }, t.mustCall(function(c)
+      assert.are.same({ 0, 0, 0 }, { server.highWaterMark,
+        c.readableHighWaterMark, c.writableHighWaterMark })
+      c:destroy()
+      server:close()
+    end))
+    server:listen(0, '127.0.0.1', function()
+      net.connect(server:address().port, '127.0.0.1'):on('error',
+        function() end)
+    end)
+  end)
+
   -- Node 22: s.pauseOnConnect = true after createServer(); the connection
   -- it accepts printed isPaused true.
   t.it('apply what is assigned to them to the connections that follow',
