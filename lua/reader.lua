@@ -283,19 +283,22 @@ local function want(s, R, n)
   end
 end
 
+-- Node's read() emits 'data' with the chunk v it returns (to the 'data'
+-- listeners of a socket that 'readable' listeners hold, or that is
+-- paused); a line or readUntil's bytes go as returned, without their end.
+-- The reads that may run per line call it only when R.data, so that a
+-- socket that never had a 'data' listener does not pay for the look.
+-- Returns v.
+local function delivered(s, v)
+  if v ~= nil and listenerCount(s, 'data') > 0 then emit(s, 'data', v) end
+  return v
+end
+
 -- The rest of a read that must wait, in the task R.co (set, with the
 -- timer of the read's timeout, by read()): parks it until the buffer can
 -- decide it or the socket ends. Few registers: each C function called
 -- below this frame wants 20 free slots, and a coroutine's stack starts
 -- at 40; a frame deeper grows it, for the task's life, to 80.
--- Node's read() emits 'data' with the chunk v it returns (to the 'data'
--- listeners of a socket that 'readable' listeners hold, or that is
--- paused). Called only when R.data: the sequential reads of a socket that
--- never had a 'data' listener do not pay for the look. Returns v.
-local function delivered(s, v)
-  if v ~= nil and listenerCount(s, 'data') > 0 then emit(s, 'data', v) end
-  return v
-end
 
 local function waitRead(s, R, kind, n, delim, max, from)
   while true do
