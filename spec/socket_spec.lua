@@ -1166,6 +1166,26 @@ describe('the lookup option', function()
       server:close()
     end))
   end)
+
+  t.it('stops at a list whose lookup listener connects the socket again',
+    function()
+      local server, port = h.listen(t.mustCall(function(s) s:destroy() end))
+      local c = net.connect({ host = 'somehost', port = port,
+        lookup = function(_, _, cb)
+          timers.setImmediate(cb, nil, { { address = '127.0.0.2',
+            family = 4 }, { address = '127.0.0.3', family = 4 } })
+        end })
+      c:once('lookup', t.mustCall(function()
+        c:destroy()
+        c:connect(port, '127.0.0.1') -- the rest of the list is not wanted
+      end))
+      c:on('error', t.mustNotCall())
+      c:on('connect', t.mustCall(function()
+        assert.are.equal('127.0.0.1', c.remoteAddress)
+        c:destroy()
+        server:close()
+      end))
+    end)
 end)
 
 describe('connect options', function()
