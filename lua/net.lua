@@ -643,7 +643,9 @@ net._socketOptions = socketOptions
 
 ---net.Socket([options]) -> a Socket not yet connected. options: fd,
 ---allowHalfOpen, readable, writable, noDelay, keepAlive,
----keepAliveInitialDelay.
+---keepAliveInitialDelay (ms), highWaterMark, readableHighWaterMark,
+---writableHighWaterMark (bytes), blockList. Raises ERR_INVALID_ARG_TYPE,
+---ERR_INVALID_ARG_VALUE (objectMode, a mark that is no whole number >= 0).
 setmetatable(Socket, { __call = function(_, options)
   local s = newSocket(options) -- no tail call: handles.made counts levels
   return s

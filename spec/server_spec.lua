@@ -482,6 +482,22 @@ describe('server options', function()
       end))
     end)
 
+  -- Not Node's: Node keeps any value assigned and fails at the next
+  -- connection; luanet refuses it at once.
+  t.it('refuse what is no whole number of the right range, in luanet\'s ' ..
+    'words', function()
+      local server = net.createServer()
+      for _, case in ipairs({ { 'highWaterMark', 'x', 'ERR_INVALID_ARG_TYPE' },
+        { 'highWaterMark', -1, 'ERR_OUT_OF_RANGE' },
+        { 'keepAliveInitialDelay', 1.5, 'ERR_OUT_OF_RANGE' } }) do
+        local ok, err = pcall(function() server[case[1]] = case[2] end)
+        assert.is_false(ok)
+        assert.are.equal(case[3], err.code)
+      end
+      assert.are.equal(65536, server.highWaterMark)
+      assert.are.equal(0, server.keepAliveInitialDelay)
+    end)
+
   t.it('raise Node errors for bad option values', function()
     local ok, err = pcall(net.createServer, { highWaterMark = 'x' })
     assert.is_false(ok)

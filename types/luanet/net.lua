@@ -55,6 +55,7 @@ local net = {}
 ---@field autoSelectFamily? boolean  true by default
 ---@field autoSelectFamilyAttemptTimeout? integer  ms per address (250)
 ---@field lookup? fun(host: string, options: { family: (0|4|6)?, hints: integer, all: true? }, callback: fun(err: table?, address: (string|{ address: string, family: integer }[])?, family: integer?))  in place of dns.lookup
+---@field hints? integer  handed to lookup as its hints (Node's); unused without lookup
 ---@field timeout? number  ms: socket:setTimeout(timeout)
 
 ---@class net.ListenOptions
@@ -137,7 +138,8 @@ function net.connect(options, connectListener) end
 ---@overload fun(port: integer|string, host?: string, connectListener?: fun()): net.Socket
 function net.createConnection(options, connectListener) end
 
----6 for an IPv6 address, 4 for IPv4, else 0; never raises.
+---6 for an IPv6 address, 4 for IPv4, else 0; a value with __tostring is
+---tested as its string.
 ---@param input any
 ---@return 0|4|6
 function net.isIP(input) end
