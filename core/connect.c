@@ -210,34 +210,17 @@ static int bind_local(ln_socket_t *s, const struct sockaddr *to) {
  * 108, with no NUL, where libuv 1.44 would keep a byte less. */
 static void connect_pipe(ln_socket_t *s) {
   ln__connect_t *c = ln__connecting(s);
-  struct { /* a NUL after sun_path: a name that fills it is still a */
-    struct sockaddr_un sun; /* string to what reads one (valgrind) */
-    char nul;
-  } a;
-  size_t len = c->host_len < sizeof(a.sun.sun_path) ? c->host_len
-                                                    : sizeof(a.sun.sun_path);
   int fd, err;
 
-  if (c->host[0] != '\0' && len < sizeof(a.sun.sun_path)) {
+  if (c->host[0] != '\0' && c->host_len < LN__SUN_PATH_MAX) {
     uv_pipe_connect(&c->req, &s->h.pipe, c->host, on_connect);
     return;
   }
-  memset(&a, 0, sizeof(a));
-  a.sun.sun_family = AF_UNIX;
-  memcpy(a.sun.sun_path, c->host, len);
-  fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (fd < 0) {
-    connect_failed(s, -errno, "connect");
+  if ((fd = ln__unix_fd(c->host, c->host_len, connect)) < 0) {
+    connect_failed(s, fd, "connect");
     return;
   }
-  if (connect(fd, (struct sockaddr *)&a.sun,
-              (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
-                          len)) != 0) {
-    err = -errno;
-  } else {
-    err = uv_pipe_open(&s->h.pipe, fd);
-  }
-  if (err) {
+  if ((err = uv_pipe_open(&s->h.pipe, fd)) != 0) {
     close(fd);
     connect_failed(s, err, "connect");
     return;

@@ -233,4 +233,14 @@ void ln__proxy_start(ln_socket_t *sock, int over);
 void ln__server_proxied(ln_server_t *s, ln_socket_t *sock, int over,
                         const char *error);
 
+/* unix.c */
+/* The bytes of sun_path: a Unix socket name longer is cut to them. */
+#define LN__SUN_PATH_MAX sizeof(((struct sockaddr_un *)0)->sun_path)
+/* A non-blocking Unix socket bound or connected (op: bind or connect) to
+ * the name path (len bytes; its first LN__SUN_PATH_MAX, no NUL needed
+ * after them; one starting with a NUL is in the abstract namespace).
+ * Returns the descriptor, or a negative libuv error (-errno). */
+int ln__unix_fd(const char *path, size_t len,
+                int (*op)(int, const struct sockaddr *, socklen_t));
+
 #endif

@@ -67,13 +67,11 @@ static void listener_free(uv_handle_t *handle) {
   free(ln__container_of(handle, ln__listener_t, h.handle));
 }
 
-#define SUN_PATH_MAX sizeof(((struct sockaddr_un *)0)->sun_path)
-
 /* The name l is bound under when bound_cut: its path's first
- * SUN_PATH_MAX bytes, NUL-terminated in name. */
-static void cut_name(const ln__listener_t *l, char name[SUN_PATH_MAX + 1]) {
-  memcpy(name, l->path, SUN_PATH_MAX);
-  name[SUN_PATH_MAX] = '\0';
+ * LN__SUN_PATH_MAX bytes, NUL-terminated in name. */
+static void cut_name(const ln__listener_t *l, char name[LN__SUN_PATH_MAX + 1]) {
+  memcpy(name, l->path, LN__SUN_PATH_MAX);
+  name[LN__SUN_PATH_MAX] = '\0';
 }
 
 static void close_listener(ln_server_t *s) {
@@ -83,7 +81,7 @@ static void close_listener(ln_server_t *s) {
   s->listener = NULL;
   l->server = NULL;
   if (l->bound_cut) { /* as libuv unlinks what it binds, before closing */
-    char name[SUN_PATH_MAX + 1];
+    char name[LN__SUN_PATH_MAX + 1];
     cut_name(l, name);
     unlink(name);
   }
@@ -356,36 +354,20 @@ static int listen_tcp(ln_server_t *s, const struct sockaddr *sa, int ipv6_only,
 }
 
 /* Binds a Unix socket. As Node 22's libuv (without UV_PIPE_NO_TRUNCATE),
- * a path longer than sun_path is cut to its first SUN_PATH_MAX (108) bytes,
+ * a path longer than sun_path is cut to its first LN__SUN_PATH_MAX (108) bytes,
  * with no NUL after them (Linux takes a name that fills sun_path). Bound
  * here, not by uv_pipe_bind: a name in the abstract namespace (starting
  * with a NUL), which it cannot bind before libuv 1.46, and a path of
- * SUN_PATH_MAX bytes or more, which libuv 1.44 would cut a byte shorter;
+ * LN__SUN_PATH_MAX bytes or more, which libuv 1.44 would cut a byte shorter;
  * close_listener unlinks the latter, as libuv unlinks what it binds. */
 static int bind_pipe(ln__listener_t *l, const char *path, size_t len) {
-  struct { /* a NUL after sun_path: a name that fills it is still a */
-    struct sockaddr_un sun; /* string to what reads one (valgrind) */
-    char nul;
-  } a;
   int fd, err;
 
-  if (len > SUN_PATH_MAX)
-    len = SUN_PATH_MAX;
-  if (path[0] != '\0' && len < SUN_PATH_MAX)
+  if (path[0] != '\0' && len < LN__SUN_PATH_MAX)
     return uv_pipe_bind(&l->h.pipe, path);
-  memset(&a, 0, sizeof(a));
-  a.sun.sun_family = AF_UNIX;
-  memcpy(a.sun.sun_path, path, len);
-  fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-  if (fd < 0)
-    return -errno;
-  if (bind(fd, (struct sockaddr *)&a.sun,
-           (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len)) != 0) {
-    err = -errno;
-    close(fd);
+  if ((fd = ln__unix_fd(path, len, bind)) < 0)
     /* uv_pipe_bind's EACCES for ENOENT, as Node 22 reports both */
-    return err == UV_ENOENT && path[0] != '\0' ? UV_EACCES : err;
-  }
+    return fd == UV_ENOENT && path[0] != '\0' ? UV_EACCES : fd;
   l->bound_cut = path[0] != '\0';
   if ((err = uv_pipe_open(&l->h.pipe, fd)) != 0)
     close(fd);
@@ -396,7 +378,7 @@ static int bind_pipe(ln__listener_t *l, const char *path, size_t len) {
  * cut, whose name libuv cannot read back whole: the bits for everyone
  * added to the file's own. Returns 0 or a libuv error. */
 static int chmod_cut(const ln__listener_t *l, int mode) {
-  char name[SUN_PATH_MAX + 1];
+  char name[LN__SUN_PATH_MAX + 1];
   mode_t want = (mode & UV_READABLE ? S_IRUSR | S_IRGRP | S_IROTH : 0) |
                 (mode & UV_WRITABLE ? S_IWUSR | S_IWGRP | S_IWOTH : 0);
   struct stat st;

@@ -697,6 +697,37 @@ describe('a Unix path longer than sun_path', function()
     end))
   end)
 
+  -- As ipc_spec's "makes the path readable and writable by all when
+  -- asked", for the cut name (Node 22's newer libuv gives srw-rw-rw-).
+  t.it('makes the cut name readable and writable by all when asked',
+    function()
+      local dir = tempDir()
+      local long = dir .. '/' .. ('x'):rep(200) .. '.sock'
+      local server = net.createServer()
+      server:listen({ path = long, readableAll = true, writableAll = true },
+        t.mustCall(function()
+          local p = assert(io.popen('stat -c %A ' ..
+            h.shellQuote(long:sub(1, 108))))
+          local mode = p:read('l')
+          p:close()
+          assert.are.equal('srwxrwxrwx', mode)
+          server:close(function() os.remove(dir) end)
+        end))
+    end)
+
+  -- Node 22: listen(dir + '/missing/' + 'y'.repeat(200)) emits EACCES,
+  -- syscall 'listen', as for a short path in a missing directory.
+  t.it('in a missing directory: EACCES, as a short path', function()
+    local dir = tempDir()
+    local server = net.createServer()
+    server:on('error', t.mustCall(function(err)
+      assert.are.equal('EACCES', err.code)
+      assert.are.equal('listen', err.syscall)
+      os.remove(dir)
+    end))
+    server:listen(dir .. '/missing/' .. ('y'):rep(200))
+  end)
+
   -- Node 22: server.address() === long (220 bytes), and the EADDRINUSE
   -- above has address long + 'other' and the message 'listen EADDRINUSE:
   -- address already in use ' + long + 'other'.
