@@ -99,7 +99,8 @@ int ln_server_close(ln_server_t *s);
  * not listening. */
 const char *ln_server_path(const ln_server_t *s, size_t *len);
 
-/* The bound address (a path for a Unix socket, family 0). Returns 0 or
+/* The bound address (a path for a Unix socket, family 0: cut to what
+ * ln_addr_t holds, ln_server_path gives it whole). Returns 0 or
  * UV_ENOTCONN when not listening. */
 int ln_server_address(const ln_server_t *s, ln_addr_t *out);
 
